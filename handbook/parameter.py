@@ -1,0 +1,22 @@
+"""The trainable array shared by layers and optimizers."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+# --8<-- [start:parameter]
+class Parameter:
+    """A trainable array and the gradient of the cost with respect to it."""
+
+    def __init__(self, value: np.ndarray):
+        self.value = np.asarray(value)
+        self.grad: np.ndarray | None = None
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.value.shape
+
+    def __repr__(self) -> str:
+        return f"Parameter(shape={self.value.shape}, dtype={self.value.dtype})"
+# --8<-- [end:parameter]
