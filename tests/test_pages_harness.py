@@ -1,0 +1,127 @@
+"""The page runner itself is tested: a broken block fails in every fence form the pages use."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.pages import ROOT
+
+SOURCE = '''\
+"""A stand-in for a handbook module."""
+
+
+# --8<-- [start:good]
+def double(x):
+    return 2 * x
+# --8<-- [end:good]
+
+
+# --8<-- [start:bad]
+def broken(x):
+    return x / 0
+# --8<-- [end:bad]
+
+
+class Holder:
+    # --8<-- [start:method]
+    def method(self):
+        return 1
+    # --8<-- [end:method]
+'''
+
+MKDOCS = """\
+markdown_extensions:
+  - pymdownx.snippets:
+      base_path: {base}
+      check_paths: true
+      dedent_subsections: true
+"""
+
+PAGES = {
+    # name: (page text, should it fail?)
+    "plain_ok.md": ("```python\nx = 1\nassert x == 1\n```\n", False),
+    "plain_bad.md": ("Text.\n\n```python\nx = 1\nassert x == 2, 'plain block ran'\n```\n", True),
+    "attributes_bad.md": ('```python title="a title" hl_lines="1"\nraise ValueError("attr")\n```\n', True),
+    "doctest_ok.md": ("```python\n>>> 1 + 1\n2\n```\n", False),
+    "doctest_bad.md": ("```python\n>>> 1 + 1\n3\n```\n", True),
+    "snippet_ok.md": (
+        '```python\n--8<-- "pkg/mod.py:good"\n```\n\n```python\nassert double(2) == 4\n```\n', False),
+    "snippet_bad.md": (
+        '```python title="pkg/mod.py"\n--8<-- "pkg/mod.py:bad"\n```\n\n```python\nbroken(1)\n```\n', True),
+    "snippet_raises_inside.md": (
+        '```python\n--8<-- "pkg/mod.py:good"\nassert double(3) == 7, "mixed block ran"\n```\n', True),
+    "snippet_missing.md": ('```python\n--8<-- "pkg/mod.py:nowhere"\n```\n', True),
+    "snippet_method.md": (
+        '```python\nclass Holder:\n    --8<-- "pkg/mod.py:method"\n\nassert Holder().method() == 1\n```\n', False),
+    "exec_ok.md": ('```python exec="on" html="true"\nprint("<p>figure</p>")\n```\n', False),
+    "exec_bad.md": ('```python exec="on"\nraise RuntimeError("exec")\n```\n', True),
+    "exec_silent.md": ('```python exec="on" html="true"\nx = 1\n```\n', True),
+    "exec_isolated.md": (
+        '```python\nsecret = 1\n```\n\n```python exec="on"\nprint(secret)\n```\n', True),
+    "exec_session.md": (
+        '```python exec="on" session="s"\nshared = 1\n```\n\n'
+        '```python exec="on" session="s"\nassert shared == 1\n```\n', False),
+    "page_bad.zh.md": ("中文页面。\n\n```python\nraise KeyError('zh')\n```\n", True),
+    "skip_reason.md": ('<!-- skip: next "needs a GPU" -->\n```python\nraise SystemExit(1)\n```\n', False),
+}
+
+
+@pytest.fixture
+def site(pytester: pytest.Pytester) -> pytest.Pytester:
+    (pytester.path / "pkg").mkdir()
+    (pytester.path / "pkg" / "mod.py").write_text(SOURCE)
+    (pytester.path / "mkdocs.yml").write_text(MKDOCS.format(base=pytester.path))
+    docs = pytester.path / "docs"
+    docs.mkdir()
+    for name, (text, _) in PAGES.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    pytester.makeconftest(textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(ROOT)!r})
+        from pathlib import Path
+        from tests.pages import make_sybil
+        pytest_collect_file = make_sybil(
+            path=Path(__file__).parent / "docs", mkdocs_yml=Path(__file__).parent / "mkdocs.yml"
+        ).pytest()
+    """))
+    return pytester
+
+
+def test_every_fence_form_runs_and_fails_when_broken(site: pytest.Pytester) -> None:
+    result = site.runpytest_subprocess("-rA", "-p", "no:cacheprovider", "docs")
+    report = result.stdout.str()
+    for name, (_, should_fail) in PAGES.items():
+        lines = [l for l in report.splitlines() if name in l and l.split(" ")[0] in ("PASSED", "FAILED", "ERROR", "SKIPPED")]
+        assert lines, f"{name}: no test was collected\n{report}"
+        failed = any(l.startswith(("FAILED", "ERROR")) for l in lines)
+        assert failed == should_fail, f"{name}: expected {'a failure' if should_fail else 'success'}\n{report}"
+    assert any(l.startswith("SKIPPED") and "needs a GPU" in l for l in report.splitlines()), report
+
+
+def test_failures_name_the_page_and_line(site: pytest.Pytester) -> None:
+    result = site.runpytest_subprocess("-p", "no:cacheprovider", "docs/plain_bad.md", "docs/page_bad.zh.md")
+    report = result.stdout.str()
+    assert "docs/plain_bad.md" in report and "line:3" in report, report
+    assert "docs/page_bad.zh.md" in report, report
+
+
+def test_snippet_tracebacks_point_into_the_source_file(site: pytest.Pytester) -> None:
+    result = site.runpytest_subprocess("-p", "no:cacheprovider", "docs/snippet_bad.md")
+    report = result.stdout.str()
+    assert "ZeroDivisionError" in report, report
+    assert f"pkg{'/'}mod.py:12" in report.replace("\\", "/"), report
+
+
+def test_the_real_pages_are_collected_in_both_languages() -> None:
+    from tests.pages import make_sybil
+
+    sybil = make_sybil()
+    pages = sorted(p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs").rglob("*.md"))
+    english = [p for p in pages if not p.endswith(".zh.md")]
+    chinese = [p for p in pages if p.endswith(".zh.md")]
+    assert english and chinese
+    blocks = {p: len(list(sybil.parse(ROOT / "docs" / p))) for p in ("index.md", "index.zh.md")}
+    assert blocks["index.md"] > 0 and blocks["index.md"] == blocks["index.zh.md"], blocks
