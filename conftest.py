@@ -1,6 +1,6 @@
 """Collect every page of the handbook, in both languages, as pytest tests (see tests/pages.py)."""
 
-from tests.pages import make_sybil
+from hooks.pages import make_sybil
 
 pytest_plugins = ["pytester"]
 

@@ -2,17 +2,26 @@
 
 * Before each build, forget the imported ``handbook`` modules, so that
   ``mkdocs serve`` runs the pages' code against the package as it is now.
-* Before each page is rendered, tell the plotting helpers the page's language,
-  so that a figure drawn at build time by markdown-exec carries labels in the
-  language of the page, from code that is identical in both languages.
+* A page with ``exec="on"`` blocks is run whole, block by block, by the same runner
+  as the tests (``hooks/pages.py``), with figure labels in the page's language; what
+  those blocks print (figures as inline SVG, tables) is put into the page.
 """
 
 from __future__ import annotations
 
-import os
 import sys
+from pathlib import Path
 
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from hooks.pages import PageError, exec_fences, page_language, render_exec_blocks, run_page  # noqa: E402
+
+DETAILS_TITLE = {"en": "Code for this output", "zh": "生成此结果的代码"}
 
 
 def on_pre_build(config, **kwargs) -> None:
@@ -20,11 +29,13 @@ def on_pre_build(config, **kwargs) -> None:
         del sys.modules[name]
 
 
-@event_priority(-200)  # after mkdocs-static-i18n has assigned each file its locale
+@event_priority(-200)  # after mkdocs-static-i18n has set up the page
 def on_page_markdown(markdown: str, page, config, files) -> str:
-    language = getattr(page.file, "locale", None) or "en"
-    os.environ["HANDBOOK_LANG"] = language
-    import handbook.plot
-
-    handbook.plot.set_language(language)
-    return markdown
+    if not exec_fences(markdown):
+        return markdown
+    source = page.file.abs_src_path
+    try:
+        outputs = run_page(source)
+        return render_exec_blocks(markdown, outputs, DETAILS_TITLE[page_language(source)])
+    except PageError as error:
+        raise PluginError(f"Running the code of {page.file.src_uri} failed: {error}") from error

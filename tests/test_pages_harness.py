@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.pages import ROOT
+from hooks.pages import ROOT
 
 SOURCE = '''\
 """A stand-in for a handbook module."""
@@ -56,14 +56,11 @@ PAGES = {
     "snippet_missing.md": ('```python\n--8<-- "pkg/mod.py:nowhere"\n```\n', True),
     "snippet_method.md": (
         '```python\nclass Holder:\n    --8<-- "pkg/mod.py:method"\n\nassert Holder().method() == 1\n```\n', False),
-    "exec_ok.md": ('```python exec="on" html="true"\nprint("<p>figure</p>")\n```\n', False),
+    "exec_ok.md": ('```python exec="on"\nprint("<p>figure</p>")\n```\n', False),
     "exec_bad.md": ('```python exec="on"\nraise RuntimeError("exec")\n```\n', True),
-    "exec_silent.md": ('```python exec="on" html="true"\nx = 1\n```\n', True),
-    "exec_isolated.md": (
-        '```python\nsecret = 1\n```\n\n```python exec="on"\nprint(secret)\n```\n', True),
-    "exec_session.md": (
-        '```python exec="on" session="s"\nshared = 1\n```\n\n'
-        '```python exec="on" session="s"\nassert shared == 1\n```\n', False),
+    "exec_silent.md": ('```python exec="on"\nx = 1\n```\n', True),
+    "exec_shares_namespace.md": (
+        '```python\nvalue = 21\n```\n\n```python exec="on" source="details"\nprint(f"<p>{2 * value}</p>")\n```\n', False),
     "page_bad.zh.md": ("中文页面。\n\n```python\nraise KeyError('zh')\n```\n", True),
     "skip_reason.md": ('<!-- skip: next "needs a GPU" -->\n```python\nraise SystemExit(1)\n```\n', False),
 }
@@ -82,7 +79,7 @@ def site(pytester: pytest.Pytester) -> pytest.Pytester:
         import sys
         sys.path.insert(0, {str(ROOT)!r})
         from pathlib import Path
-        from tests.pages import make_sybil
+        from hooks.pages import make_sybil
         pytest_collect_file = make_sybil(
             path=Path(__file__).parent / "docs", mkdocs_yml=Path(__file__).parent / "mkdocs.yml"
         ).pytest()
@@ -116,7 +113,7 @@ def test_snippet_tracebacks_point_into_the_source_file(site: pytest.Pytester) ->
 
 
 def test_the_real_pages_are_collected_in_both_languages() -> None:
-    from tests.pages import make_sybil
+    from hooks.pages import make_sybil
 
     sybil = make_sybil()
     pages = sorted(p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs").rglob("*.md"))
@@ -125,3 +122,20 @@ def test_the_real_pages_are_collected_in_both_languages() -> None:
     assert english and chinese
     blocks = {p: len(list(sybil.parse(ROOT / "docs" / p))) for p in ("index.md", "index.zh.md")}
     assert blocks["index.md"] > 0 and blocks["index.md"] == blocks["index.zh.md"], blocks
+
+
+def test_the_build_puts_exec_output_into_the_page(tmp_path: Path) -> None:
+    from hooks.pages import PageError, render_exec_blocks, run_page
+
+    page = tmp_path / "page.md"
+    text = PAGES["exec_shares_namespace.md"][0] + '\n```python exec="on" source="hidden"\nprint("<b>two</b>")\n```\n'
+    page.write_text(text)
+    outputs = run_page(page)
+    assert outputs == ["<p>42</p>\n", "<b>two</b>\n"]
+    html = render_exec_blocks(text, outputs, details_title="Code")
+    assert '??? example "Code"' in html and "<p>42</p>" in html and "<b>two</b>" in html
+    assert 'print("<b>two</b>")' not in html
+    assert html.index("value = 21") < html.index("<p>42</p>")
+    page.write_text(PAGES["plain_bad.md"][0])
+    with pytest.raises(PageError, match="plain block ran"):
+        run_page(page)

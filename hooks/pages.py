@@ -1,19 +1,20 @@
 """Run every Python block of every page, in page order, exactly as the site shows it.
 
-The pages use three forms of Python fence, and all of them run:
+The same runner serves the tests (Sybil under pytest, see ``conftest.py``) and the
+build (``hooks/handbook_hooks.py``), so a page's code cannot pass one and fail the other.
+All blocks of a page share one namespace, in page order. The fence forms:
 
-* ```` ```python ```` (optionally with attributes such as ``title="..."``): a plain
-  block, executed in the page's namespace, shared by all plain blocks of the page.
+* ```` ```python ```` (optionally with attributes such as ``title="..."``): a plain block.
   A block that starts with ``>>>`` is a doctest: its printed output is checked.
 * A block whose lines include pymdownx.snippets lines (``--8<-- "handbook/x.py:name"``):
   the snippet lines are expanded by pymdownx's own preprocessor, configured as in
   ``mkdocs.yml``, so what runs is what the reader sees; each included section is
   compiled under its source file's name and line numbers, so a traceback points
   into ``handbook/``.
-* ```` ```python exec="on" ... ```` : a markdown-exec block, run again at build time
-  to draw a figure or print a result. It runs here as markdown-exec runs it: in a
-  fresh namespace, or in the namespace of its ``session="..."``, never in the plain
-  blocks' namespace. A block with ``html="true"`` must print something.
+* ```` ```python exec="on" ```` : a block whose printed output (a figure as inline SVG,
+  a table) is put into the page when the site is built. It must print something.
+  ``source="above"`` (default) shows the code above the output, ``source="details"``
+  in a collapsed box, ``source="hidden"`` not at all.
 
 ``<!-- skip: next "reason" -->`` skips the next block (always give the reason).
 """
@@ -42,6 +43,7 @@ from sybil.parsers.markdown.lexers import RawFencedCodeBlockLexer
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCTEST_FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+OUTPUTS = "__exec_outputs__"
 ATTRIBUTE = re.compile(r'([A-Za-z_][\w-]*)="([^"]*)"')
 SNIPPET_LINE = re.compile(r'^[ \t]*-+8<-+[ \t]+"(?P<target>[^"]+)"[ \t]*$')
 
@@ -157,40 +159,38 @@ class SnippetExpander:
         return any(SNIPPET_LINE.match(line) for line in source.split("\n"))
 
 
+def is_exec(attributes: dict[str, str]) -> bool:
+    return attributes.get("exec", "").lower() in ("on", "true", "1", "yes")
+
+
 # --- evaluation ------------------------------------------------------------------------
 
 class PageBlockEvaluator:
-    """Executes one Python block of a page (plain, snippet-embedding or markdown-exec)."""
+    """Executes one Python block of a page (plain, snippet-embedding or exec="on")."""
 
     def __init__(self, expander: SnippetExpander, attributes: dict[str, str]):
         self.expander = expander
         self.attributes = attributes
 
-    def namespace(self, example: Example) -> dict[str, Any]:
-        if self.attributes.get("exec") not in ("on", "true", "1", "yes"):
-            return example.namespace
-        sessions = example.namespace.setdefault("__markdown_exec_sessions__", {})
-        session = self.attributes.get("session")
-        if session is None:
-            return {"__name__": "__markdown_exec__"}
-        return sessions.setdefault(session, {"__name__": "__markdown_exec__"})
-
     def __call__(self, example: Example) -> str | None:
         __tracebackhide__ = True
         source = str(example.parsed)
         first_line = example.line + example.parsed.line_offset + 1
-        namespace = self.namespace(example)
         compiled = self.compile(source, example.path, first_line)
+        if not is_exec(self.attributes):
+            for code in compiled:
+                exec(code, example.namespace)
+            example.namespace.pop("__builtins__", None)
+            return None
         stdout = io.StringIO()
         with redirect_stdout(stdout):
             for code in compiled:
-                exec(code, namespace)
-        namespace.pop("__builtins__", None)
+                exec(code, example.namespace)
+        example.namespace.pop("__builtins__", None)
         printed = stdout.getvalue()
-        if self.attributes.get("html") == "true" and not printed.strip():
-            return f'{example.path}, line {example.line}: an html="true" exec block printed nothing'
-        if printed and namespace is example.namespace:
-            print(printed, end="")
+        example.namespace.setdefault(OUTPUTS, {})[example.region.start] = printed
+        if not printed.strip():
+            return f'{example.path}, line {example.line}: an exec="on" block printed nothing'
         return None
 
     def compile(self, source: str, page: str, first_line: int) -> list[Any]:
@@ -279,3 +279,69 @@ def make_sybil(path: str | Path = ROOT / "docs", patterns: tuple[str, ...] = ("*
         teardown=_teardown,
         name="pages",
     )
+
+
+# --- the build's side: run a page, then put its exec="on" outputs into it ---------------
+
+class PageError(RuntimeError):
+    """A page's code failed while the site was being built."""
+
+
+def exec_fences(text: str) -> list[tuple[int, int, dict[str, str], str]]:
+    """The exec="on" fences of a Markdown text: (start, end, attributes, source) in page order."""
+    document = Document(text, "<page>")
+    lexer = RawFencedCodeBlockLexer(info_pattern=PythonFenceParser.INFO)
+    found = []
+    for region in lexer(document):
+        if region.lexemes["language"].lower() != "python":
+            continue
+        attributes = dict(ATTRIBUTE.findall(region.lexemes["attributes"]))
+        if is_exec(attributes):
+            found.append((region.start, region.end, attributes, str(region.lexemes["source"])))
+    return found
+
+
+def run_page(path: str | Path) -> list[str]:
+    """Run every block of one page as the tests do; return what its exec="on" blocks printed."""
+    from unittest import SkipTest
+
+    path = Path(path).resolve()
+    sybil = make_sybil(path=path.parent, patterns=(path.name,))
+    document = sybil.parse(path)
+    sybil.setup(document.namespace)
+    try:
+        for example in document:
+            try:
+                example.evaluate()
+            except SkipTest:
+                continue
+            except Exception as error:
+                raise PageError(f"{path}, line {example.line}: {type(error).__name__}: {error}") from error
+        outputs = document.namespace.get(OUTPUTS, {})
+        return [outputs[start] for start in sorted(outputs)]
+    finally:
+        sybil.teardown(document.namespace)
+
+
+def render_exec_blocks(markdown_text: str, outputs: list[str], details_title: str = "Code") -> str:
+    """Replace each exec="on" fence by its source (unless hidden) and what it printed."""
+    fences = exec_fences(markdown_text)
+    if len(fences) != len(outputs):
+        raise PageError(f"{len(fences)} exec blocks but {len(outputs)} outputs")
+    pieces, position = [], 0
+    for (start, end, attributes, source), output in zip(fences, outputs):
+        pieces.append(markdown_text[position:start])
+        shown = {k: v for k, v in attributes.items() if k not in ("exec", "source")}
+        info = " ".join(f'{k}="{v}"' for k, v in shown.items())
+        code = f"```python {info}".rstrip() + f"\n{source.rstrip()}\n```\n"
+        where = attributes.get("source", "above")
+        if where == "details":
+            code = f'??? example "{details_title}"\n\n' + textwrap.indent(code, "    ")
+        elif where == "hidden":
+            code = ""
+        elif where != "above":
+            raise PageError(f'source="{where}": expected "above", "details" or "hidden"')
+        pieces.append(f'{code}\n<div class="handbook-output" markdown="0">\n{output.strip()}\n</div>\n')
+        position = end
+    pieces.append(markdown_text[position:])
+    return "".join(pieces)

@@ -1,0 +1,109 @@
+"""Checks of the built site: both languages, the switcher, offline math and fonts, Chinese search.
+
+``python3 dev.py test`` builds the site strictly first and passes its folder in
+``HANDBOOK_SITE_DIR``; run alone, these tests build the site into a temporary folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hooks.pages import ROOT
+
+EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["'](?P<url>(?:https?:)?//[^"']+)["']""", re.IGNORECASE)
+CSS_URL = re.compile(r"""url\(\s*["']?(?P<url>(?:https?:)?//[^)"']+)""", re.IGNORECASE)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    given = os.environ.get("HANDBOOK_SITE_DIR")
+    if given:
+        return Path(given)
+    folder = tmp_path_factory.mktemp("site")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", MPLBACKEND="Agg")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(folder)],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr}"
+    return folder
+
+
+def pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_both_home_pages_are_built(site: Path) -> None:
+    english = (site / "index.html").read_text(encoding="utf-8")
+    chinese = (site / "zh" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en"' in english
+    assert '<html lang="zh"' in chinese
+    assert "深度学习实战手册" in chinese
+
+
+@pytest.mark.parametrize("page", ["", "how-to-use/"])
+def test_the_language_switcher_leads_to_the_twin_page(site: Path, page: str) -> None:
+    english = (site / page / "index.html").read_text(encoding="utf-8")
+    chinese = (site / "zh" / page / "index.html").read_text(encoding="utf-8")
+    switch_to_chinese = re.findall(r'<a href="([^"]+)" hreflang="zh"', english)
+    switch_to_english = re.findall(r'<a href="([^"]+)" hreflang="en"', chinese)
+    assert switch_to_chinese and switch_to_chinese[0].rstrip("/").endswith(f"zh/{page}".rstrip("/"))
+    assert switch_to_english and not switch_to_english[0].rstrip("/").endswith("zh")
+    assert switch_to_english[0].rstrip("/").endswith(page.rstrip("/")) or page == ""
+
+
+def test_no_page_loads_anything_from_another_host(site: Path) -> None:
+    offenders = []
+    for page in pages(site):
+        text = page.read_text(encoding="utf-8")
+        for match in EXTERNAL.finditer(text):
+            tag_start = text.rfind("<", 0, match.start())
+            tag = text[tag_start: match.start()]
+            # Plain links a reader may follow are fine; anything the browser loads is not.
+            if tag.startswith(("<script", "<link", "<img", "<source", "<iframe", "<embed")):
+                offenders.append(f"{page.relative_to(site)}: {match.group('url')}")
+    for sheet in site.rglob("*.css"):
+        offenders += [f"{sheet.relative_to(site)}: {m.group('url')}" for m in CSS_URL.finditer(sheet.read_text())]
+    assert offenders == []
+    assert "fonts.googleapis" not in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_math_is_rendered_by_katex_served_from_the_site(site: Path) -> None:
+    page = (site / "how-to-use" / "index.html").read_text(encoding="utf-8")
+    assert 'class="arithmatex"' in page
+    for asset in ("assets/katex/katex.min.js", "assets/katex/contrib/auto-render.min.js",
+                  "assets/katex/katex.min.css", "assets/javascripts/katex-render.js"):
+        assert asset in page
+        assert (site / asset).is_file()
+    css = (site / "assets/katex/katex.min.css").read_text()
+    fonts = set(re.findall(r"url\((fonts/[^)]+\.woff2)\)", css))
+    assert fonts and all((site / "assets/katex" / f).is_file() for f in fonts)
+
+
+def test_search_finds_chinese_and_english_words(site: Path) -> None:
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    separator = re.compile(index["config"]["separator"])
+    words: dict[str, set[str]] = {}
+    for doc in index["docs"]:
+        for token in separator.split(doc["title"] + " " + doc["text"]):
+            if token:
+                words.setdefault(token.lower(), set()).add(doc["location"])
+    assert any(loc.startswith("zh/") for loc in words.get("梯度", ())), "梯度 is not a search token"
+    assert any(loc.startswith("zh/") for loc in words.get("手册", ())), "手册 is not a search token"
+    assert any(not loc.startswith("zh/") for loc in words.get("gradient", ()))
+
+
+def test_pages_show_figures_drawn_at_build_time(site: Path) -> None:
+    for page in ("how-to-use/index.html", "zh/how-to-use/index.html"):
+        text = (site / page).read_text(encoding="utf-8")
+        assert "<svg" in text, f"{page} has no figure"
+    english = (site / "how-to-use/index.html").read_text(encoding="utf-8")
+    chinese = (site / "zh/how-to-use/index.html").read_text(encoding="utf-8")
+    assert english.count("<svg") == chinese.count("<svg")
