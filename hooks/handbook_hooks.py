@@ -5,10 +5,16 @@
 * A page with ``exec="on"`` blocks is run whole, block by block, by the same runner
   as the tests (``hooks/pages.py``), with figure labels in the page's language; what
   those blocks print (figures as inline SVG, tables) is put into the page.
+* The ``<link rel="alternate" hreflang>`` tags that the i18n plugin puts in every
+  page's head are removed: Material's scripts take each of them for the root of a
+  language version and request ``sitemap.xml`` beside it (``/zh/page/sitemap.xml``),
+  a failed request on every page. The language links stay in the header switcher,
+  and ``sitemap.xml`` keeps the hreflang pairs for search engines.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -21,6 +27,7 @@ if str(ROOT) not in sys.path:
 
 from hooks.pages import PageError, exec_fences, page_language, render_exec_blocks, run_page  # noqa: E402
 
+HEAD_ALTERNATE = re.compile(r'[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]*">\n?')
 DETAILS_TITLE = {"en": "Code for this output", "zh": "生成此结果的代码"}
 
 
@@ -39,3 +46,16 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         return render_exec_blocks(markdown, outputs, DETAILS_TITLE[page_language(source)])
     except PageError as error:
         raise PluginError(f"Running the code of {page.file.src_uri} failed: {error}") from error
+
+
+def without_head_alternates(html: str) -> str:
+    head, separator, body = html.partition("</head>")
+    return HEAD_ALTERNATE.sub("", head) + separator + body
+
+
+def on_post_page(output: str, page, config) -> str:
+    return without_head_alternates(output)
+
+
+def on_post_template(output_content: str, template_name: str, config) -> str:
+    return without_head_alternates(output_content)

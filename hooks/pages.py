@@ -55,6 +55,7 @@ class _MkDocsLoader(yaml.SafeLoader):
 
 
 _MkDocsLoader.add_constructor("!relative", lambda loader, node: str(ROOT))
+_MkDocsLoader.add_constructor("!ENV", lambda loader, node: None)
 _MkDocsLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 
 

@@ -12,12 +12,15 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urljoin, urlparse
 
 import pytest
 
 from hooks.pages import ROOT
 
 EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["'](?P<url>(?:https?:)?//[^"']+)["']""", re.IGNORECASE)
+# The site is built for the root of its host unless HANDBOOK_SITE_URL (see mkdocs.yml) says otherwise.
+SITE_PATH = urlparse(os.environ.get("HANDBOOK_SITE_URL", "http://127.0.0.1:8000/")).path.rstrip("/") + "/"
 CSS_URL = re.compile(r"""url\(\s*["']?(?P<url>(?:https?:)?//[^)"']+)""", re.IGNORECASE)
 
 
@@ -50,13 +53,21 @@ def test_both_home_pages_are_built(site: Path) -> None:
 
 @pytest.mark.parametrize("page", ["", "how-to-use/"])
 def test_the_language_switcher_leads_to_the_twin_page(site: Path, page: str) -> None:
+    root = "http://localhost:8000" + SITE_PATH
     english = (site / page / "index.html").read_text(encoding="utf-8")
     chinese = (site / "zh" / page / "index.html").read_text(encoding="utf-8")
-    switch_to_chinese = re.findall(r'<a href="([^"]+)" hreflang="zh"', english)
-    switch_to_english = re.findall(r'<a href="([^"]+)" hreflang="en"', chinese)
-    assert switch_to_chinese and switch_to_chinese[0].rstrip("/").endswith(f"zh/{page}".rstrip("/"))
-    assert switch_to_english and not switch_to_english[0].rstrip("/").endswith("zh")
-    assert switch_to_english[0].rstrip("/").endswith(page.rstrip("/")) or page == ""
+    to_chinese = re.findall(r'<a href="([^"]+)" hreflang="zh" class="md-select__link"', english)
+    to_english = re.findall(r'<a href="([^"]+)" hreflang="en" class="md-select__link"', chinese)
+    assert [urljoin(root + page, href) for href in to_chinese] == [root + "zh/" + page]
+    assert [urljoin(root + "zh/" + page, href) for href in to_english] == [root + page]
+
+
+def test_no_alternate_link_in_the_head_sends_the_browser_to_a_missing_sitemap(site: Path) -> None:
+    for page in pages(site):
+        head = page.read_text(encoding="utf-8").partition("</head>")[0]
+        assert '<link rel="alternate"' not in head, page
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert 'hreflang="zh"' in sitemap and 'hreflang="en"' in sitemap
 
 
 def test_no_page_loads_anything_from_another_host(site: Path) -> None:
@@ -64,10 +75,12 @@ def test_no_page_loads_anything_from_another_host(site: Path) -> None:
     for page in pages(site):
         text = page.read_text(encoding="utf-8")
         for match in EXTERNAL.finditer(text):
-            tag_start = text.rfind("<", 0, match.start())
-            tag = text[tag_start: match.start()]
-            # Plain links a reader may follow are fine; anything the browser loads is not.
-            if tag.startswith(("<script", "<link", "<img", "<source", "<iframe", "<embed")):
+            tag = text[text.rfind("<", 0, match.start()): text.find(">", match.end()) + 1]
+            # Links a reader may follow (and rel="canonical") are fine; anything the browser loads is not.
+            loads = tag.startswith(("<script", "<img", "<source", "<iframe", "<embed", "<audio", "<video"))
+            if tag.startswith("<link"):
+                loads = not re.search(r'rel="(canonical|prev|next|alternate|license)"', tag)
+            if loads:
                 offenders.append(f"{page.relative_to(site)}: {match.group('url')}")
     for sheet in site.rglob("*.css"):
         offenders += [f"{sheet.relative_to(site)}: {m.group('url')}" for m in CSS_URL.finditer(sheet.read_text())]
