@@ -120,3 +120,15 @@ def test_pages_show_figures_drawn_at_build_time(site: Path) -> None:
     english = (site / "how-to-use/index.html").read_text(encoding="utf-8")
     chinese = (site / "zh/how-to-use/index.html").read_text(encoding="utf-8")
     assert english.count("<svg") == chinese.count("<svg")
+
+
+def test_every_stylesheet_and_script_of_the_config_is_in_the_site(site: Path) -> None:
+    import yaml
+
+    from hooks.pages import _MkDocsLoader
+
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_MkDocsLoader)
+    assets = config.get("extra_css", []) + config.get("extra_javascript", [])
+    assert assets
+    missing = [a for a in assets if not (site / a).is_file()]
+    assert missing == []
