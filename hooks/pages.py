@@ -22,7 +22,9 @@ All blocks of a page share one namespace, in page order. The fence forms:
 from __future__ import annotations
 
 import doctest
+import hashlib
 import io
+import json
 import os
 import re
 import textwrap
@@ -37,6 +39,7 @@ from pymdownx.snippets import SnippetExtension
 from sybil import Document, Example, Lexeme, Region, Sybil
 from sybil.evaluators.doctest import DocTestEvaluator
 from sybil.evaluators.python import pad
+from sybil.example import NotEvaluated
 from sybil.parsers.abstract.doctest import DocTestStringParser
 from sybil.parsers.markdown import SkipParser
 from sybil.parsers.markdown.lexers import RawFencedCodeBlockLexer
@@ -44,6 +47,8 @@ from sybil.parsers.markdown.lexers import RawFencedCodeBlockLexer
 ROOT = Path(__file__).resolve().parent.parent
 DOCTEST_FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 OUTPUTS = "__exec_outputs__"
+RUN_STATE = "__page_run__"
+
 ATTRIBUTE = re.compile(r'([A-Za-z_][\w-]*)="([^"]*)"')
 SNIPPET_LINE = re.compile(r'^[ \t]*-+8<-+[ \t]+"(?P<target>[^"]+)"[ \t]*$')
 
@@ -222,6 +227,12 @@ class PythonFenceParser:
     def __call__(self, document: Document):
         document.namespace.setdefault("__file__", document.path)
         document.namespace.setdefault("__name__", "__main__")
+        regions = list(self.regions(document))
+        for i, region in enumerate(regions):
+            region.evaluator = RecordingEvaluator(region.evaluator, last=i == len(regions) - 1)
+            yield region
+
+    def regions(self, document: Document):
         for region in self.lexer(document):
             language = region.lexemes["language"].lower()
             if language not in ("python", "py", "python3", "pycon"):
@@ -241,6 +252,65 @@ class PythonFenceParser:
             region.parsed = source
             region.evaluator = PageBlockEvaluator(self.expander, attributes)
             yield region
+
+
+# --- remembering what a page printed ----------------------------------------------------
+
+def cache_key(page: str | Path) -> str:
+    """Changes whenever the page, the package, the runner or the pinned dependencies change."""
+    digest = hashlib.sha256(Path(page).read_bytes())
+    sources = sorted((ROOT / "handbook").rglob("*.py"))
+    sources += [Path(__file__), ROOT / "mkdocs.yml", ROOT / "requirements.lock"]
+    for source in sources:
+        digest.update(source.relative_to(ROOT).as_posix().encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def cache_folder() -> Path:
+    return Path(os.environ.get("HANDBOOK_PAGE_CACHE", ROOT / ".cache" / "page-outputs"))
+
+
+def cached_outputs(page: str | Path) -> list[str] | None:
+    """What the page's exec="on" blocks printed the last time all of its blocks passed."""
+    entry = cache_folder() / f"{cache_key(page)}.json"
+    return json.loads(entry.read_text(encoding="utf-8")) if entry.exists() else None
+
+
+def _remember_outputs(page: str | Path, namespace: dict[str, Any]) -> None:
+    outputs = namespace.get(OUTPUTS, {})
+    folder = cache_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    entry = folder / f"{cache_key(page)}.json"
+    entry.write_text(json.dumps([outputs[start] for start in sorted(outputs)]), encoding="utf-8")
+
+
+class RecordingEvaluator:
+    """Notes failures; once the last block of a page has passed, remembers the page's outputs.
+
+    The build then reuses the outputs of a page whose every block passed under pytest
+    with the same code, instead of running the page a second time.
+    """
+
+    def __init__(self, evaluator: Any, last: bool):
+        self.evaluator = evaluator
+        self.last = last
+
+    def __call__(self, example: Example) -> str | None:
+        __tracebackhide__ = True
+        state = example.namespace.setdefault(RUN_STATE, {"failed": False})
+        try:
+            result = self.evaluator(example)
+        except NotEvaluated:
+            raise
+        except BaseException:
+            state["failed"] = True
+            raise
+        if result:
+            state["failed"] = True
+        elif self.last and not state["failed"]:
+            _remember_outputs(example.path, example.namespace)
+        return result
 
 
 # --- per-page set-up -------------------------------------------------------------------
@@ -303,10 +373,17 @@ def exec_fences(text: str) -> list[tuple[int, int, dict[str, str], str]]:
 
 
 def run_page(path: str | Path) -> list[str]:
-    """Run every block of one page as the tests do; return what its exec="on" blocks printed."""
+    """Run every block of one page as the tests do; return what its exec="on" blocks printed.
+
+    A page whose blocks all passed with the same code before (under pytest, or in an
+    earlier build) is not run again: its outputs come from the cache.
+    """
     from unittest import SkipTest
 
     path = Path(path).resolve()
+    cached = cached_outputs(path)
+    if cached is not None:
+        return cached
     sybil = make_sybil(path=path.parent, patterns=(path.name,))
     document = sybil.parse(path)
     sybil.setup(document.namespace)

@@ -67,10 +67,11 @@ PAGES = {
 
 
 @pytest.fixture
-def site(pytester: pytest.Pytester) -> pytest.Pytester:
+def site(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
     (pytester.path / "pkg").mkdir()
     (pytester.path / "pkg" / "mod.py").write_text(SOURCE)
     (pytester.path / "mkdocs.yml").write_text(MKDOCS.format(base=pytester.path))
+    monkeypatch.setenv("HANDBOOK_PAGE_CACHE", str(pytester.path / "cache"))
     docs = pytester.path / "docs"
     docs.mkdir()
     for name, (text, _) in PAGES.items():
@@ -124,9 +125,10 @@ def test_the_real_pages_are_collected_in_both_languages() -> None:
     assert blocks["index.md"] > 0 and blocks["index.md"] == blocks["index.zh.md"], blocks
 
 
-def test_the_build_puts_exec_output_into_the_page(tmp_path: Path) -> None:
+def test_the_build_puts_exec_output_into_the_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from hooks.pages import PageError, render_exec_blocks, run_page
 
+    monkeypatch.setenv("HANDBOOK_PAGE_CACHE", str(tmp_path / "cache"))
     page = tmp_path / "page.md"
     text = PAGES["exec_shares_namespace.md"][0] + '\n```python exec="on" source="hidden"\nprint("<b>two</b>")\n```\n'
     page.write_text(text)
@@ -139,3 +141,23 @@ def test_the_build_puts_exec_output_into_the_page(tmp_path: Path) -> None:
     page.write_text(PAGES["plain_bad.md"][0])
     with pytest.raises(PageError, match="plain block ran"):
         run_page(page)
+
+
+def test_a_page_that_passed_is_not_run_again_by_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from hooks.pages import PageError, run_page
+
+    monkeypatch.setenv("HANDBOOK_PAGE_CACHE", str(tmp_path / "cache"))
+    runs = tmp_path / "runs.txt"
+    page = tmp_path / "page.md"
+    page.write_text(
+        f'```python\nwith open({str(runs)!r}, "a") as f:\n    f.write("x")\n```\n\n'
+        '```python exec="on"\nprint("<p>out</p>")\n```\n'
+    )
+    assert run_page(page) == ["<p>out</p>\n"]
+    assert run_page(page) == ["<p>out</p>\n"]
+    assert runs.read_text() == "x"
+    page.write_text(page.read_text() + '\n```python\nraise RuntimeError("late failure")\n```\n')
+    for _ in range(2):
+        with pytest.raises(PageError, match="late failure"):
+            run_page(page)
+    assert runs.read_text() == "xxx"

@@ -1,7 +1,10 @@
 """Checks of the built site: both languages, the switcher, offline math and fonts, Chinese search.
 
-``python3 dev.py test`` builds the site strictly first and passes its folder in
-``HANDBOOK_SITE_DIR``; run alone, these tests build the site into a temporary folder.
+The site is built once per test session with ``mkdocs build --strict`` (a warning
+fails the build), into ``HANDBOOK_SITE_DIR`` when it is set (``python3 dev.py test``
+sets it to ``site/``), else into a temporary folder. The page tests run before these
+(``testpaths`` in pyproject.toml), so the build reuses the outputs of the pages that
+passed instead of running them again.
 """
 
 from __future__ import annotations
@@ -27,15 +30,13 @@ CSS_URL = re.compile(r"""url\(\s*["']?(?P<url>(?:https?:)?//[^)"']+)""", re.IGNO
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     given = os.environ.get("HANDBOOK_SITE_DIR")
-    if given:
-        return Path(given)
-    folder = tmp_path_factory.mktemp("site")
+    folder = Path(given).resolve() if given else tmp_path_factory.mktemp("site")
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", MPLBACKEND="Agg")
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(folder)],
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(folder)],
         cwd=ROOT, env=env, capture_output=True, text=True,
     )
-    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr}"
+    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
     return folder
 
 
