@@ -9,9 +9,11 @@ import numpy as np
 class Parameter:
     """A trainable array and the gradient of the cost with respect to it."""
 
-    def __init__(self, value: np.ndarray):
+    def __init__(self, value: np.ndarray, name: str = "", regularize: bool = True):
         self.value = np.asarray(value)
         self.grad: np.ndarray | None = None
+        self.name = name
+        self.regularize = regularize  # False for biases: L1/L2 leave them alone
 
     @property
     def shape(self) -> tuple[int, ...]:

@@ -1,0 +1,79 @@
+"""Data sets: scikit-learn's bundled digits and breast cancer (no download), and seeded synthetic sets.
+
+Each returns ``(X, y)``: float rows of features and integer labels.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _sklearn():
+    try:
+        import sklearn.datasets
+    except ImportError as error:
+        raise ImportError("this data set comes with scikit-learn: pip install scikit-learn") from error
+    return sklearn.datasets
+
+
+def _rng(rng) -> np.random.Generator:
+    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+
+
+def digits(dtype=np.float64) -> tuple[np.ndarray, np.ndarray]:
+    """1,797 handwritten digits, 8x8 pixels as 64 features scaled to [0, 1]; labels 0 to 9."""
+    X, y = _sklearn().load_digits(return_X_y=True)
+    return (X / 16.0).astype(dtype), y.astype(np.int64)
+
+
+def breast_cancer(dtype=np.float64) -> tuple[np.ndarray, np.ndarray]:
+    """569 tumours, 30 raw features of very different scales; label 1 = benign, 0 = malignant."""
+    X, y = _sklearn().load_breast_cancer(return_X_y=True)
+    return X.astype(dtype), y.astype(np.int64)
+
+
+def two_moons(n: int = 200, *, noise: float = 0.1, rng=None, dtype=np.float64):
+    """Two interleaving half circles: a boundary no straight line can draw."""
+    rng = _rng(rng)
+    y = np.arange(n) % 2
+    angle = rng.uniform(0, np.pi, n)
+    X = np.column_stack([np.cos(angle), np.sin(angle)])
+    X[y == 1] = np.column_stack([1 - np.cos(angle[y == 1]), 0.5 - np.sin(angle[y == 1])])
+    X += rng.normal(0, noise, X.shape)
+    return X.astype(dtype), y
+
+
+def circles(n: int = 200, *, noise: float = 0.05, factor: float = 0.5, rng=None, dtype=np.float64):
+    """A small circle (label 1) inside a large one (label 0)."""
+    rng = _rng(rng)
+    y = np.arange(n) % 2
+    angle = rng.uniform(0, 2 * np.pi, n)
+    radius = np.where(y == 1, factor, 1.0)
+    X = radius[:, None] * np.column_stack([np.cos(angle), np.sin(angle)]) + rng.normal(0, noise, (n, 2))
+    return X.astype(dtype), y
+
+
+def spirals(n: int = 300, *, classes: int = 3, noise: float = 0.2, rng=None, dtype=np.float64):
+    """``classes`` spiral arms winding around the origin, one per class."""
+    rng = _rng(rng)
+    y = np.arange(n) % classes
+    r = rng.uniform(0.05, 1, n)
+    theta = y * 2 * np.pi / classes + 4 * r + rng.normal(0, noise, n)
+    return (r[:, None] * np.column_stack([np.sin(theta), np.cos(theta)])).astype(dtype), y
+
+
+def flower(n: int = 400, *, petals: int = 4, noise: float = 0.2, rng=None, dtype=np.float64):
+    """The planar "flower" of the deeplearning.ai course: two classes in alternating petals."""
+    rng = _rng(rng)
+    y = np.arange(n) % 2
+    theta = np.linspace(0, np.pi, n) + rng.normal(0, noise, n) + y * np.pi
+    r = 4 * np.sin(petals * theta) + rng.normal(0, noise, n)
+    return (np.column_stack([r * np.sin(theta), r * np.cos(theta)])).astype(dtype), y
+
+
+def different_scales(n: int = 500, *, rng=None, dtype=np.float64):
+    """Two features in [0, 1] and in [0, 1000] that matter equally: label 1 when x1 + x2 / 1000 > 1."""
+    rng = _rng(rng)
+    X = np.column_stack([rng.uniform(0, 1, n), rng.uniform(0, 1000, n)])
+    y = (X[:, 0] + X[:, 1] / 1000 > 1).astype(np.int64)
+    return X.astype(dtype), y

@@ -1,0 +1,130 @@
+"""Gradient checking: compare backpropagation with two-sided numerical differences."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from handbook.layers import Dropout, Layer, Sequential
+
+THRESHOLDS = (
+    (1e-7, "correct: backpropagation agrees with the numerical gradient"),
+    (1e-5, "probably correct, but look at the parameters with the largest errors"),
+    (1e-3, "suspicious: there is probably a bug"),
+    (np.inf, "wrong: backpropagation almost certainly has a bug"),
+)
+
+
+@dataclass
+class GradientCheckReport:
+    """The overall relative error, one error per parameter (to locate a bug) and the verdict."""
+
+    relative_error: float
+    per_parameter: list[tuple[str, float]] = field(default_factory=list)
+
+    @property
+    def verdict(self) -> str:
+        return next(text for limit, text in THRESHOLDS if self.relative_error < limit)
+
+    @property
+    def worst(self) -> str:
+        return max(self.per_parameter, key=lambda item: item[1])[0]
+
+    def __str__(self) -> str:
+        rows = [f"  {name:<12} {error:.2e}" for name, error in self.per_parameter]
+        return "\n".join([f"relative error {self.relative_error:.2e}: {self.verdict}", *rows])
+
+
+def relative_error(a: np.ndarray, b: np.ndarray) -> float:
+    """||a - b|| / (||a|| + ||b||), 0 when both are 0."""
+    denominator = np.linalg.norm(a) + np.linalg.norm(b)
+    return float(np.linalg.norm(a - b) / denominator) if denominator > 0 else 0.0
+
+
+# --8<-- [start:gradient-check]
+def gradient_check(model: Layer, loss, X: np.ndarray, y: np.ndarray, eps: float = 1e-7,
+                   regularizer=None, fix_dropout_mask: bool = False) -> GradientCheckReport:
+    """Compare the backward pass with (J(theta + eps) - J(theta - eps)) / (2 eps) for every parameter."""
+    _refuse_what_cannot_be_checked(model, X, fix_dropout_mask)
+    m = len(X)
+
+    def cost() -> float:
+        J = loss.forward(model.forward(X, training=True), y)
+        return J + (regularizer.penalty(model, m) if regularizer else 0.0)
+
+    with _frozen(model, fix_dropout_mask):
+        cost()
+        model.backward(loss.backward())
+        if regularizer:
+            regularizer.add_gradient(model, m)
+        analytic = [p.grad.copy() for p in model.parameters()]
+        numeric = []
+        for p in model.parameters():
+            g = np.zeros_like(p.value)
+            for i in np.ndindex(p.value.shape):
+                saved = p.value[i]
+                p.value[i] = saved + eps
+                J_plus = cost()
+                p.value[i] = saved - eps
+                J_minus = cost()
+                p.value[i] = saved
+                g[i] = (J_plus - J_minus) / (2 * eps)
+            numeric.append(g)
+    flat = lambda arrays: np.concatenate([a.ravel() for a in arrays])
+    names = _names(model)
+    return GradientCheckReport(
+        relative_error(flat(numeric), flat(analytic)),
+        [(n, relative_error(g, a)) for n, g, a in zip(names, numeric, analytic)],
+    )
+# --8<-- [end:gradient-check]
+
+
+def _layers(model: Layer) -> list[Layer]:
+    return model.layers if isinstance(model, Sequential) else [model]
+
+
+def _names(model: Layer) -> list[str]:
+    if isinstance(model, Sequential):
+        return [f"{i}.{p.name}" for i, layer in enumerate(model.layers) for p in layer.parameters()]
+    return [p.name for p in model.parameters()]
+
+
+def _refuse_what_cannot_be_checked(model: Layer, X: np.ndarray, fix_dropout_mask: bool) -> None:
+    for p in model.parameters():
+        if p.value.dtype != np.float64:
+            raise TypeError(f"gradient_check needs float64 parameters (got {p.value.dtype}): differences of "
+                            "eps = 1e-7 drown in float32 rounding; use model.astype(np.float64)")
+    if np.asarray(X).dtype != np.float64:
+        raise TypeError(f"gradient_check needs float64 inputs, got {np.asarray(X).dtype}")
+    dropouts = [layer for layer in _layers(model) if isinstance(layer, Dropout) and layer.keep_prob < 1]
+    if dropouts and not fix_dropout_mask:
+        raise ValueError(f"gradient_check: {dropouts[0]!r} draws a new mask at every forward pass, so the cost "
+                         "is not a fixed function of the parameters; set keep_prob=1 for the check, or pass "
+                         "fix_dropout_mask=True")
+
+
+class _frozen:
+    """During a check: dropout masks fixed if asked, batch-norm running statistics restored after."""
+
+    def __init__(self, model: Layer, fix_dropout_mask: bool):
+        self.layers = _layers(model)
+        self.fix = fix_dropout_mask
+
+    def __enter__(self):
+        self.saved = [{k: v.copy() for k, v in layer.buffers().items()} for layer in self.layers]
+        self.dropouts = [layer for layer in self.layers if isinstance(layer, Dropout)]
+        self.was_frozen = [d.freeze_mask for d in self.dropouts]
+        if self.fix:
+            for d in self.dropouts:
+                d.freeze_mask = True
+                d.mask = None  # the first forward pass of the check draws the mask it keeps
+        return self
+
+    def __exit__(self, *exc):
+        for layer, buffers in zip(self.layers, self.saved):
+            for name, value in buffers.items():
+                setattr(layer, name, value)
+        for d, was in zip(self.dropouts, self.was_frozen):
+            d.freeze_mask = was
+        return False

@@ -1,0 +1,335 @@
+"""Layers with explicit forward and backward passes. Rows are samples: x is (batch, features).
+
+Every layer has ``forward(x, training=True) -> y``, ``backward(dy) -> dx`` and
+``parameters()``. ``backward`` uses what the last ``forward(x, training=True)`` kept
+and sets ``.grad`` of the layer's parameters (overwriting it, reusing its array).
+``forward(x, training=False)`` keeps nothing, so evaluating a model between a
+training forward and its backward changes nothing. A layer with parameters computes
+in their dtype (float64 unless asked otherwise; ``astype`` converts a layer or model).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from handbook import init as initializers
+from handbook.parameter import Parameter
+
+
+class Layer:
+    """What every layer shares: parameters, non-trainable buffers, dtype conversion."""
+
+    def __init__(self) -> None:
+        self._cache: dict | None = None
+
+    def parameters(self) -> list[Parameter]:
+        return []
+
+    def buffers(self) -> dict[str, np.ndarray]:
+        """Non-trainable state that a training forward changes (batch norm's running statistics)."""
+        return {}
+
+    def astype(self, dtype) -> "Layer":
+        """Convert parameters and buffers to ``dtype`` in place; returns the layer."""
+        for p in self.parameters():
+            p.value = p.value.astype(dtype)
+            p.grad = None
+        for name, array in self.buffers().items():
+            setattr(self, name, array.astype(dtype))
+        return self
+
+    def _keep(self, training: bool, **arrays) -> None:
+        self._cache = arrays if training else self._cache
+
+    def _kept(self) -> dict:
+        if self._cache is None:
+            raise RuntimeError(f"{self!r}: backward called before forward(x, training=True)")
+        return self._cache
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+def _check_input(layer: Layer, x: np.ndarray, n_in: int, dtype: np.dtype | None = None) -> np.ndarray:
+    """A clear error for a wrong shape or dtype, naming the layer; integer input is converted."""
+    x = np.asarray(x)
+    if x.ndim != 2 or x.shape[1] != n_in:
+        raise ValueError(f"{layer!r}: expected input of shape (batch, {n_in}), got {x.shape}")
+    if dtype is not None and x.dtype != dtype:
+        if not np.issubdtype(x.dtype, np.floating):
+            return x.astype(dtype)
+        raise TypeError(f"{layer!r}: input is {x.dtype} but the parameters are {dtype}; "
+                        f"convert the data (x.astype(np.{dtype})) or the model (model.astype(np.{x.dtype}))")
+    return x
+
+
+def _rng(rng: np.random.Generator | int | None) -> np.random.Generator:
+    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+
+
+# --8<-- [start:dense]
+class Dense(Layer):
+    """Fully connected layer: Z = X W + b, with W of shape (n_in, n_out)."""
+
+    def __init__(self, n_in: int, n_out: int, init="he_normal", bias: bool = True,
+                 rng=None, dtype=np.float64):
+        super().__init__()
+        self.n_in, self.n_out = n_in, n_out
+        W = initializers.get(init)((n_in, n_out), _rng(rng))
+        self.W = Parameter(W.astype(dtype), name="W")
+        self.b = Parameter(np.zeros(n_out, dtype), name="b", regularize=False) if bias else None
+
+    def parameters(self) -> list[Parameter]:
+        return [self.W] if self.b is None else [self.W, self.b]
+
+    def forward(self, x: np.ndarray, training: bool = True) -> np.ndarray:
+        x = _check_input(self, x, self.n_in, self.W.value.dtype)
+        z = x @ self.W.value
+        if self.b is not None:
+            z += self.b.value
+        self._keep(training, x=x)
+        return z
+
+    def backward(self, dz: np.ndarray) -> np.ndarray:
+        x = self._kept()["x"]
+        self.W.grad = np.matmul(x.T, dz, out=_buffer(self.W))       # dW = X^T dZ
+        if self.b is not None:
+            self.b.grad = np.sum(dz, axis=0, out=_buffer(self.b))  # db = sum over the batch
+        return dz @ self.W.value.T                                 # dX = dZ W^T
+
+    def __repr__(self) -> str:
+        return f"Dense({self.n_in} -> {self.n_out})"
+# --8<-- [end:dense]
+
+
+def _buffer(p: Parameter) -> np.ndarray:
+    """The parameter's gradient array, reused from step to step to save allocations."""
+    if p.grad is None or p.grad.shape != p.value.shape or p.grad.dtype != p.value.dtype:
+        p.grad = np.empty_like(p.value)
+    return p.grad
+
+
+# --8<-- [start:activations]
+class Sigmoid(Layer):
+    """sigma(z) = 1 / (1 + e^-z), computed without overflow for large |z|."""
+
+    def forward(self, z: np.ndarray, training: bool = True) -> np.ndarray:
+        e = np.exp(-np.abs(z))                       # never overflows: e is in (0, 1]
+        a = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+        self._keep(training, a=a)
+        return a
+
+    def backward(self, da: np.ndarray) -> np.ndarray:
+        a = self._kept()["a"]
+        return da * a * (1 - a)                      # sigma' = sigma (1 - sigma), at most 1/4
+
+
+class Tanh(Layer):
+    """tanh(z), zero-centred, with derivative 1 - tanh^2."""
+
+    def forward(self, z: np.ndarray, training: bool = True) -> np.ndarray:
+        a = np.tanh(z)
+        self._keep(training, a=a)
+        return a
+
+    def backward(self, da: np.ndarray) -> np.ndarray:
+        a = self._kept()["a"]
+        return da * (1 - a * a)
+
+
+class ReLU(Layer):
+    """max(0, z): gradient 1 where the unit is active, 0 where it is not."""
+
+    def forward(self, z: np.ndarray, training: bool = True) -> np.ndarray:
+        a = np.maximum(z, 0)
+        self._keep(training, a=a)
+        return a
+
+    def backward(self, da: np.ndarray) -> np.ndarray:
+        a = self._kept()["a"]
+        return da * (a > 0)
+
+
+class LeakyReLU(Layer):
+    """z where z > 0, alpha z elsewhere, so that no unit's gradient is ever exactly zero."""
+
+    def __init__(self, alpha: float = 0.01):
+        super().__init__()
+        if not 0 <= alpha < 1:
+            raise ValueError(f"LeakyReLU: alpha must be in [0, 1), got {alpha!r}")
+        self.alpha = float(alpha)
+
+    def forward(self, z: np.ndarray, training: bool = True) -> np.ndarray:
+        positive = z > 0
+        self._keep(training, positive=positive)
+        return np.where(positive, z, self.alpha * z)
+
+    def backward(self, da: np.ndarray) -> np.ndarray:
+        positive = self._kept()["positive"]
+        return np.where(positive, da, self.alpha * da)
+
+    def __repr__(self) -> str:
+        return f"LeakyReLU(alpha={self.alpha})"
+# --8<-- [end:activations]
+
+
+# --8<-- [start:maxout]
+class Maxout(Layer):
+    """Goodfellow et al. (2013): each output is the largest of ``pieces`` linear functions of x."""
+
+    def __init__(self, n_in: int, n_out: int, pieces: int = 2, init="he_normal", rng=None,
+                 dtype=np.float64):
+        super().__init__()
+        if pieces < 1:
+            raise ValueError(f"Maxout: pieces must be at least 1, got {pieces!r}")
+        self.n_in, self.n_out, self.pieces = n_in, n_out, pieces
+        W = initializers.get(init)((n_in, n_out * pieces), _rng(rng))
+        self.W = Parameter(W.astype(dtype), name="W")
+        self.b = Parameter(np.zeros(n_out * pieces, dtype), name="b", regularize=False)
+
+    def parameters(self) -> list[Parameter]:
+        return [self.W, self.b]
+
+    def forward(self, x: np.ndarray, training: bool = True) -> np.ndarray:
+        x = _check_input(self, x, self.n_in, self.W.value.dtype)
+        z = (x @ self.W.value + self.b.value).reshape(len(x), self.n_out, self.pieces)
+        best = z.argmax(axis=2)[..., None]            # which piece wins, per sample and unit
+        self._keep(training, x=x, best=best)
+        return np.take_along_axis(z, best, axis=2)[..., 0]
+
+    def backward(self, da: np.ndarray) -> np.ndarray:
+        kept = self._kept()
+        x, best = kept["x"], kept["best"]
+        dz = np.zeros((len(x), self.n_out, self.pieces), da.dtype)
+        np.put_along_axis(dz, best, da[..., None], axis=2)   # only the winning piece gets gradient
+        dz = dz.reshape(len(x), -1)
+        self.W.grad = x.T @ dz
+        self.b.grad = dz.sum(axis=0)
+        return dz @ self.W.value.T
+
+    def __repr__(self) -> str:
+        return f"Maxout({self.n_in} -> {self.n_out}, pieces={self.pieces})"
+# --8<-- [end:maxout]
+
+
+# --8<-- [start:dropout]
+class Dropout(Layer):
+    """Inverted dropout: keep each unit with probability keep_prob and scale it by 1/keep_prob."""
+
+    def __init__(self, keep_prob: float, rng=None):
+        super().__init__()
+        if not 0 < keep_prob <= 1:
+            raise ValueError(f"Dropout: keep_prob must be in (0, 1], got {keep_prob!r}")
+        self.keep_prob = keep_prob
+        self.rng = _rng(rng)
+        self.freeze_mask = False  # reuse the last mask (for gradient checking)
+        self.mask: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray, training: bool = True) -> np.ndarray:
+        if not training or self.keep_prob == 1:
+            self._keep(training, mask=None)
+            return x                                  # nothing to undo at test time
+        if not (self.freeze_mask and self.mask is not None and self.mask.shape == x.shape):
+            keep = self.rng.random(x.shape) < self.keep_prob
+            self.mask = keep.astype(x.dtype) / x.dtype.type(self.keep_prob)
+        self._keep(training, mask=self.mask)
+        return x * self.mask
+
+    def backward(self, dy: np.ndarray) -> np.ndarray:
+        mask = self._kept()["mask"]
+        return dy if mask is None else dy * mask
+
+    def __repr__(self) -> str:
+        return f"Dropout(keep_prob={self.keep_prob})"
+# --8<-- [end:dropout]
+
+
+# --8<-- [start:batchnorm]
+class BatchNorm(Layer):
+    """Ioffe and Szegedy (2015): normalize each feature over the batch, then scale and shift."""
+
+    def __init__(self, n: int, momentum: float = 0.9, eps: float = 1e-5, dtype=np.float64):
+        super().__init__()
+        if not 0 <= momentum < 1:
+            raise ValueError(f"BatchNorm: momentum must be in [0, 1), got {momentum!r}")
+        self.n, self.momentum, self.eps = n, momentum, eps
+        self.gamma = Parameter(np.ones(n, dtype), name="gamma", regularize=False)
+        self.beta = Parameter(np.zeros(n, dtype), name="beta", regularize=False)
+        self.running_mean = np.zeros(n, dtype)
+        self.running_var = np.ones(n, dtype)
+
+    def parameters(self) -> list[Parameter]:
+        return [self.gamma, self.beta]
+
+    def buffers(self) -> dict[str, np.ndarray]:
+        return {"running_mean": self.running_mean, "running_var": self.running_var}
+
+    def forward(self, x: np.ndarray, training: bool = True) -> np.ndarray:
+        x = _check_input(self, x, self.n, self.gamma.value.dtype)
+        if training:
+            if len(x) < 2:
+                raise ValueError(f"{self!r}: a training batch needs at least 2 examples, got {len(x)}")
+            mu, var = x.mean(axis=0), x.var(axis=0)          # biased variance, as in the paper
+            rho = self.momentum
+            self.running_mean = rho * self.running_mean + (1 - rho) * mu
+            self.running_var = rho * self.running_var + (1 - rho) * var
+        else:
+            mu, var = self.running_mean, self.running_var
+        inv_std = 1 / np.sqrt(var + self.eps)
+        x_hat = (x - mu) * inv_std
+        self._keep(training, x_hat=x_hat, inv_std=inv_std)
+        return self.gamma.value * x_hat + self.beta.value
+
+    def backward(self, dy: np.ndarray) -> np.ndarray:
+        kept = self._kept()
+        x_hat, inv_std = kept["x_hat"], kept["inv_std"]
+        B = len(dy)
+        self.beta.grad = dy.sum(axis=0)
+        self.gamma.grad = (dy * x_hat).sum(axis=0)
+        # The compact form of the chain rule through the batch mean and variance:
+        return (self.gamma.value * inv_std / B) * (B * dy - self.beta.grad - x_hat * self.gamma.grad)
+
+    def __repr__(self) -> str:
+        return f"BatchNorm({self.n}, momentum={self.momentum})"
+# --8<-- [end:batchnorm]
+
+
+# --8<-- [start:sequential]
+class Sequential(Layer):
+    """Layers applied one after the other; backward runs them in reverse."""
+
+    def __init__(self, *layers: Layer):
+        super().__init__()
+        self.layers = list(layers)
+
+    def forward(self, x: np.ndarray, training: bool = True) -> np.ndarray:
+        for layer in self.layers:
+            x = layer.forward(x, training)
+        return x
+
+    def backward(self, dy: np.ndarray) -> np.ndarray:
+        for layer in reversed(self.layers):
+            dy = layer.backward(dy)
+        return dy
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """The output in evaluation mode (no dropout, running statistics); keeps no caches."""
+        return self.forward(x, training=False)
+
+    def parameters(self) -> list[Parameter]:
+        return [p for layer in self.layers for p in layer.parameters()]
+
+    def astype(self, dtype) -> "Sequential":
+        for layer in self.layers:
+            layer.astype(dtype)
+        return self
+
+    def __len__(self) -> int:
+        return len(self.layers)
+
+    def __getitem__(self, i: int) -> Layer:
+        return self.layers[i]
+
+    def __repr__(self) -> str:
+        return "Sequential(\n" + "".join(f"  ({i}) {layer!r}\n" for i, layer in enumerate(self.layers)) + ")"
+# --8<-- [end:sequential]

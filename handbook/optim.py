@@ -1,0 +1,192 @@
+"""Optimizers: built on a list of Parameters; ``step()`` updates ``.value`` in place from ``.grad``.
+
+``lr`` is a plain attribute, so a schedule may change it between steps. State arrays
+(velocities, squared-gradient averages) have the dtype of their parameter.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from handbook.parameter import Parameter
+
+
+def _check(name: str, value: float, low: float, high: float | None = None) -> None:
+    if not (value >= low and (high is None or value < high)):
+        expected = f"in [{low}, {high})" if high is not None else f">= {low}"
+        raise ValueError(f"{name} must be {expected}, got {value!r}")
+
+
+class Optimizer:
+    """Holds the parameters and the learning rate; subclasses define ``update``."""
+
+    def __init__(self, params, lr: float):
+        self.params: list[Parameter] = list(params)
+        if not self.params:
+            raise ValueError(f"{type(self).__name__}: got an empty list of parameters")
+        _check("lr", lr, 0.0)
+        self.lr = lr
+        self.t = 0  # number of steps taken
+
+    def step(self) -> None:
+        self.t += 1
+        for i, p in enumerate(self.params):
+            if p.grad is not None:
+                self.update(i, p.value, p.grad)
+
+    def update(self, i: int, w: np.ndarray, g: np.ndarray) -> None:
+        raise NotImplementedError
+
+    def zeros(self) -> list[np.ndarray]:
+        return [np.zeros_like(p.value) for p in self.params]
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(lr={self.lr})"
+
+
+# --8<-- [start:sgd]
+class SGD(Optimizer):
+    """w -= lr * g."""
+
+    def update(self, i, w, g):
+        w -= self.lr * g
+# --8<-- [end:sgd]
+
+
+# --8<-- [start:momentum]
+class Momentum(Optimizer):
+    """v = beta v + (1 - beta) g;  w -= lr v. An average of recent gradients damps oscillations."""
+
+    def __init__(self, params, lr: float, beta: float = 0.9):
+        super().__init__(params, lr)
+        _check("beta", beta, 0.0, 1.0)
+        self.beta = beta
+        self.v = self.zeros()
+
+    def update(self, i, w, g):
+        v = self.v[i]
+        v *= self.beta
+        v += (1 - self.beta) * g
+        w -= self.lr * v
+# --8<-- [end:momentum]
+
+
+# --8<-- [start:nesterov]
+class Nesterov(Momentum):
+    """Momentum that looks ahead: step along beta v + (1 - beta) g, where the velocity is going."""
+
+    def update(self, i, w, g):
+        v = self.v[i]
+        v *= self.beta
+        v += (1 - self.beta) * g
+        w -= self.lr * (self.beta * v + (1 - self.beta) * g)
+# --8<-- [end:nesterov]
+
+
+# --8<-- [start:adagrad]
+class AdaGrad(Optimizer):
+    """cache += g^2;  w -= lr g / (sqrt(cache) + eps). Steps shrink forever as the cache grows."""
+
+    def __init__(self, params, lr: float, eps: float = 1e-7):
+        super().__init__(params, lr)
+        _check("eps", eps, 0.0)
+        self.eps = eps
+        self.cache = self.zeros()
+
+    def update(self, i, w, g):
+        cache = self.cache[i]
+        cache += g * g
+        w -= self.lr * g / (np.sqrt(cache) + self.eps)
+# --8<-- [end:adagrad]
+
+
+# --8<-- [start:rmsprop]
+class RMSprop(Optimizer):
+    """s = beta s + (1 - beta) g^2;  w -= lr g / (sqrt(s) + eps). AdaGrad that forgets old gradients."""
+
+    def __init__(self, params, lr: float, beta: float = 0.9, eps: float = 1e-8):
+        super().__init__(params, lr)
+        _check("beta", beta, 0.0, 1.0)
+        _check("eps", eps, 0.0)
+        self.beta, self.eps = beta, eps
+        self.s = self.zeros()
+
+    def update(self, i, w, g):
+        s = self.s[i]
+        s *= self.beta
+        s += (1 - self.beta) * (g * g)
+        w -= self.lr * g / (np.sqrt(s) + self.eps)
+# --8<-- [end:rmsprop]
+
+
+# --8<-- [start:adam]
+class Adam(Optimizer):
+    """Kingma and Ba (2015): momentum (v) plus RMSprop (s), both bias-corrected.
+
+    v = b1 v + (1 - b1) g,   s = b2 s + (1 - b2) g^2,
+    w -= lr * v_hat / (sqrt(s_hat) + eps),  v_hat = v / (1 - b1^t),  s_hat = s / (1 - b2^t).
+    """
+
+    def __init__(self, params, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
+                 eps: float = 1e-8):
+        super().__init__(params, lr)
+        _check("beta1", beta1, 0.0, 1.0)
+        _check("beta2", beta2, 0.0, 1.0)
+        _check("eps", eps, 0.0)
+        self.beta1, self.beta2, self.eps = beta1, beta2, eps
+        self.v, self.s = self.zeros(), self.zeros()
+        self.scratch = self.zeros()
+
+    def update(self, i, w, g):
+        v, s, tmp = self.v[i], self.s[i], self.scratch[i]
+        b1, b2, t = self.beta1, self.beta2, self.t
+        np.subtract(g, v, out=tmp); tmp *= 1 - b1; v += tmp          # v += (1 - b1)(g - v)
+        np.multiply(g, g, out=tmp); tmp -= s; tmp *= 1 - b2; s += tmp  # s += (1 - b2)(g^2 - s)
+        np.sqrt(s, out=tmp); tmp *= 1 / np.sqrt(1 - b2**t); tmp += self.eps  # sqrt(s_hat) + eps
+        np.divide(v, tmp, out=tmp); tmp *= self.lr / (1 - b1**t)      # lr v_hat / (sqrt(s_hat) + eps)
+        w -= tmp
+# --8<-- [end:adam]
+
+
+# --8<-- [start:adamw]
+class AdamW(Adam):
+    """Loshchilov and Hutter (2019): Adam with decoupled weight decay, w -= lr * weight_decay * w first."""
+
+    def __init__(self, params, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
+                 eps: float = 1e-8, weight_decay: float = 1e-2):
+        super().__init__(params, lr, beta1, beta2, eps)
+        _check("weight_decay", weight_decay, 0.0)
+        self.weight_decay = weight_decay
+
+    def update(self, i, w, g):
+        w *= 1 - self.lr * self.weight_decay
+        super().update(i, w, g)
+# --8<-- [end:adamw]
+
+
+# --8<-- [start:clipping]
+def clip_by_value(params, limit: float) -> float:
+    """Clip every gradient entry to [-limit, limit]; returns the global norm before clipping."""
+    _check("limit", limit, 0.0)
+    norm = global_norm(params)
+    for p in params:
+        if p.grad is not None:
+            np.clip(p.grad, -limit, limit, out=p.grad)
+    return norm
+
+
+def clip_by_norm(params, max_norm: float) -> float:
+    """Rescale all gradients together so that their global norm is at most max_norm; keeps the direction."""
+    _check("max_norm", max_norm, 0.0)
+    norm = global_norm(params)
+    if norm > max_norm:
+        for p in params:
+            if p.grad is not None:
+                p.grad *= max_norm / norm
+    return norm
+
+
+def global_norm(params) -> float:
+    """sqrt of the sum of all squared gradient entries, over all parameters."""
+    return float(np.sqrt(sum(float(np.vdot(p.grad, p.grad)) for p in params if p.grad is not None)))
+# --8<-- [end:clipping]

@@ -1,0 +1,48 @@
+"""Norm penalties added to the cost J and to the gradients of the weights (not the biases)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from handbook.parameter import Parameter
+
+
+def _parameters(model_or_params) -> list[Parameter]:
+    return model_or_params.parameters() if hasattr(model_or_params, "parameters") else list(model_or_params)
+
+
+# --8<-- [start:l2]
+class L2:
+    """J += lambd / (2m) * sum_l ||W^[l]||_F^2, so dW += lambd / m * W."""
+
+    def __init__(self, lambd: float, include_bias: bool = False):
+        if lambd < 0:
+            raise ValueError(f"L2: lambd must be >= 0, got {lambd!r}")
+        self.lambd, self.include_bias = lambd, include_bias
+
+    def penalized(self, model) -> list[Parameter]:
+        return [p for p in _parameters(model) if p.regularize or self.include_bias]
+
+    def penalty(self, model, m: int) -> float:
+        return self.lambd / (2 * m) * sum(float(np.sum(p.value * p.value)) for p in self.penalized(model))
+
+    def add_gradient(self, model, m: int) -> None:
+        for p in self.penalized(model):
+            p.grad += (self.lambd / m) * p.value
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(lambd={self.lambd})"
+# --8<-- [end:l2]
+
+
+# --8<-- [start:l1]
+class L1(L2):
+    """J += lambd / m * sum_l sum |W^[l]|, so dW += lambd / m * sign(W): it pushes weights to exactly 0."""
+
+    def penalty(self, model, m: int) -> float:
+        return self.lambd / m * sum(float(np.sum(np.abs(p.value))) for p in self.penalized(model))
+
+    def add_gradient(self, model, m: int) -> None:
+        for p in self.penalized(model):
+            p.grad += (self.lambd / m) * np.sign(p.value)
+# --8<-- [end:l1]
