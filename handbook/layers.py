@@ -3,7 +3,8 @@
 Every layer has ``forward(x, training=True) -> y``, ``backward(dy) -> dx`` and
 ``parameters()``. ``backward`` uses what the last ``forward(x, training=True)`` kept
 and sets ``.grad`` of the layer's parameters (overwriting it, reusing its array).
-``forward(x, training=False)`` keeps nothing, so evaluating a model between a
+Layers with parameters take ``backward(dy, input_grad=False)`` to skip dx when it is
+not needed (the first layer of a network). ``forward(x, training=False)`` keeps nothing, so evaluating a model between a
 training forward and its backward changes nothing. A layer with parameters computes
 in their dtype (float64 unless asked otherwise; ``astype`` converts a layer or model).
 """
@@ -90,12 +91,12 @@ class Dense(Layer):
         self._keep(training, x=x)
         return z
 
-    def backward(self, dz: np.ndarray) -> np.ndarray:
+    def backward(self, dz: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
         x = self._kept()["x"]
         self.W.grad = np.matmul(x.T, dz, out=_buffer(self.W))       # dW = X^T dZ
         if self.b is not None:
             self.b.grad = np.sum(dz, axis=0, out=_buffer(self.b))  # db = sum over the batch
-        return dz @ self.W.value.T                                 # dX = dZ W^T
+        return dz @ self.W.value.T if input_grad else None         # dX = dZ W^T
 
     def __repr__(self) -> str:
         return f"Dense({self.n_in} -> {self.n_out})"
@@ -197,7 +198,7 @@ class Maxout(Layer):
         self._keep(training, x=x, best=best)
         return np.take_along_axis(z, best, axis=2)[..., 0]
 
-    def backward(self, da: np.ndarray) -> np.ndarray:
+    def backward(self, da: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
         kept = self._kept()
         x, best = kept["x"], kept["best"]
         dz = np.zeros((len(x), self.n_out, self.pieces), da.dtype)
@@ -205,7 +206,7 @@ class Maxout(Layer):
         dz = dz.reshape(len(x), -1)
         self.W.grad = x.T @ dz
         self.b.grad = dz.sum(axis=0)
-        return dz @ self.W.value.T
+        return dz @ self.W.value.T if input_grad else None
 
     def __repr__(self) -> str:
         return f"Maxout({self.n_in} -> {self.n_out}, pieces={self.pieces})"
@@ -280,12 +281,14 @@ class BatchNorm(Layer):
         self._keep(training, x_hat=x_hat, inv_std=inv_std)
         return self.gamma.value * x_hat + self.beta.value
 
-    def backward(self, dy: np.ndarray) -> np.ndarray:
+    def backward(self, dy: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
         kept = self._kept()
         x_hat, inv_std = kept["x_hat"], kept["inv_std"]
         B = len(dy)
         self.beta.grad = dy.sum(axis=0)
         self.gamma.grad = (dy * x_hat).sum(axis=0)
+        if not input_grad:
+            return None
         # The compact form of the chain rule through the batch mean and variance:
         return (self.gamma.value * inv_std / B) * (B * dy - self.beta.grad - x_hat * self.gamma.grad)
 
@@ -307,10 +310,12 @@ class Sequential(Layer):
             x = layer.forward(x, training)
         return x
 
-    def backward(self, dy: np.ndarray) -> np.ndarray:
-        for layer in reversed(self.layers):
+    def backward(self, dy: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
+        """Gradients of every layer; ``input_grad=False`` spares the first layer's dX when nobody needs it."""
+        for layer in reversed(self.layers[1:]):
             dy = layer.backward(dy)
-        return dy
+        first = self.layers[0]
+        return first.backward(dy) if input_grad or not first.parameters() else first.backward(dy, input_grad=False)
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         """The output in evaluation mode (no dropout, running statistics); keeps no caches."""

@@ -6,6 +6,9 @@
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
 from handbook.parameter import Parameter
@@ -18,7 +21,14 @@ def _check(name: str, value: float, low: float, high: float | None = None) -> No
 
 
 class Optimizer:
-    """Holds the parameters and the learning rate; subclasses define ``update``."""
+    """Holds the parameters, the learning rate and each parameter's state arrays.
+
+    Subclasses define ``update(w, g, *state)``, one parameter's update written like its
+    formula. Parameters are updated independently, so for a large model ``step`` runs
+    their updates on all cores at once (NumPy releases the GIL inside its loops).
+    """
+
+    state_names: tuple[str, ...] = ()  # per-parameter arrays, zero at the start, e.g. ("v",)
 
     def __init__(self, params, lr: float):
         self.params: list[Parameter] = list(params)
@@ -26,29 +36,49 @@ class Optimizer:
             raise ValueError(f"{type(self).__name__}: got an empty list of parameters")
         _check("lr", lr, 0.0)
         self.lr = lr
-        self.t = 0  # number of steps taken
+        self.t = 0  # number of steps taken, for bias correction
+        self.state = [tuple(np.zeros_like(p.value) for _ in self.state_names) for p in self.params]
 
     def step(self) -> None:
         self.t += 1
-        for i, p in enumerate(self.params):
-            if p.grad is not None:
-                self.update(i, p.value, p.grad)
+        jobs = [(p.value, p.grad, *state) for p, state in zip(self.params, self.state) if p.grad is not None]
+        _run_in_parallel(self.update, jobs)
 
-    def update(self, i: int, w: np.ndarray, g: np.ndarray) -> None:
+    def update(self, w: np.ndarray, g: np.ndarray, *state: np.ndarray) -> None:
         raise NotImplementedError
 
-    def zeros(self) -> list[np.ndarray]:
-        return [np.zeros_like(p.value) for p in self.params]
+    def __getattr__(self, name: str) -> list[np.ndarray]:
+        """``opt.v`` (for example) lists the velocity array of every parameter."""
+        names = type(self).state_names
+        if name in names:
+            return [state[names.index(name)] for state in self.__dict__["state"]]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(lr={self.lr})"
+
+
+PARALLEL_SIZE = 1 << 18  # below this many values in all, threads cost more than they save
+_pool: ThreadPoolExecutor | None = None
+
+
+def _run_in_parallel(update, jobs: list[tuple[np.ndarray, ...]]) -> None:
+    """Apply ``update`` to every parameter's arrays; for large models, on all cores at once."""
+    global _pool
+    if sum(arrays[0].size for arrays in jobs) < PARALLEL_SIZE or (os.cpu_count() or 1) < 2:
+        for arrays in jobs:
+            update(*arrays)
+        return
+    _pool = _pool or ThreadPoolExecutor(max_workers=os.cpu_count(), thread_name_prefix="handbook-optim")
+    for future in [_pool.submit(update, *arrays) for arrays in sorted(jobs, key=lambda a: -a[0].size)]:
+        future.result()
 
 
 # --8<-- [start:sgd]
 class SGD(Optimizer):
     """w -= lr * g."""
 
-    def update(self, i, w, g):
+    def update(self, w, g):
         w -= self.lr * g
 # --8<-- [end:sgd]
 
@@ -57,14 +87,14 @@ class SGD(Optimizer):
 class Momentum(Optimizer):
     """v = beta v + (1 - beta) g;  w -= lr v. An average of recent gradients damps oscillations."""
 
+    state_names = ("v",)
+
     def __init__(self, params, lr: float, beta: float = 0.9):
         super().__init__(params, lr)
         _check("beta", beta, 0.0, 1.0)
         self.beta = beta
-        self.v = self.zeros()
 
-    def update(self, i, w, g):
-        v = self.v[i]
+    def update(self, w, g, v):
         v *= self.beta
         v += (1 - self.beta) * g
         w -= self.lr * v
@@ -75,8 +105,7 @@ class Momentum(Optimizer):
 class Nesterov(Momentum):
     """Momentum that looks ahead: step along beta v + (1 - beta) g, where the velocity is going."""
 
-    def update(self, i, w, g):
-        v = self.v[i]
+    def update(self, w, g, v):
         v *= self.beta
         v += (1 - self.beta) * g
         w -= self.lr * (self.beta * v + (1 - self.beta) * g)
@@ -87,14 +116,14 @@ class Nesterov(Momentum):
 class AdaGrad(Optimizer):
     """cache += g^2;  w -= lr g / (sqrt(cache) + eps). Steps shrink forever as the cache grows."""
 
+    state_names = ("cache",)
+
     def __init__(self, params, lr: float, eps: float = 1e-7):
         super().__init__(params, lr)
         _check("eps", eps, 0.0)
         self.eps = eps
-        self.cache = self.zeros()
 
-    def update(self, i, w, g):
-        cache = self.cache[i]
+    def update(self, w, g, cache):
         cache += g * g
         w -= self.lr * g / (np.sqrt(cache) + self.eps)
 # --8<-- [end:adagrad]
@@ -104,15 +133,15 @@ class AdaGrad(Optimizer):
 class RMSprop(Optimizer):
     """s = beta s + (1 - beta) g^2;  w -= lr g / (sqrt(s) + eps). AdaGrad that forgets old gradients."""
 
+    state_names = ("s",)
+
     def __init__(self, params, lr: float, beta: float = 0.9, eps: float = 1e-8):
         super().__init__(params, lr)
         _check("beta", beta, 0.0, 1.0)
         _check("eps", eps, 0.0)
         self.beta, self.eps = beta, eps
-        self.s = self.zeros()
 
-    def update(self, i, w, g):
-        s = self.s[i]
+    def update(self, w, g, s):
         s *= self.beta
         s += (1 - self.beta) * (g * g)
         w -= self.lr * g / (np.sqrt(s) + self.eps)
@@ -127,6 +156,8 @@ class Adam(Optimizer):
     w -= lr * v_hat / (sqrt(s_hat) + eps),  v_hat = v / (1 - b1^t),  s_hat = s / (1 - b2^t).
     """
 
+    state_names = ("v", "s", "scratch")
+
     def __init__(self, params, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
                  eps: float = 1e-8):
         super().__init__(params, lr)
@@ -134,16 +165,15 @@ class Adam(Optimizer):
         _check("beta2", beta2, 0.0, 1.0)
         _check("eps", eps, 0.0)
         self.beta1, self.beta2, self.eps = beta1, beta2, eps
-        self.v, self.s = self.zeros(), self.zeros()
-        self.scratch = self.zeros()
 
-    def update(self, i, w, g):
-        v, s, tmp = self.v[i], self.s[i], self.scratch[i]
+    def update(self, w, g, v, s, tmp):
         b1, b2, t = self.beta1, self.beta2, self.t
-        np.subtract(g, v, out=tmp); tmp *= 1 - b1; v += tmp          # v += (1 - b1)(g - v)
+        np.subtract(g, v, out=tmp); tmp *= 1 - b1; v += tmp            # v += (1 - b1)(g - v)
         np.multiply(g, g, out=tmp); tmp -= s; tmp *= 1 - b2; s += tmp  # s += (1 - b2)(g^2 - s)
-        np.sqrt(s, out=tmp); tmp *= 1 / np.sqrt(1 - b2**t); tmp += self.eps  # sqrt(s_hat) + eps
-        np.divide(v, tmp, out=tmp); tmp *= self.lr / (1 - b1**t)      # lr v_hat / (sqrt(s_hat) + eps)
+        # lr v_hat / (sqrt(s_hat) + eps) = (lr c2 / c1) v / (sqrt(s) + eps c2), c1 = 1 - b1^t, c2 = sqrt(1 - b2^t)
+        c1, c2 = 1 - b1**t, (1 - b2**t) ** 0.5
+        np.sqrt(s, out=tmp); tmp += self.eps * c2
+        np.divide(v, tmp, out=tmp); tmp *= self.lr * c2 / c1
         w -= tmp
 # --8<-- [end:adam]
 
@@ -158,9 +188,9 @@ class AdamW(Adam):
         _check("weight_decay", weight_decay, 0.0)
         self.weight_decay = weight_decay
 
-    def update(self, i, w, g):
+    def update(self, w, g, v, s, tmp):
         w *= 1 - self.lr * self.weight_decay
-        super().update(i, w, g)
+        super().update(w, g, v, s, tmp)
 # --8<-- [end:adamw]
 
 

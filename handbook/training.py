@@ -58,6 +58,9 @@ class EarlyStopping:
 # --8<-- [end:early-stopping]
 
 
+CLASSIFICATION = (SoftmaxCrossEntropy, BinaryCrossEntropy)
+
+
 def accuracy(loss, output: np.ndarray, y: np.ndarray) -> float | None:
     """The fraction of correct predictions for a classification loss, else None."""
     if isinstance(loss, SoftmaxCrossEntropy):
@@ -87,27 +90,34 @@ def _stop_on_nonfinite(value: float, what: str, epoch: int, batch: int) -> None:
 def fit(model, loss, optimizer, X, y, *, epochs: int, batch_size: int, validation=None, schedule=None,
         early_stopping: EarlyStopping | None = None, shuffle: bool = True, rng=None, progress: bool = False,
         regularizer=None, clip_norm: float | None = None) -> History:
-    """Mini-batch training: forward, loss, backward, (penalty, clipping), step; records every epoch."""
+    """Mini-batch training: forward, loss, backward, (penalty, clipping), step; records every epoch.
+
+    The training loss and accuracy of an epoch are the means over its mini-batches, as
+    computed during training (so with dropout active); the dev set is evaluated after
+    each epoch, in evaluation mode.
+    """
     _check_arguments(X, y, epochs, batch_size, validation, early_stopping)
     rng = np.random.default_rng(rng)
     history, params = History(), model.parameters()
     for epoch in _epochs(epochs, progress):
         if schedule is not None:
             optimizer.lr = schedule(epoch)
-        total = 0.0
+        total_loss, total_correct = 0.0, 0.0
         for batch, (X_t, y_t) in enumerate(minibatches(X, y, batch_size, shuffle, rng), start=1):
             m = len(X_t)
-            J = loss.forward(model.forward(X_t, training=True), y_t)
-            model.backward(loss.backward())
+            output = model.forward(X_t, training=True)
+            J = loss.forward(output, y_t)
+            model.backward(loss.backward(), input_grad=False)
             if regularizer is not None:
                 J += regularizer.penalty(model, m)
                 regularizer.add_gradient(model, m)
             size = clip_by_norm(params, clip_norm) if clip_norm else _gradient_size(params)
             _stop_on_nonfinite(J, "loss", epoch, batch)
-            _stop_on_nonfinite(size, "size of the gradients", epoch, batch)
+            _stop_on_nonfinite(size, "sum of the gradients", epoch, batch)
             optimizer.step()
-            total += J * m
-        _record(history, model, loss, X, y, validation, total / len(X), optimizer.lr)
+            total_loss += J * m
+            total_correct += (accuracy(loss, output, y_t) or 0.0) * m
+        _record(history, model, loss, validation, total_loss / len(X), total_correct / len(X), optimizer.lr)
         if early_stopping and early_stopping.should_stop(epoch, history.dev_loss[-1], params):
             break
     if early_stopping:
@@ -117,11 +127,10 @@ def fit(model, loss, optimizer, X, y, *, epochs: int, batch_size: int, validatio
 # --8<-- [end:fit]
 
 
-def _record(history: History, model, loss, X, y, validation, train_loss: float, lr: float) -> None:
+def _record(history: History, model, loss, validation, train_loss: float, train_acc: float, lr: float) -> None:
     history.train_loss.append(train_loss)
     history.lr.append(float(lr))
-    train_acc = accuracy(loss, model.predict(X), y)
-    if train_acc is not None:
+    if isinstance(loss, CLASSIFICATION):
         history.train_acc.append(train_acc)
     if validation is not None:
         dev_loss, dev_acc = evaluate(model, loss, *validation)
@@ -131,8 +140,8 @@ def _record(history: History, model, loss, X, y, validation, train_loss: float, 
 
 
 def _gradient_size(params) -> float:
-    """sum |g| over all gradients: one cheap reduction that is NaN or inf as soon as any entry is."""
-    return float(sum(float(np.sum(np.abs(p.grad))) for p in params if p.grad is not None))
+    """The sum of all gradient entries: one cheap reduction, NaN or inf as soon as any entry is."""
+    return float(sum(p.grad.sum() for p in params if p.grad is not None))
 
 
 def _epochs(epochs: int, progress: bool):
