@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 
 LANGUAGES = ("en", "zh")
 CJK_FONT = "Noto Sans CJK SC"
-_language = os.environ.get("HANDBOOK_LANG", "en") if os.environ.get("HANDBOOK_LANG") in LANGUAGES else "en"
+_language = "en"
 _cjk_ready = False
 
 LABELS = {
@@ -40,11 +40,23 @@ LABELS = {
 
 
 def set_language(language: str) -> None:
-    """Choose the language of figure labels: "en" or "zh"."""
+    """Choose the language of figure labels: "en" or "zh".
+
+    For Chinese, text everywhere (also text made outside the helpers) falls back from
+    DejaVu Sans to Noto Sans CJK SC for the glyphs DejaVu lacks.
+    """
     global _language
     if language not in LANGUAGES:
         raise ValueError(f"language must be one of {LANGUAGES}, got {language!r}")
     _language = language
+    matplotlib.rcParams.update(_font_settings())
+
+
+def _font_settings() -> dict:
+    if _language == "zh":
+        _register_cjk_font()
+        return {"font.family": ["DejaVu Sans", CJK_FONT], "axes.unicode_minus": False}
+    return {"font.family": ["sans-serif"], "axes.unicode_minus": True}
 
 
 def get_language() -> str:
@@ -77,12 +89,8 @@ def _register_cjk_font() -> None:
 @contextmanager
 def style():
     """The handbook's figure style; DejaVu Sans with a fallback to Noto Sans CJK for Chinese glyphs."""
-    if _language == "zh":
-        _register_cjk_font()
     rc = {
-        "font.family": ["sans-serif"],
-        "font.sans-serif": ["DejaVu Sans", CJK_FONT] if _language == "zh" else ["DejaVu Sans"],
-        "axes.unicode_minus": _language != "zh",
+        **_font_settings(),
         "axes.grid": True, "grid.alpha": 0.3, "axes.spines.top": False, "axes.spines.right": False,
         "figure.facecolor": "white", "axes.facecolor": "white", "legend.frameon": False,
         "svg.fonttype": "path", "svg.hashsalt": "handbook",
@@ -183,3 +191,7 @@ def contours(f, xlim, ylim, paths: dict | None = None, levels: int = 30, resolut
             ax.legend()
         ax.grid(False)
     return fig
+
+
+if os.environ.get("HANDBOOK_LANG") in LANGUAGES:
+    set_language(os.environ["HANDBOOK_LANG"])
