@@ -1,0 +1,87 @@
+"""Losses against their formulas, numerical gradients and extreme logits."""
+
+import numpy as np
+import pytest
+
+import handbook as hb
+from tests.unit.conftest import numerical_gradient, rel_error
+
+
+def loss_gradient_error(loss, z, y):
+    loss.forward(z, y)
+    analytic = loss.backward()
+    return rel_error(numerical_gradient(lambda: loss.forward(z, y), z), analytic)
+
+
+@pytest.mark.parametrize("smoothing", [0.0, 0.1])
+@pytest.mark.parametrize("one_hot", [False, True])
+def test_softmax_cross_entropy_gradient(rng, smoothing, one_hot):
+    z, y = rng.normal(size=(5, 4)), rng.integers(0, 4, 5)
+    labels = hb.data.one_hot(y, 4) if one_hot else y
+    assert loss_gradient_error(hb.SoftmaxCrossEntropy(smoothing), z, labels) < 1e-7
+
+
+def test_softmax_cross_entropy_value_and_dz_formula():
+    z = np.array([[2.0, 1.0, 0.1]])
+    p = np.exp(z) / np.exp(z).sum()
+    loss = hb.SoftmaxCrossEntropy()
+    assert loss.forward(z, np.array([0])) == pytest.approx(-np.log(p[0, 0]))
+    np.testing.assert_allclose(loss.backward(), p - [[1, 0, 0]])  # dz = y_hat - y
+
+
+def test_label_smoothing_puts_eps_over_k_minus_1_on_each_other_class():
+    t = hb.SoftmaxCrossEntropy(label_smoothing=0.1).targets(np.array([2]), 5, np.float64)
+    np.testing.assert_allclose(t, [[0.025, 0.025, 0.9, 0.025, 0.025]])
+
+
+def test_no_overflow_or_nan_for_huge_logits():
+    z = np.array([[1e4, 0.0, -1e4], [-1e4, 1e4, 1e4]])
+    loss = hb.SoftmaxCrossEntropy()
+    value = loss.forward(z, np.array([0, 1]))
+    assert np.isfinite(value) and value == pytest.approx(np.log(2) / 2)
+    assert np.isfinite(loss.backward()).all()
+    np.testing.assert_allclose(hb.softmax(z).sum(axis=1), 1)
+    bce = hb.BinaryCrossEntropy()
+    assert bce.forward(np.array([1e4, -1e4]), np.array([0, 1])) == pytest.approx(1e4)
+    assert np.isfinite(bce.backward()).all()
+
+
+def test_binary_cross_entropy_matches_the_logistic_loss(rng):
+    z, y = rng.normal(size=6), rng.integers(0, 2, 6)
+    sigma = 1 / (1 + np.exp(-z))
+    expected = -np.mean(y * np.log(sigma) + (1 - y) * np.log(1 - sigma))
+    assert hb.BinaryCrossEntropy().forward(z, y) == pytest.approx(expected)
+    assert loss_gradient_error(hb.BinaryCrossEntropy(), z.reshape(-1, 1), y) < 1e-7
+
+
+def test_two_class_softmax_is_the_logistic_function(rng):
+    z = rng.normal(size=(5, 1))
+    logits = np.hstack([np.zeros_like(z), z])
+    np.testing.assert_allclose(hb.softmax(logits)[:, 1:], 1 / (1 + np.exp(-z)))
+
+
+def test_mean_squared_error_is_half_the_summed_square_averaged_over_examples(rng):
+    out, y = np.array([[1.0, 2.0], [0.0, 0.0]]), np.array([[0.0, 0.0], [1.0, 1.0]])
+    assert hb.MeanSquaredError().forward(out, y) == pytest.approx((5 + 2) / 2 / 2)
+    assert loss_gradient_error(hb.MeanSquaredError(), rng.normal(size=(4, 3)), rng.normal(size=(4, 3))) < 1e-7
+
+
+def test_kl_divergence_and_its_checks():
+    p, q = np.array([0.5, 0.5, 0.0]), np.array([0.25, 0.25, 0.5])
+    assert hb.kl_divergence(p, q) == pytest.approx(np.log(2))
+    assert hb.kl_divergence(p, p) == pytest.approx(0.0)
+    not_normalized = np.array([1.0, 1.0, 0.0])
+    with pytest.raises(ValueError, match="q is not a probability distribution"):
+        hb.kl_divergence(p, not_normalized)
+    assert hb.kl_divergence(p, not_normalized, check=False) < 0  # the "negative KL" symptom
+
+
+def test_loss_errors_are_clear():
+    with pytest.raises(ValueError, match="labels must be integers in \\[0, 3\\)"):
+        hb.SoftmaxCrossEntropy().forward(np.zeros((2, 3)), np.array([0, 3]))
+    with pytest.raises(ValueError, match="do not match labels"):
+        hb.SoftmaxCrossEntropy().forward(np.zeros((2, 3)), np.array([0, 1, 2]))
+    with pytest.raises(RuntimeError, match="backward called before forward"):
+        hb.SoftmaxCrossEntropy().backward()
+    with pytest.raises(ValueError, match="label_smoothing must be in"):
+        hb.SoftmaxCrossEntropy(label_smoothing=1.0)
