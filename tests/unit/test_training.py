@@ -1,0 +1,113 @@
+"""The training loop: determinism, early stopping, NaN stops, float32, argument checks."""
+
+import numpy as np
+import pytest
+
+import handbook as hb
+
+
+def digits_subset(n=300):
+    X, y = hb.datasets.digits()
+    return X[:n], y[:n]
+
+
+def train(seed, dtype=np.float64, **kwargs):
+    X, y = digits_subset()
+    model = hb.Sequential(hb.Dense(64, 32, rng=seed, dtype=dtype), hb.ReLU(), hb.Dropout(0.9, rng=seed),
+                          hb.Dense(32, 10, rng=seed + 1, dtype=dtype))
+    history = hb.fit(model, hb.SoftmaxCrossEntropy(), hb.optim.Adam(model.parameters(), lr=1e-2),
+                     X.astype(dtype), y, epochs=5, batch_size=32, validation=(X[:100].astype(dtype), y[:100]),
+                     rng=seed, **kwargs)
+    return model, history
+
+
+def test_same_seed_gives_identical_runs():
+    (m1, h1), (m2, h2) = train(0), train(0)
+    assert h1.train_loss == h2.train_loss and h1.dev_acc == h2.dev_acc
+    for a, b in zip(m1.parameters(), m2.parameters()):
+        np.testing.assert_array_equal(a.value, b.value)
+    assert train(1)[1].train_loss != h1.train_loss
+
+
+def test_training_learns_and_records_every_epoch():
+    _, history = train(0)
+    assert history.epochs_run == 5 and len(history.dev_acc) == 5 and len(history.lr) == 5
+    assert history.train_loss[-1] < history.train_loss[0] / 2
+    assert history.dev_acc[-1] > 0.8
+    assert "epochs=5" in repr(history)
+
+
+def test_float32_end_to_end():
+    model, history = train(0, dtype=np.float32)
+    assert all(p.value.dtype == np.float32 for p in model.parameters())
+    assert history.train_acc[-1] > 0.5
+
+
+def test_early_stopping_restores_the_best_weights(rng):
+    # A wide network on 12 noisy points: the dev loss falls, then rises as it memorizes the noise.
+    X = rng.uniform(-1, 1, size=(12, 1))
+    y = np.sin(3 * X) + rng.normal(0, 0.3, size=X.shape)
+    X_dev = rng.uniform(-1, 1, size=(200, 1))
+    y_dev = np.sin(3 * X_dev)
+    model = hb.Sequential(hb.Dense(1, 200, rng=0), hb.Tanh(), hb.Dense(200, 1, rng=1))
+    snapshots = []
+
+    class Watch(hb.EarlyStopping):
+        def should_stop(self, epoch, dev_loss, params):
+            snapshots.append([p.value.copy() for p in params])
+            return super().should_stop(epoch, dev_loss, params)
+
+    stopper = Watch(patience=20)
+    history = hb.fit(model, hb.MeanSquaredError(), hb.optim.Adam(model.parameters(), lr=0.01), X, y,
+                     epochs=3000, batch_size=12, validation=(X_dev, y_dev), early_stopping=stopper, rng=0)
+    assert history.epochs_run < 3000
+    best = int(np.argmin(history.dev_loss)) + 1
+    assert history.best_epoch == best and history.epochs_run == best + 20
+    for p, value in zip(model.parameters(), snapshots[best - 1]):
+        np.testing.assert_array_equal(p.value, value)
+    assert hb.fit.__module__ == "handbook.training"
+
+
+def test_nan_stops_training_naming_epoch_and_batch():
+    X, y = digits_subset()
+    model = hb.Sequential(hb.Dense(64, 10, rng=0))
+    with pytest.raises(FloatingPointError, match=r"became (inf|nan) in epoch \d+, batch \d+ .*learning rate too large"):
+        with np.errstate(all="ignore"):
+            hb.fit(model, hb.MeanSquaredError(), hb.optim.SGD(model.parameters(), lr=1e6),
+                   X * 1e3, hb.data.one_hot(y, 10), epochs=3, batch_size=32, rng=0)
+
+
+def test_regularizer_and_clipping_are_applied(rng):
+    X, y = digits_subset(100)
+    loss = hb.SoftmaxCrossEntropy()
+    plain = hb.Sequential(hb.Dense(64, 10, rng=0))
+    penalized = hb.Sequential(hb.Dense(64, 10, rng=0))
+    h1 = hb.fit(plain, loss, hb.optim.SGD(plain.parameters(), 0.5), X, y, epochs=20, batch_size=100, rng=0)
+    h2 = hb.fit(penalized, loss, hb.optim.SGD(penalized.parameters(), 0.5), X, y, epochs=20, batch_size=100,
+                rng=0, regularizer=hb.L2(5.0), clip_norm=1.0)
+    assert np.linalg.norm(penalized[0].W.value) < np.linalg.norm(plain[0].W.value)
+    assert h2.train_loss[-1] > h1.train_loss[-1]
+
+
+def test_invalid_arguments_are_named():
+    X, y = digits_subset(10)
+    model = hb.Sequential(hb.Dense(64, 10, rng=0))
+    opt = hb.optim.SGD(model.parameters(), 0.1)
+    with pytest.raises(ValueError, match="epochs must be a positive integer"):
+        hb.fit(model, hb.SoftmaxCrossEntropy(), opt, X, y, epochs=0, batch_size=2)
+    with pytest.raises(ValueError, match="batch_size must be a positive integer"):
+        hb.fit(model, hb.SoftmaxCrossEntropy(), opt, X, y, epochs=1, batch_size=0)
+    with pytest.raises(ValueError, match="same number of rows, got 10 and 9"):
+        hb.fit(model, hb.SoftmaxCrossEntropy(), opt, X, y[:9], epochs=1, batch_size=2)
+    with pytest.raises(ValueError, match="early_stopping .* needs validation"):
+        hb.fit(model, hb.SoftmaxCrossEntropy(), opt, X, y, epochs=1, batch_size=2, early_stopping=hb.EarlyStopping())
+
+
+def test_the_first_non_finite_batch_is_the_one_named():
+    X, y = digits_subset(200)
+    X = X.copy()
+    X[70, 5] = np.nan  # row 70 is in batch 3 (rows 64 to 95) when the data are not shuffled
+    model = hb.Sequential(hb.Dense(64, 10, rng=0))
+    with pytest.raises(FloatingPointError, match=r"the loss became nan in epoch 1, batch 3 "):
+        hb.fit(model, hb.SoftmaxCrossEntropy(), hb.optim.SGD(model.parameters(), 0.1), X, y,
+               epochs=2, batch_size=32, shuffle=False)
