@@ -1,0 +1,86 @@
+"""Splits, mini-batches, scalers, whitening and one-hot labels."""
+
+import numpy as np
+import pytest
+
+import handbook as hb
+
+
+def test_split_sizes_disjointness_and_stratification(rng):
+    X = np.arange(1000).reshape(-1, 1)
+    y = np.repeat([0, 1, 2, 3], [400, 300, 200, 100])
+    (Xa, ya), (Xb, yb), (Xc, yc) = hb.data.split(X, y, (0.6, 0.2, 0.2), stratify=True, rng=0)
+    assert (len(Xa), len(Xb), len(Xc)) == (600, 200, 200)
+    all_rows = np.concatenate([Xa, Xb, Xc]).ravel()
+    assert len(np.unique(all_rows)) == 1000
+    for part in (ya, yb, yc):
+        np.testing.assert_allclose(np.bincount(part) / len(part), [0.4, 0.3, 0.2, 0.1])
+    np.testing.assert_array_equal(y[Xb.ravel()], yb)
+    again = hb.data.split(X, y, (0.6, 0.2, 0.2), stratify=True, rng=0)
+    np.testing.assert_array_equal(again[1][0], Xb)
+    (_, _), (X2, _) = hb.data.split(X, y, (0.98, 0.02), rng=1)
+    assert len(X2) == 20
+    with pytest.raises(ValueError, match="summing to 1"):
+        hb.data.split(X, y, (0.5, 0.2))
+
+
+def test_minibatches_cover_every_row_once_per_epoch():
+    X, y = np.arange(10).reshape(-1, 1), np.arange(10)
+    batches = list(hb.data.minibatches(X, y, 4, rng=0))
+    assert [len(b[0]) for b in batches] == [4, 4, 2]
+    rows = np.concatenate([b[0].ravel() for b in batches])
+    assert sorted(rows) == list(range(10)) and list(rows) != list(range(10))
+    np.testing.assert_array_equal(np.concatenate([b[1] for b in batches]), rows)
+    ordered = np.concatenate([b[0].ravel() for b in hb.data.minibatches(X, y, 4, shuffle=False)])
+    np.testing.assert_array_equal(ordered, np.arange(10))
+    with pytest.raises(ValueError, match="batch_size must be a positive integer"):
+        next(hb.data.minibatches(X, y, 0))
+
+
+def test_standardizer_uses_training_statistics_only(rng):
+    X_train = rng.normal(5, 3, size=(500, 2))
+    X_dev = rng.normal(5, 3, size=(50, 2)) + 10
+    scaler = hb.data.Standardizer()
+    Z = scaler.fit_transform(X_train)
+    np.testing.assert_allclose(Z.mean(0), 0, atol=1e-12)
+    np.testing.assert_allclose(Z.std(0), 1, atol=1e-6)
+    np.testing.assert_allclose(scaler.transform(X_dev), (X_dev - X_train.mean(0)) / X_train.std(0), rtol=1e-6)
+    np.testing.assert_allclose(scaler.inverse_transform(Z), X_train)
+    with pytest.raises(RuntimeError, match="Standardizer: call fit\\(X_train\\) before transform"):
+        hb.data.Standardizer().transform(X_dev)
+
+
+def test_min_max_scaler(rng):
+    X = rng.uniform(-3, 7, size=(100, 3))
+    Z = hb.data.MinMaxScaler().fit_transform(X)
+    np.testing.assert_allclose(Z.min(0), 0)
+    np.testing.assert_allclose(Z.max(0), 1)
+    assert hb.data.MinMaxScaler((-1, 1)).fit(X).transform(X).min() == pytest.approx(-1)
+    assert hb.data.Standardizer().fit_transform(X.astype(np.float32)).dtype == np.float32
+
+
+@pytest.mark.parametrize("method", ["pca", "zca"])
+def test_whitening_makes_the_covariance_the_identity(rng, method):
+    A = np.array([[2.0, 0.0, 0.0], [1.5, 0.5, 0.0], [0.3, -0.2, 0.1]])
+    X = rng.normal(size=(2000, 3)) @ A + 4
+    Z = hb.data.Whitener(method, eps=0.0).fit_transform(X)
+    np.testing.assert_allclose(np.cov(Z, rowvar=False, bias=True), np.eye(3), atol=1e-8)
+
+
+def test_zca_stays_closer_to_the_data_than_pca(rng):
+    X = rng.normal(size=(1000, 2)) @ np.array([[3.0, 1.0], [0.0, 0.5]])
+    Xc = X - X.mean(0)
+    pca = hb.data.Whitener("pca").fit_transform(X)
+    zca = hb.data.Whitener("zca").fit_transform(X)
+    scale = Xc.std()
+    assert np.linalg.norm(zca - Xc / scale) < np.linalg.norm(pca - Xc / scale)
+
+
+def test_one_hot_round_trip_and_errors():
+    y = np.array([2, 0, 1, 2])
+    Y = hb.data.one_hot(y)
+    assert Y.shape == (4, 3) and (Y.argmax(1) == y).all() and (Y.sum(1) == 1).all()
+    with pytest.raises(ValueError, match="label 2 does not fit K = 2"):
+        hb.data.one_hot(y, 2)
+    with pytest.raises(ValueError, match="non-negative integer labels"):
+        hb.data.one_hot(np.array([0.5, 1.0]))

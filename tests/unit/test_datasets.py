@@ -1,0 +1,34 @@
+"""Data sets: shapes, ranges, labels and seeds."""
+
+import numpy as np
+import pytest
+
+import handbook as hb
+
+
+def test_digits_and_breast_cancer():
+    X, y = hb.datasets.digits()
+    assert X.shape == (1797, 64) and X.min() == 0 and X.max() == 1 and set(y) == set(range(10))
+    assert hb.datasets.digits(np.float32)[0].dtype == np.float32
+    X, y = hb.datasets.breast_cancer()
+    assert X.shape == (569, 30) and set(y) == {0, 1}
+    assert X.max(0).max() / X.max(0).min() > 1000  # features of very different scales
+
+
+@pytest.mark.parametrize("make, classes", [
+    (hb.datasets.two_moons, 2), (hb.datasets.circles, 2), (hb.datasets.flower, 2),
+    (lambda n, rng: hb.datasets.spirals(n, classes=3, rng=rng), 3), (hb.datasets.different_scales, 2),
+])
+def test_synthetic_sets_are_seeded_and_balanced(make, classes):
+    X, y = make(300, rng=5)
+    X2, y2 = make(300, rng=5)
+    np.testing.assert_array_equal(X, X2)
+    np.testing.assert_array_equal(y, y2)
+    assert X.shape == (300, 2) and X.dtype == np.float64
+    assert set(y) == set(range(classes))
+    assert not np.array_equal(make(300, rng=6)[0], X)
+
+
+def test_different_scales_really_differ():
+    X, _ = hb.datasets.different_scales(1000, rng=0)
+    assert X[:, 1].std() / X[:, 0].std() > 500
