@@ -63,14 +63,19 @@ _pool: ThreadPoolExecutor | None = None
 
 
 def _run_in_parallel(update, jobs: list[tuple[np.ndarray, ...]]) -> None:
-    """Apply ``update`` to every parameter's arrays; for large models, on all cores at once."""
+    """Apply ``update`` to every parameter's arrays; for large models, on all cores at once
+    (the largest parameter in this thread, the others in worker threads)."""
     global _pool
-    if sum(arrays[0].size for arrays in jobs) < PARALLEL_SIZE or (os.cpu_count() or 1) < 2:
+    cores = os.cpu_count() or 1
+    if sum(arrays[0].size for arrays in jobs) < PARALLEL_SIZE or cores < 2:
         for arrays in jobs:
             update(*arrays)
         return
-    _pool = _pool or ThreadPoolExecutor(max_workers=os.cpu_count(), thread_name_prefix="handbook-optim")
-    for future in [_pool.submit(update, *arrays) for arrays in sorted(jobs, key=lambda a: -a[0].size)]:
+    _pool = _pool or ThreadPoolExecutor(max_workers=cores - 1, thread_name_prefix="handbook-optim")
+    largest, *others = sorted(jobs, key=lambda arrays: -arrays[0].size)
+    futures = [_pool.submit(update, *arrays) for arrays in others]
+    update(*largest)
+    for future in futures:
         future.result()
 
 
