@@ -126,7 +126,7 @@ def kl_divergence(p: np.ndarray, q: np.ndarray, check: bool = True) -> np.ndarra
             if (d < 0).any() or not np.allclose(d.sum(axis=-1), 1, atol=1e-6):
                 raise ValueError(f"kl_divergence: {name} is not a probability distribution (entries must "
                                  f"be >= 0 and sum to 1 along the last axis; sums are {d.sum(axis=-1)})")
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):  # 0 log 0 terms are dropped by the where
         terms = np.where(p > 0, p * np.log(np.where(p > 0, p, 1) / q), 0.0)
     return terms.sum(axis=-1)
 # --8<-- [end:kl]
