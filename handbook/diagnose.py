@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 RECIPE = {
     "bias": ["a bigger network (more units or layers)", "train longer or with a better optimizer",
              "another architecture"],
@@ -51,3 +53,16 @@ def bias_variance(train_error: float, dev_error: float, bayes_error: float = 0.0
     avoidable_bias, variance = train_error - bayes_error, dev_error - train_error
     return Diagnosis(avoidable_bias, variance, avoidable_bias > tolerance, variance > tolerance)
 # --8<-- [end:bias-variance]
+
+
+# --8<-- [start:gradient-norms]
+def gradient_norms(model) -> list[tuple[str, float]]:
+    """||dW|| of every weight matrix, input side first: shrinking norms mean vanishing gradients,
+    growing ones exploding gradients. Call after a backward pass."""
+    norms = []
+    for i, layer in enumerate(getattr(model, "layers", [model])):
+        for p in layer.parameters():
+            if p.regularize and p.grad is not None:
+                norms.append((f"{i}.{p.name}", float(np.linalg.norm(p.grad))))
+    return norms
+# --8<-- [end:gradient-norms]
