@@ -8,12 +8,14 @@
 * The ``<link rel="alternate" hreflang>`` tags that the i18n plugin puts in every
   page's head are removed: Material's scripts take each of them for the root of a
   language version and request ``sitemap.xml`` beside it (``/zh/page/sitemap.xml``),
-  a failed request on every page. The language links stay in the header switcher,
-  and ``sitemap.xml`` keeps the hreflang pairs for search engines.
+  a failed request on every page. The language links stay in the header switcher
+  (kept pointing at the current page's twin by ``language-switcher.js``), and
+  ``sitemap.xml`` keeps the hreflang pairs for search engines.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import sys
 from pathlib import Path
@@ -59,3 +61,14 @@ def on_post_page(output: str, page, config) -> str:
 
 def on_post_template(output_content: str, template_name: str, config) -> str:
     return without_head_alternates(output_content)
+
+
+class _SwitcherWarningFilter(logging.Filter):
+    """mkdocs-static-i18n warns that its switcher links go stale under instant navigation;
+    language-switcher.js keeps them current, so the warning does not apply here."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "not compatible with theme.features = navigation.instant" not in record.getMessage()
+
+
+logging.getLogger("mkdocs.plugins.mkdocs_static_i18n.reconfigure").addFilter(_SwitcherWarningFilter())
