@@ -111,3 +111,12 @@ def test_the_first_non_finite_batch_is_the_one_named():
     with pytest.raises(FloatingPointError, match=r"the loss became nan in epoch 1, batch 3 "):
         hb.fit(model, hb.SoftmaxCrossEntropy(), hb.optim.SGD(model.parameters(), 0.1), X, y,
                epochs=2, batch_size=32, shuffle=False)
+
+
+def test_progress_bar_shows_the_epochs(capsys):
+    X, y = digits_subset(64)
+    model = hb.Sequential(hb.Dense(64, 10, rng=0))
+    history = hb.fit(model, hb.SoftmaxCrossEntropy(), hb.optim.SGD(model.parameters(), 0.1), X, y,
+                     epochs=3, batch_size=32, rng=0, progress=True)
+    assert history.epochs_run == 3
+    assert "3/3" in capsys.readouterr().err
