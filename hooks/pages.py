@@ -419,7 +419,8 @@ def render_exec_blocks(markdown_text: str, outputs: list[str], details_title: st
             code = ""
         elif where != "above":
             raise PageError(f'source="{where}": expected "above", "details" or "hidden"')
-        pieces.append(f'{code}\n<div class="handbook-output" markdown="0">\n{output.strip()}\n</div>\n')
+        as_markdown = "0" if output.lstrip().startswith("<") else "1"  # raw HTML (a figure) or Markdown (a table)
+        pieces.append(f'{code}\n<div class="handbook-output" markdown="{as_markdown}">\n\n{output.strip()}\n\n</div>\n')
         position = end
     pieces.append(markdown_text[position:])
     return "".join(pieces)
