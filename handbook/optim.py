@@ -79,6 +79,19 @@ def _run_in_parallel(update, jobs: list[tuple[np.ndarray, ...]]) -> None:
         future.result()
 
 
+# --8<-- [start:ewma]
+def ewma(values, beta: float, bias_correction: bool = False) -> np.ndarray:
+    """Exponentially weighted averages v_t = beta v_{t-1} + (1 - beta) theta_t, from v_0 = 0;
+    with bias_correction, v_t / (1 - beta^t). One number of memory, an effective window of 1/(1 - beta)."""
+    _check("beta", beta, 0.0, 1.0)
+    v, out = 0.0, np.empty(len(values))
+    for t, theta in enumerate(values, start=1):
+        v = beta * v + (1 - beta) * theta
+        out[t - 1] = v / (1 - beta**t) if bias_correction else v
+    return out
+# --8<-- [end:ewma]
+
+
 # --8<-- [start:sgd]
 class SGD(Optimizer):
     """w -= lr * g."""

@@ -156,3 +156,15 @@ def test_invalid_hyperparameters_name_the_argument():
         optim.Adam(ps, beta2=1.5)
     with pytest.raises(ValueError, match="empty list of parameters"):
         optim.Adam([])
+
+
+def test_ewma_window_and_bias_correction():
+    step = np.ones(100)
+    for beta, t in ((0.9, 10), (0.98, 50)):
+        v = optim.ewma(step, beta)
+        assert int(np.argmax(v >= 1 - 1 / np.e)) + 1 == t  # about 1/(1 - beta) steps to 63 %
+    constant = np.full(30, 10.0)
+    np.testing.assert_allclose(optim.ewma(constant, 0.98, bias_correction=True), 10.0, rtol=1e-12)
+    assert optim.ewma(constant, 0.98)[0] == pytest.approx(0.2)
+    theta = np.array([3.0, 5.0])
+    assert optim.ewma(theta, 0.98)[1] == pytest.approx(0.0196 * 3 + 0.02 * 5)
