@@ -60,7 +60,7 @@ def step(lr0: float, drop: float = 0.5, every: int = 10) -> Schedule:
 def linear(lr0: float, lr_min: float, steps: int) -> Schedule:
     """lr_t = (1 - t/k) lr0 + (t/k) lr_min for t <= k = steps, then lr_min: linear decay to a floor."""
     _positive(lr0=lr0, steps=steps)
-    return Schedule(lambda t: lr0 + (lr_min - lr0) * min(t / steps, 1.0),
+    return Schedule(lambda t: (1 - min(t / steps, 1.0)) * lr0 + min(t / steps, 1.0) * lr_min,
                     f"linear(lr0={lr0}, lr_min={lr_min}, steps={steps})")
 
 
