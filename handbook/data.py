@@ -149,3 +149,93 @@ def one_hot(y: np.ndarray, K: int | None = None) -> np.ndarray:
     Y[np.arange(len(y)), y] = 1
     return Y
 # --8<-- [end:one-hot]
+
+
+# Data augmentation for square grey-level images stored as rows (the digits: 8 x 8 = 64 features).
+
+def _as_images(X: np.ndarray) -> tuple[np.ndarray, int]:
+    side = int(round(np.sqrt(X.shape[1])))
+    if side * side != X.shape[1]:
+        raise ValueError(f"augmentation expects rows of square images, got {X.shape[1]} features")
+    return X.reshape(len(X), side, side), side
+
+
+# --8<-- [start:flip-shift]
+def flip(X: np.ndarray, horizontal: bool = True) -> np.ndarray:
+    """Mirror every image left-right (or top-bottom). Only for labels that survive it."""
+    images, _ = _as_images(X)
+    return images[:, :, ::-1].reshape(X.shape) if horizontal else images[:, ::-1, :].reshape(X.shape)
+
+
+def shift(X: np.ndarray, dx: int, dy: int) -> np.ndarray:
+    """Move every image dx pixels right and dy pixels down, filling with zeros."""
+    images, side = _as_images(X)
+    out = np.zeros_like(images)
+    src_r, dst_r = slice(max(-dy, 0), side - max(dy, 0)), slice(max(dy, 0), side - max(-dy, 0))
+    src_c, dst_c = slice(max(-dx, 0), side - max(dx, 0)), slice(max(dx, 0), side - max(-dx, 0))
+    out[:, dst_r, dst_c] = images[:, src_r, src_c]
+    return out.reshape(X.shape)
+
+
+def add_noise(X: np.ndarray, std: float, rng=None, low: float = 0.0, high: float = 1.0) -> np.ndarray:
+    """Add Gaussian noise to every pixel, clipped to the valid range."""
+    return np.clip(X + _rng(rng).normal(0, std, X.shape).astype(X.dtype), low, high)
+# --8<-- [end:flip-shift]
+
+
+# --8<-- [start:warp]
+def warp(X: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Resample each image at (rows, cols) source coordinates, per image and output pixel,
+    by bilinear interpolation; outside the image is 0."""
+    images, side = _as_images(X)
+    r0, c0 = np.floor(rows).astype(int), np.floor(cols).astype(int)
+    fr, fc = rows - r0, cols - c0
+    n = np.arange(len(images))[:, None, None]
+    out = np.zeros(images.shape, dtype=np.result_type(X.dtype, np.float32))
+    for dr, dc, weight in ((0, 0, (1 - fr) * (1 - fc)), (0, 1, (1 - fr) * fc), (1, 0, fr * (1 - fc)), (1, 1, fr * fc)):
+        r, c = r0 + dr, c0 + dc
+        inside = (r >= 0) & (r < side) & (c >= 0) & (c < side)
+        out += weight * np.where(inside, images[n, np.clip(r, 0, side - 1), np.clip(c, 0, side - 1)], 0)
+    return out.reshape(X.shape).astype(X.dtype)
+
+
+def affine(X: np.ndarray, degrees=0.0, scale=1.0, rng=None) -> np.ndarray:
+    """Rotate by `degrees` and zoom by `scale` about the image centre; arrays give one value per image."""
+    images, side = _as_images(X)
+    angle = np.deg2rad(np.broadcast_to(degrees, len(X)))[:, None, None]
+    zoom = np.broadcast_to(scale, len(X))[:, None, None]
+    centre = (side - 1) / 2
+    r, c = np.meshgrid(np.arange(side) - centre, np.arange(side) - centre, indexing="ij")
+    rows = (np.cos(angle) * r - np.sin(angle) * c) / zoom + centre  # the inverse map: output -> source
+    cols = (np.sin(angle) * r + np.cos(angle) * c) / zoom + centre
+    return warp(X, rows, cols)
+
+
+def elastic(X: np.ndarray, alpha: float = 1.0, sigma: float = 1.5, rng=None) -> np.ndarray:
+    """Simard et al. (2003): displace every pixel by a random field smoothed with a Gaussian of width sigma."""
+    images, side = _as_images(X)
+    rng = _rng(rng)
+    offsets = np.arange(side) - np.arange(side)[:, None]
+    kernel = np.exp(-(offsets**2) / (2 * sigma**2))  # smoothing along one axis, applied to both
+    field = rng.uniform(-1, 1, size=(2, len(X), side, side))
+    field = kernel @ field @ kernel.T
+    field *= alpha / np.abs(field).max(axis=(2, 3), keepdims=True)
+    r, c = np.meshgrid(np.arange(side), np.arange(side), indexing="ij")
+    return warp(X, r + field[0], c + field[1])
+# --8<-- [end:warp]
+
+
+# --8<-- [start:augment]
+def augment(X: np.ndarray, rng=None, max_shift: int = 1, max_degrees: float = 15.0,
+            scale_range: tuple[float, float] = (0.9, 1.1), noise: float = 0.05) -> np.ndarray:
+    """One random label-preserving variant of every image: a small rotation and zoom, a shift
+    of up to max_shift pixels, and a little noise."""
+    rng = _rng(rng)
+    n = len(X)
+    out = affine(X, degrees=rng.uniform(-max_degrees, max_degrees, n), scale=rng.uniform(*scale_range, n))
+    moves = rng.integers(-max_shift, max_shift + 1, size=(n, 2))
+    for dx, dy in np.unique(moves, axis=0):
+        chosen = np.all(moves == (dx, dy), axis=1)
+        out[chosen] = shift(out[chosen], int(dx), int(dy))
+    return add_noise(out, noise, rng) if noise else out
+# --8<-- [end:augment]

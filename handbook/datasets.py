@@ -77,3 +77,15 @@ def different_scales(n: int = 500, *, rng=None, dtype=np.float64):
     X = np.column_stack([rng.uniform(0, 1, n), rng.uniform(0, 1000, n)])
     y = (X[:, 0] + X[:, 1] / 1000 > 1).astype(np.int64)
     return X.astype(dtype), y
+
+
+# --8<-- [start:overfitting-digits]
+def overfitting_digits(n_train: int = 200, *, rng=0, dtype=np.float64):
+    """The regularization chapter's shared setting: a small stratified training subset of digits,
+    which a wide network memorizes, and the rest as a dev set."""
+    from handbook.data import split
+
+    X, y = digits(dtype)
+    share = n_train / len(X)
+    return split(X, y, ratios=(1 - share, share), stratify=True, rng=rng)[::-1]
+# --8<-- [end:overfitting-digits]

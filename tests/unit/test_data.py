@@ -84,3 +84,28 @@ def test_one_hot_round_trip_and_errors():
         hb.data.one_hot(y, 2)
     with pytest.raises(ValueError, match="non-negative integer labels"):
         hb.data.one_hot(np.array([0.5, 1.0]))
+
+
+def test_augmentations_keep_shapes_and_undo_exactly_where_they_should():
+    X, _ = hb.datasets.digits()
+    x = X[:5]
+    np.testing.assert_array_equal(hb.data.flip(hb.data.flip(x)), x)
+    np.testing.assert_allclose(hb.data.affine(x, degrees=0.0, scale=1.0), x)
+    quarter = hb.data.affine(x, degrees=90.0).reshape(5, 8, 8)
+    assert any(np.allclose(quarter, np.rot90(x.reshape(5, 8, 8), k, axes=(1, 2))) for k in (1, -1))
+    moved = hb.data.shift(x, 1, 0).reshape(5, 8, 8)
+    np.testing.assert_array_equal(moved[:, :, 1:], x.reshape(5, 8, 8)[:, :, :-1])
+    np.testing.assert_array_equal(moved[:, :, 0], 0)
+    for out in (hb.data.elastic(x, rng=0), hb.data.augment(x, rng=0), hb.data.add_noise(x, 0.1, rng=0)):
+        assert out.shape == x.shape and out.min() >= 0 and out.max() <= 1 + 1e-12
+        assert not np.array_equal(out, x)
+    np.testing.assert_array_equal(hb.data.augment(x, rng=3), hb.data.augment(x, rng=3))
+    assert hb.data.affine(x.astype(np.float32), 10, 1.1).dtype == np.float32
+    with pytest.raises(ValueError, match="square images"):
+        hb.data.flip(np.ones((2, 10)))
+
+
+def test_overfitting_digits_is_small_stratified_and_disjoint():
+    (X_train, y_train), (X_dev, y_dev) = hb.datasets.overfitting_digits(200)
+    assert len(X_train) in range(195, 206) and len(X_train) + len(X_dev) == 1797
+    assert np.bincount(y_train).min() >= 18
