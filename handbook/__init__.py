@@ -11,7 +11,7 @@ from handbook.layers import (BatchNorm, Dense, Dropout, Layer, LeakyReLU, Maxout
 from handbook.losses import (BinaryCrossEntropy, MeanSquaredError, SoftmaxCrossEntropy, kl_divergence,
                              log_softmax, softmax)
 from handbook.parameter import Parameter
-from handbook.regularization import L1, L2
+from handbook.regularization import L1, L2, soft_threshold
 from handbook.training import EarlyStopping, History, fit
 
 __version__ = "0.1.0"
@@ -20,5 +20,5 @@ __all__ = [
     "BatchNorm", "BinaryCrossEntropy", "Dense", "Dropout", "EarlyStopping", "GradientCheckReport", "History",
     "L1", "L2", "Layer", "LeakyReLU", "Maxout", "MeanSquaredError", "Parameter", "ReLU", "Sequential",
     "Sigmoid", "SoftmaxCrossEntropy", "Tanh", "data", "datasets", "diagnose", "fit", "gradient_check",
-    "init", "kl_divergence", "log_softmax", "optim", "plot", "schedules", "softmax",
+    "init", "kl_divergence", "log_softmax", "optim", "plot", "schedules", "soft_threshold", "softmax",
 ]

@@ -89,3 +89,12 @@ def overfitting_digits(n_train: int = 200, *, rng=0, dtype=np.float64):
     share = n_train / len(X)
     return split(X, y, ratios=(1 - share, share), stratify=True, rng=rng)[::-1]
 # --8<-- [end:overfitting-digits]
+
+
+# --8<-- [start:overfitting-moons]
+def overfitting_moons(n_train: int = 100, n_dev: int = 1000, *, noise: float = 0.3, rng=0):
+    """The regularization chapter's shared setting: 100 noisy two-moons points, which a wide
+    network fits perfectly with a wiggly boundary, and 1,000 more from the same distribution as dev set."""
+    X, y = two_moons(n_train + n_dev, noise=noise, rng=rng)
+    return (X[:n_train], y[:n_train]), (X[n_train:], y[n_train:])
+# --8<-- [end:overfitting-moons]

@@ -46,3 +46,11 @@ class L1(L2):
         for p in self.penalized(model):
             p.grad += (self.lambd / m) * np.sign(p.value)
 # --8<-- [end:l1]
+
+
+# --8<-- [start:soft-threshold]
+def soft_threshold(w: np.ndarray, threshold: float) -> np.ndarray:
+    """The proximal step of L1: shrink every weight toward 0 by `threshold`, and set those
+    within `threshold` of 0 exactly to 0. After a gradient step with rate alpha, use alpha * lambd / m."""
+    return np.sign(w) * np.maximum(np.abs(w) - threshold, 0)
+# --8<-- [end:soft-threshold]

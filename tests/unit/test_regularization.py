@@ -44,3 +44,10 @@ def test_regularized_network_passes_the_gradient_check(rng):
     X, y = rng.normal(size=(5, 3)), rng.integers(0, 2, 5)
     for reg in (hb.L2(0.7), hb.L1(0.7)):
         assert hb.gradient_check(model, hb.SoftmaxCrossEntropy(), X, y, regularizer=reg).relative_error < 1e-6
+
+
+def test_soft_threshold_shrinks_by_a_fixed_amount_and_zeroes_small_weights():
+    w = np.array([0.01, 1.0, -10.0, -0.05])
+    np.testing.assert_allclose(hb.soft_threshold(w, 0.1), [0.0, 0.9, -9.9, 0.0])
+    l2 = w * (1 - 0.1)  # L2's step multiplies by a factor instead
+    assert np.all(l2 != 0)
