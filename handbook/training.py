@@ -35,17 +35,22 @@ class History:
 
 # --8<-- [start:early-stopping]
 class EarlyStopping:
-    """Stop when the dev loss has not improved by more than min_delta for ``patience`` epochs."""
+    """Stop when the monitored dev metric has not improved by more than min_delta for
+    ``patience`` epochs, and (by default) restore the weights of its best epoch."""
 
-    def __init__(self, patience: int = 5, min_delta: float = 0.0, restore_best: bool = True):
+    def __init__(self, patience: int = 5, min_delta: float = 0.0, restore_best: bool = True,
+                 monitor: str = "dev_loss"):
         if patience < 1:
             raise ValueError(f"EarlyStopping: patience must be at least 1, got {patience!r}")
-        self.patience, self.min_delta, self.restore_best = patience, min_delta, restore_best
+        if monitor not in ("dev_loss", "dev_acc"):
+            raise ValueError(f"EarlyStopping: monitor must be 'dev_loss' or 'dev_acc', got {monitor!r}")
+        self.patience, self.min_delta, self.restore_best, self.monitor = patience, min_delta, restore_best, monitor
+        self.sign = 1.0 if monitor == "dev_loss" else -1.0  # lower is better for a loss, higher for accuracy
         self.best, self.best_epoch, self.best_values, self.waited = np.inf, None, None, 0
 
-    def should_stop(self, epoch: int, dev_loss: float, params) -> bool:
-        if dev_loss < self.best - self.min_delta:
-            self.best, self.best_epoch, self.waited = dev_loss, epoch, 0
+    def should_stop(self, epoch: int, value: float, params) -> bool:
+        if self.sign * value < self.best - self.min_delta:
+            self.best, self.best_epoch, self.waited = self.sign * value, epoch, 0
             self.best_values = [p.value.copy() for p in params]
             return False
         self.waited += 1
@@ -118,7 +123,7 @@ def fit(model, loss, optimizer, X, y, *, epochs: int, batch_size: int, validatio
             total_loss += J * m
             total_correct += (accuracy(loss, output, y_t) or 0.0) * m
         _record(history, model, loss, validation, total_loss / len(X), total_correct / len(X), optimizer.lr)
-        if early_stopping and early_stopping.should_stop(epoch, history.dev_loss[-1], params):
+        if early_stopping and early_stopping.should_stop(epoch, getattr(history, early_stopping.monitor)[-1], params):
             break
     if early_stopping:
         early_stopping.restore(params)

@@ -120,3 +120,15 @@ def test_progress_bar_shows_the_epochs(capsys):
                      epochs=3, batch_size=32, rng=0, progress=True)
     assert history.epochs_run == 3
     assert "3/3" in capsys.readouterr().err
+
+
+def test_early_stopping_can_watch_the_dev_accuracy():
+    X, y = digits_subset(300)
+    model = hb.Sequential(hb.Dense(64, 10, rng=0))
+    stopper = hb.EarlyStopping(patience=3, monitor="dev_acc")
+    history = hb.fit(model, hb.SoftmaxCrossEntropy(), hb.optim.SGD(model.parameters(), 0.5), X[:200], y[:200],
+                     epochs=200, batch_size=50, validation=(X[200:], y[200:]), early_stopping=stopper, rng=0)
+    assert history.best_epoch == int(np.argmax(history.dev_acc)) + 1
+    assert history.epochs_run == history.best_epoch + 3
+    with pytest.raises(ValueError, match="monitor must be"):
+        hb.EarlyStopping(monitor="train_loss")
