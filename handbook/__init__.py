@@ -4,7 +4,7 @@ Every algorithm the handbook's pages teach lives here, written to be read
 beside its formula. Rows are samples: ``x`` has shape ``(batch, features)``.
 """
 
-from handbook import data, datasets, diagnose, init, optim, plot, schedules
+from handbook import data, datasets, diagnose, init, optim, plot, schedules, tuning
 from handbook.gradcheck import GradientCheckReport, gradient_check
 from handbook.layers import (BatchNorm, Dense, Dropout, Layer, LeakyReLU, Maxout, ReLU, Sequential,
                              Sigmoid, Tanh)
@@ -20,5 +20,5 @@ __all__ = [
     "BatchNorm", "BinaryCrossEntropy", "Dense", "Dropout", "EarlyStopping", "GradientCheckReport", "History",
     "L1", "L2", "Layer", "LeakyReLU", "Maxout", "MeanSquaredError", "Parameter", "ReLU", "Sequential",
     "Sigmoid", "SoftmaxCrossEntropy", "Tanh", "data", "datasets", "diagnose", "fit", "gradient_check",
-    "init", "kl_divergence", "log_softmax", "optim", "plot", "schedules", "soft_threshold", "softmax",
+    "init", "kl_divergence", "log_softmax", "optim", "plot", "schedules", "soft_threshold", "softmax", "tuning",
 ]

@@ -1,0 +1,97 @@
+"""Hyperparameter search: sampling on the right scale, random and grid search, coarse to fine.
+
+A search runs a training function ``train(**hyperparameters) -> score`` (higher is
+better, say a dev accuracy) on many settings and returns the trials, best first.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+
+def _rng(rng) -> np.random.Generator:
+    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+
+
+# --8<-- [start:samplers]
+def log_uniform(low: float, high: float) -> Callable:
+    """10**r with r uniform in [log10 low, log10 high]: every decade gets the same share."""
+    if not 0 < low < high:
+        raise ValueError(f"log_uniform: need 0 < low < high, got {low!r}, {high!r}")
+    a, b = np.log10(low), np.log10(high)
+    return lambda rng, size=None: 10 ** rng.uniform(a, b, size)
+
+
+def one_minus_log_uniform(low: float, high: float) -> Callable:
+    """beta = 1 - 10**r, so that 1 - beta is log-uniform: as many samples in [0.9, 0.99] as in [0.99, 0.999]."""
+    if not 0 <= low < high < 1:
+        raise ValueError(f"one_minus_log_uniform: need 0 <= low < high < 1, got {low!r}, {high!r}")
+    sample = log_uniform(1 - high, 1 - low)
+    return lambda rng, size=None: 1 - sample(rng, size)
+
+
+def uniform(low: float, high: float) -> Callable:
+    """Uniform in [low, high]: for ranges within one order of magnitude."""
+    return lambda rng, size=None: rng.uniform(low, high, size)
+
+
+def integers(low: int, high: int) -> Callable:
+    """A whole number in [low, high], for hidden units or layers."""
+    return lambda rng, size=None: rng.integers(low, high + 1, size)
+# --8<-- [end:samplers]
+
+
+@dataclass
+class Trial:
+    hyperparameters: dict
+    score: float
+
+    def __repr__(self) -> str:
+        settings = ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
+                             for k, v in self.hyperparameters.items())
+        return f"Trial({settings}: score {self.score:.4f})"
+
+
+# --8<-- [start:search]
+def random_search(train: Callable[..., float], space: dict[str, Callable], trials: int, rng=None) -> list[Trial]:
+    """Draw every hyperparameter afresh for each trial from its sampler; best trial first."""
+    rng = _rng(rng)
+    results = []
+    for _ in range(trials):
+        hyperparameters = {name: _plain(sample(rng)) for name, sample in space.items()}
+        results.append(Trial(hyperparameters, float(train(**hyperparameters))))
+    return sorted(results, key=lambda t: -t.score)
+
+
+def grid_search(train: Callable[..., float], grid: dict[str, list]) -> list[Trial]:
+    """Every combination of the listed values; best trial first."""
+    names = list(grid)
+    results = [Trial(dict(zip(names, values)), float(train(**dict(zip(names, values)))))
+               for values in itertools.product(*grid.values())]
+    return sorted(results, key=lambda t: -t.score)
+
+
+def coarse_to_fine(train: Callable[..., float], ranges: dict[str, tuple[float, float]], trials: int,
+                   rounds: int = 2, keep: int = 3, rng=None) -> list[list[Trial]]:
+    """Random search on log-uniform ranges, then again inside the box around the `keep` best trials."""
+    rng = _rng(rng)
+    history = []
+    for _ in range(rounds):
+        space = {name: log_uniform(low, high) for name, (low, high) in ranges.items()}
+        results = random_search(train, space, trials, rng)
+        history.append(results)
+        best = results[:keep]
+        ranges = {name: (min(t.hyperparameters[name] for t in best), max(t.hyperparameters[name] for t in best))
+                  for name in ranges}
+        ranges = {name: (low, high if high > low else low * 1.0001) for name, (low, high) in ranges.items()}
+    return history
+# --8<-- [end:search]
+
+
+def _plain(value):
+    """NumPy scalars to Python numbers, for readable trial records."""
+    return value.item() if isinstance(value, np.generic) else value
