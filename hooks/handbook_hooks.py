@@ -5,6 +5,8 @@
 * A page with ``exec="on"`` blocks is run whole, block by block, by the same runner
   as the tests (``hooks/pages.py``), with figure labels in the page's language; what
   those blocks print (figures as inline SVG, tables) is put into the page.
+* In Chinese pages, a line break between two Chinese characters is removed before
+  rendering: Markdown turns it into a space, which Chinese text does not have.
 * The ``<link rel="alternate" hreflang>`` tags that the i18n plugin puts in every
   page's head are removed: Material's scripts take each of them for the root of a
   language version and request ``sitemap.xml`` beside it (``/zh/page/sitemap.xml``),
@@ -40,14 +42,31 @@ def on_pre_build(config, **kwargs) -> None:
 
 @event_priority(-200)  # after mkdocs-static-i18n has set up the page
 def on_page_markdown(markdown: str, page, config, files) -> str:
-    if not exec_fences(markdown):
-        return markdown
     source = page.file.abs_src_path
-    try:
-        outputs = run_page(source)
-        return render_exec_blocks(markdown, outputs, DETAILS_TITLE[page_language(source)])
-    except PageError as error:
-        raise PluginError(f"Running the code of {page.file.src_uri} failed: {error}") from error
+    if exec_fences(markdown):
+        try:
+            outputs = run_page(source)
+            markdown = render_exec_blocks(markdown, outputs, DETAILS_TITLE[page_language(source)])
+        except PageError as error:
+            raise PluginError(f"Running the code of {page.file.src_uri} failed: {error}") from error
+    return join_chinese_lines(markdown) if page_language(source) == "zh" else markdown
+
+
+CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+CJK_LINE_BREAK = re.compile(f"(?<=[{CJK}])\n(?=[{CJK}])")
+PROTECTED = re.compile(r"^(`{3,}|~{3,}).*?^\1[ \t]*$|^\$\$.*?^\$\$[ \t]*$|<div class=\"handbook-output\".*?</div>",
+                       re.MULTILINE | re.DOTALL)
+
+
+def join_chinese_lines(markdown: str) -> str:
+    """Join lines broken between two Chinese characters, outside code, display math and outputs."""
+    pieces, position = [], 0
+    for match in PROTECTED.finditer(markdown):
+        pieces.append(CJK_LINE_BREAK.sub("", markdown[position:match.start()]))
+        pieces.append(match.group(0))
+        position = match.end()
+    pieces.append(CJK_LINE_BREAK.sub("", markdown[position:]))
+    return "".join(pieces)
 
 
 def without_head_alternates(html: str) -> str:
