@@ -66,3 +66,147 @@ def gradient_norms(model) -> list[tuple[str, float]]:
                 norms.append((f"{i}.{p.name}", float(np.linalg.norm(p.grad))))
     return norms
 # --8<-- [end:gradient-norms]
+
+
+# --- checks for a network that will not train ------------------------------------------
+
+def _layers(model) -> list:
+    return list(getattr(model, "layers", [model]))
+
+
+# --8<-- [start:activation-stats]
+def activation_stats(model, X: np.ndarray) -> list[dict]:
+    """Mean, standard deviation, share of zeros and share of saturated values (|a| > 0.99 for
+    sigmoid and tanh) of every layer's output, in evaluation mode."""
+    from handbook.layers import Sigmoid, Tanh
+
+    stats, a = [], X
+    for i, layer in enumerate(_layers(model)):
+        a = layer.forward(a, training=False)
+        saturated = np.mean(np.minimum(a, 1 - a) < 0.01) if isinstance(layer, Sigmoid) else (
+            np.mean(np.abs(a) > 0.99) if isinstance(layer, Tanh) else 0.0)
+        stats.append({"layer": f"{i}: {layer!r}", "mean": float(a.mean()), "std": float(a.std()),
+                      "zeros": float(np.mean(a == 0)), "saturated": float(saturated)})
+    return stats
+
+
+def dead_relu_fraction(model, X: np.ndarray) -> list[tuple[str, float]]:
+    """For every ReLU layer, the share of its units that output 0 for every example of X."""
+    from handbook.layers import ReLU
+
+    out, a = [], X
+    for i, layer in enumerate(_layers(model)):
+        a = layer.forward(a, training=False)
+        if isinstance(layer, ReLU):
+            out.append((f"{i}: {layer!r}", float(np.mean(np.all(a <= 0, axis=0)))))
+    return out
+# --8<-- [end:activation-stats]
+
+
+# --8<-- [start:first-nonfinite]
+def first_nonfinite_layer(model, X: np.ndarray) -> str | None:
+    """The first layer whose output holds a NaN or an infinity, or None if all are finite.
+    (A forward pass is cheap, so this checks every layer in order rather than bisecting.)"""
+    if not np.all(np.isfinite(X)):
+        return "the input data"
+    a = X
+    with np.errstate(all="ignore"):
+        for i, layer in enumerate(_layers(model)):
+            a = layer.forward(a, training=False)
+            if not np.all(np.isfinite(a)):
+                return f"{i}: {layer!r}"
+    return None
+# --8<-- [end:first-nonfinite]
+
+
+# --8<-- [start:quick-checks]
+def initial_loss(model, loss, X: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """The loss of the untrained model and what it should be: log K for K balanced classes."""
+    output = model.forward(X, training=False)
+    return float(loss.forward(output, y)), float(np.log(output.shape[1]))
+
+
+def overfit_tiny_batch(model, loss, X: np.ndarray, y: np.ndarray, steps: int = 300, lr: float = 1e-2,
+                       size: int = 16) -> float:
+    """Train a copy of the model on `size` examples only; a sound pipeline drives its loss near 0."""
+    import copy
+
+    from handbook.optim import Adam
+
+    tiny = copy.deepcopy(model)
+    X_t, y_t = X[:size], y[:size]
+    optimizer = Adam(tiny.parameters(), lr=lr)
+    for _ in range(steps):
+        loss.forward(tiny.forward(X_t), y_t)
+        tiny.backward(loss.backward())
+        optimizer.step()
+    return float(loss.forward(tiny.forward(X_t, training=False), y_t))
+
+
+def largest_logit(model, X: np.ndarray) -> float:
+    """The largest absolute output: logits in the hundreds saturate the softmax."""
+    return float(np.abs(model.forward(X, training=False)).max())
+# --8<-- [end:quick-checks]
+
+
+@dataclass
+class Check:
+    name: str
+    passed: bool
+    finding: str
+    fix: str
+
+
+@dataclass
+class Checkup:
+    """The result of `checkup`: one row per check; prints as a table."""
+
+    checks: list[Check]
+
+    @property
+    def passed(self) -> bool:
+        return all(c.passed for c in self.checks)
+
+    def failed(self) -> list[str]:
+        return [c.name for c in self.checks if not c.passed]
+
+    def __str__(self) -> str:
+        rows = [f"{'ok' if c.passed else 'FAIL':4}  {c.name:<22} {c.finding}" + ("" if c.passed else f"\n{'':28}fix: {c.fix}")
+                for c in self.checks]
+        return "\n".join(rows)
+
+
+# --8<-- [start:checkup]
+def checkup(model, loss, X: np.ndarray, y: np.ndarray, tiny_steps: int = 300) -> Checkup:
+    """The quick checks of a careful practitioner, on a model before training and its data."""
+    from handbook.losses import SoftmaxCrossEntropy
+
+    checks = []
+    bad_input = not np.all(np.isfinite(X))
+    spread = np.ptp(X, axis=0) if not bad_input else np.array([np.inf])
+    checks.append(Check("finite inputs", not bad_input, "all finite" if not bad_input else "NaN or inf in X",
+                        "clean the data: drop or impute missing values"))
+    ratio = float(spread.max() / max(spread[spread > 0].min(), 1e-12)) if not bad_input and np.any(spread > 0) else 1.0
+    checks.append(Check("input scales", ratio < 100, f"feature ranges differ by a factor of {ratio:.3g}",
+                        "standardize the inputs with training-set statistics"))
+    if isinstance(loss, SoftmaxCrossEntropy) and np.ndim(y) == 1:
+        counts = np.bincount(y)
+        checks.append(Check("label balance", counts.min() > 0 and counts.max() / counts.min() < 10,
+                            f"{len(counts)} classes, {counts.min()} to {counts.max()} examples each",
+                            "check the labels; rebalance or reweight rare classes"))
+        value, expected = initial_loss(model, loss, X, y)
+        checks.append(Check("initial loss", abs(value - expected) < 0.5 * expected,
+                            f"{value:.3f} against log K = {expected:.3f}",
+                            "shrink the output layer's initial weights (the logits start too large)"))
+    logit = largest_logit(model, X) if not bad_input else np.inf
+    checks.append(Check("initial outputs", logit < 50, f"largest |output| {logit:.3g}",
+                        "use a variance-scaling initialization (He, Xavier) and standardized inputs"))
+    dead = dead_relu_fraction(model, X) if not bad_input else []
+    worst = max((share for _, share in dead), default=0.0)
+    checks.append(Check("dead ReLU units", worst < 0.5, f"up to {worst:.0%} of a layer's units never active",
+                        "smaller learning rate, He initialization, or leaky ReLU"))
+    final = overfit_tiny_batch(model, loss, X, y, steps=tiny_steps) if not bad_input else np.inf
+    checks.append(Check("overfit a tiny batch", final < 0.05, f"loss on 16 examples after {tiny_steps} steps: {final:.4f}",
+                        "a bug in the model, the loss or the labels: the network cannot even memorize"))
+    return Checkup(checks)
+# --8<-- [end:checkup]

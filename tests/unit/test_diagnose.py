@@ -39,3 +39,42 @@ def test_gradient_norms_follow_the_layers():
     assert [name for name, _ in norms] == ["0.W", "2.W"]
     assert norms[1][1] == pytest.approx(np.linalg.norm(model[2].W.grad))
     assert hb.diagnose.gradient_norms(hb.Sequential(hb.Dense(2, 2))) == []  # no backward yet
+
+
+def _digits_model(rng=0, out_init="xavier_normal"):
+    import numpy as np
+
+    rng = np.random.default_rng(rng)
+    return hb.Sequential(hb.Dense(64, 32, rng=rng), hb.ReLU(), hb.Dense(32, 10, init=out_init, rng=rng))
+
+
+def test_checkup_passes_a_healthy_model_and_catches_three_bugs():
+    import numpy as np
+
+    X, y = hb.datasets.digits()
+    X, y = X[:200], y[:200]
+    healthy = hb.diagnose.checkup(_digits_model(), hb.SoftmaxCrossEntropy(), X, y)
+    assert healthy.passed, str(healthy)
+    huge_logits = hb.diagnose.checkup(_digits_model(out_init=hb.init.normal(30.0)), hb.SoftmaxCrossEntropy(), X, y)
+    assert {"initial loss", "initial outputs"} <= set(huge_logits.failed())
+    raw = X * np.r_[np.ones(32), np.full(32, 1000.0)]
+    assert "input scales" in hb.diagnose.checkup(_digits_model(), hb.SoftmaxCrossEntropy(), raw, y).failed()
+    with_nan = X.copy()
+    with_nan[3, 5] = np.nan
+    assert "finite inputs" in hb.diagnose.checkup(_digits_model(), hb.SoftmaxCrossEntropy(), with_nan, y).failed()
+    assert "FAIL" in str(huge_logits) and "fix:" in str(huge_logits)
+
+
+def test_first_nonfinite_layer_and_activation_statistics():
+    import numpy as np
+
+    model = hb.Sequential(hb.Dense(2, 3, init=hb.init.constant(1e308)), hb.Tanh(), hb.Dense(3, 2, rng=0))
+    X = np.ones((4, 2))
+    assert hb.diagnose.first_nonfinite_layer(model, X) == "0: Dense(2 -> 3)"
+    assert hb.diagnose.first_nonfinite_layer(_digits_model(), np.zeros((2, 64))) is None
+    assert hb.diagnose.first_nonfinite_layer(model, np.full((1, 2), np.nan)) == "the input data"
+    stats = hb.diagnose.activation_stats(hb.Sequential(hb.Dense(2, 3, init=hb.init.constant(10.0)), hb.Tanh()),
+                                         np.ones((4, 2)))
+    assert stats[1]["saturated"] == 1.0
+    dead = hb.Sequential(hb.Dense(2, 4, init=hb.init.constant(-1.0)), hb.ReLU())
+    assert hb.diagnose.dead_relu_fraction(dead, np.ones((5, 2))) == [("1: ReLU()", 1.0)]
