@@ -181,12 +181,13 @@ def checkup(model, loss, X: np.ndarray, y: np.ndarray, tiny_steps: int = 300) ->
     """The quick checks of a careful practitioner, on a model before training and its data."""
     from handbook.losses import SoftmaxCrossEntropy
 
-    checks = []
-    bad_input = not np.all(np.isfinite(X))
-    spread = np.ptp(X, axis=0) if not bad_input else np.array([np.inf])
-    checks.append(Check("finite inputs", not bad_input, "all finite" if not bad_input else "NaN or inf in X",
-                        "clean the data: drop or impute missing values"))
-    ratio = float(spread.max() / max(spread[spread > 0].min(), 1e-12)) if not bad_input and np.any(spread > 0) else 1.0
+    finite = bool(np.all(np.isfinite(X)))
+    checks = [Check("finite inputs", finite, "all finite" if finite else "NaN or inf in X",
+                    "clean the data: drop or impute missing values; the other checks need finite inputs")]
+    if not finite:
+        return Checkup(checks)
+    spread = np.ptp(X, axis=0)
+    ratio = float(spread.max() / spread[spread > 0].min()) if np.any(spread > 0) else 1.0
     checks.append(Check("input scales", ratio < 100, f"feature ranges differ by a factor of {ratio:.3g}",
                         "standardize the inputs with training-set statistics"))
     if isinstance(loss, SoftmaxCrossEntropy) and np.ndim(y) == 1:
@@ -198,14 +199,14 @@ def checkup(model, loss, X: np.ndarray, y: np.ndarray, tiny_steps: int = 300) ->
         checks.append(Check("initial loss", abs(value - expected) < 0.5 * expected,
                             f"{value:.3f} against log K = {expected:.3f}",
                             "shrink the output layer's initial weights (the logits start too large)"))
-    logit = largest_logit(model, X) if not bad_input else np.inf
+    logit = largest_logit(model, X)
     checks.append(Check("initial outputs", logit < 50, f"largest |output| {logit:.3g}",
                         "use a variance-scaling initialization (He, Xavier) and standardized inputs"))
-    dead = dead_relu_fraction(model, X) if not bad_input else []
+    dead = dead_relu_fraction(model, X)
     worst = max((share for _, share in dead), default=0.0)
     checks.append(Check("dead ReLU units", worst < 0.5, f"up to {worst:.0%} of a layer's units never active",
                         "smaller learning rate, He initialization, or leaky ReLU"))
-    final = overfit_tiny_batch(model, loss, X, y, steps=tiny_steps) if not bad_input else np.inf
+    final = overfit_tiny_batch(model, loss, X, y, steps=tiny_steps)
     checks.append(Check("overfit a tiny batch", final < 0.05, f"loss on 16 examples after {tiny_steps} steps: {final:.4f}",
                         "a bug in the model, the loss or the labels: the network cannot even memorize"))
     return Checkup(checks)
