@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fill a Chinese page draft with the code blocks of its English twin, in order.
 
-    python3 tools/twin.py docs/setting-up/splits.md draft.zh.md > docs/setting-up/splits.zh.md
+    python3 tools/twin.py docs/setting-up/splits.md draft.zh.md docs/setting-up/splits.zh.md
 
 The draft holds a line ``<<CODE>>`` wherever the next code block goes, so the two
 languages cannot drift apart in their code (tests/test_parity.py checks it anyway).
@@ -24,4 +24,7 @@ def main(english: str, draft: str) -> str:
 
 
 if __name__ == "__main__":
-    sys.stdout.write(main(*sys.argv[1:3]))
+    if len(sys.argv) != 4:
+        sys.exit(__doc__)
+    text = main(sys.argv[1], sys.argv[2])  # exits on a mismatch before anything is written
+    Path(sys.argv[3]).write_text(text, encoding="utf-8")
