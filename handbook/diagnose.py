@@ -211,3 +211,21 @@ def checkup(model, loss, X: np.ndarray, y: np.ndarray, tiny_steps: int = 300) ->
                         "a bug in the model, the loss or the labels: the network cannot even memorize"))
     return Checkup(checks)
 # --8<-- [end:checkup]
+
+
+# --8<-- [start:label-sanity]
+def shuffled_label_check(make_model, loss, X, y, X_dev, y_dev, epochs: int = 30, rng=0) -> dict:
+    """Train one model on the labels and one on shuffled labels: on the dev set, the first must beat
+    chance clearly and the second must not. A real model at chance level means broken labels."""
+    from handbook.optim import Adam
+    from handbook.training import fit
+
+    rng = np.random.default_rng(rng)
+    scores = {}
+    for name, labels in (("labels", y), ("shuffled labels", rng.permutation(y))):
+        model = make_model()
+        fit(model, loss, Adam(model.parameters(), lr=1e-2), X, labels, epochs=epochs, batch_size=32, rng=rng)
+        scores[name] = float(np.mean(model.predict(X_dev).argmax(axis=1) == y_dev))
+    scores["chance"] = float(np.max(np.bincount(y_dev)) / len(y_dev))
+    return scores
+# --8<-- [end:label-sanity]

@@ -78,3 +78,11 @@ def test_first_nonfinite_layer_and_activation_statistics():
     assert stats[1]["saturated"] == 1.0
     dead = hb.Sequential(hb.Dense(2, 4, init=hb.init.constant(-1.0)), hb.ReLU())
     assert hb.diagnose.dead_relu_fraction(dead, np.ones((5, 2))) == [("1: ReLU()", 1.0)]
+
+
+def test_shuffled_label_check_separates_real_from_shuffled_labels():
+    X, y = hb.datasets.digits()
+    scores = hb.diagnose.shuffled_label_check(lambda: _digits_model(), hb.SoftmaxCrossEntropy(),
+                                              X[:400], y[:400], X[400:800], y[400:800], epochs=15)
+    assert scores["labels"] > 0.85
+    assert scores["shuffled labels"] < scores["chance"] + 0.1
