@@ -6,9 +6,8 @@ from typing import Iterator
 
 import numpy as np
 
+from handbook._random import as_generator as _rng
 
-def _rng(rng) -> np.random.Generator:
-    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
 
 
 def _same_length(X: np.ndarray, y: np.ndarray) -> None:

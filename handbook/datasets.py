@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from handbook._random import as_generator as _rng
+
 
 def _sklearn():
     try:
@@ -15,9 +17,6 @@ def _sklearn():
         raise ImportError("this data set comes with scikit-learn: pip install scikit-learn") from error
     return sklearn.datasets
 
-
-def _rng(rng) -> np.random.Generator:
-    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
 
 
 def digits(dtype=np.float64) -> tuple[np.ndarray, np.ndarray]:

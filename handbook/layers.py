@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from handbook._random import as_generator as _rng
+
 from handbook import init as initializers
 from handbook.parameter import Parameter
 
@@ -63,9 +65,6 @@ def _check_input(layer: Layer, x: np.ndarray, n_in: int, dtype: np.dtype | None 
                         f"convert the data (x.astype(np.{dtype})) or the model (model.astype(np.{x.dtype}))")
     return x
 
-
-def _rng(rng: np.random.Generator | int | None) -> np.random.Generator:
-    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
 
 
 # --8<-- [start:dense]

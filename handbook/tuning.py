@@ -12,9 +12,8 @@ from typing import Callable
 
 import numpy as np
 
+from handbook._random import as_generator as _rng
 
-def _rng(rng) -> np.random.Generator:
-    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
 
 
 # --8<-- [start:samplers]
