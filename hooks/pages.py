@@ -36,7 +36,7 @@ from typing import Any
 import markdown
 import yaml
 from pymdownx.snippets import SnippetExtension
-from sybil import Document, Example, Lexeme, Region, Sybil
+from sybil import Document, Example, Lexeme, Sybil
 from sybil.evaluators.doctest import DocTestEvaluator
 from sybil.evaluators.python import pad
 from sybil.example import NotEvaluated

@@ -1,7 +1,5 @@
 """Learning-rate schedules against their formulas."""
 
-import math
-
 import numpy as np
 import pytest
 
