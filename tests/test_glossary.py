@@ -1,0 +1,25 @@
+"""The glossary's data file: complete rows, and links to pages that exist in both languages."""
+
+import csv
+
+from hooks.pages import ROOT
+
+DOCS = ROOT / "docs"
+
+
+def terms():
+    with open(DOCS / "glossary-terms.csv", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def test_every_term_is_complete_and_unique():
+    rows = terms()
+    assert len(rows) >= 40
+    assert all(len(row) == 5 and None not in row and all(v.strip() for v in row.values()) for row in rows)
+    assert len({row["english"] for row in rows}) == len(rows)
+
+
+def test_every_term_links_to_a_page_in_both_languages():
+    broken = [row["page"] for row in terms()
+              if not (DOCS / row["page"]).is_file() or not (DOCS / row["page"].replace(".md", ".zh.md")).is_file()]
+    assert broken == []
