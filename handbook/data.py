@@ -9,7 +9,6 @@ import numpy as np
 from handbook._random import as_generator as _rng
 
 
-
 def _same_length(X: np.ndarray, y: np.ndarray) -> None:
     if len(X) != len(y):
         raise ValueError(f"X and y must have the same number of rows, got {len(X)} and {len(y)}")
@@ -24,7 +23,7 @@ def split(X: np.ndarray, y: np.ndarray, ratios=(0.6, 0.2, 0.2), *, stratify: boo
     """
     _same_length(X, y)
     ratios = np.asarray(ratios, dtype=float)
-    if len(ratios) < 2 or (ratios <= 0).any() or not np.isclose(ratios.sum(), 1.0):
+    if len(ratios) not in (2, 3) or (ratios <= 0).any() or not np.isclose(ratios.sum(), 1.0):
         raise ValueError(f"ratios must be 2 or 3 positive numbers summing to 1, got {tuple(ratios)}")
     rng = _rng(rng)
     groups = [np.flatnonzero(y == c) for c in np.unique(y)] if stratify else [np.arange(len(y))]
@@ -59,9 +58,18 @@ class _Fitted:
 
     fitted = False
 
-    def _require_fit(self) -> None:
+    def _require_fit(self, X: np.ndarray) -> None:
+        name = type(self).__name__
         if not self.fitted:
-            raise RuntimeError(f"{type(self).__name__}: call fit(X_train) before transform")
+            raise RuntimeError(f"{name}: call fit(X_train) before transform")
+        if np.ndim(X) != 2 or X.shape[1] != self.n_features:
+            raise ValueError(f"{name}: expected input of shape (batch, {self.n_features}), got {np.shape(X)}")
+
+    def _fit(self, X: np.ndarray) -> None:
+        if np.ndim(X) != 2 or len(X) == 0:
+            raise ValueError(f"{type(self).__name__}: fit expects a non-empty (batch, features) array, "
+                             f"got {np.shape(X)}")
+        self.n_features, self.fitted = X.shape[1], True
 
     def fit_transform(self, X: np.ndarray) -> np.ndarray:
         return self.fit(X).transform(X)
@@ -75,17 +83,17 @@ class Standardizer(_Fitted):
         self.eps = eps
 
     def fit(self, X: np.ndarray) -> "Standardizer":
+        self._fit(X)
         self.mu = X.mean(axis=0)
         self.sigma = X.std(axis=0) + self.eps  # divide by sigma, not sigma^2
-        self.fitted = True
         return self
 
     def transform(self, X: np.ndarray) -> np.ndarray:
-        self._require_fit()
+        self._require_fit(X)
         return ((X - self.mu) / self.sigma).astype(X.dtype, copy=False)
 
     def inverse_transform(self, X: np.ndarray) -> np.ndarray:
-        self._require_fit()
+        self._require_fit(X)
         return (X * self.sigma + self.mu).astype(X.dtype, copy=False)
 # --8<-- [end:standardizer]
 
@@ -96,16 +104,22 @@ class MinMaxScaler(_Fitted):
 
     def __init__(self, feature_range: tuple[float, float] = (0.0, 1.0)):
         self.low, self.high = feature_range
+        if not self.low < self.high:
+            raise ValueError(f"MinMaxScaler: feature_range must be (low, high) with low < high, got {feature_range}")
 
     def fit(self, X: np.ndarray) -> "MinMaxScaler":
-        self.min, self.max = X.min(axis=0), X.max(axis=0)
-        self.fitted = True
+        self._fit(X)
+        self.min, top = X.min(axis=0), X.max(axis=0)
+        self.span = np.where(top > self.min, top - self.min, 1)  # a constant feature keeps span 1
         return self
 
     def transform(self, X: np.ndarray) -> np.ndarray:
-        self._require_fit()
-        span = np.where(self.max > self.min, self.max - self.min, 1)
-        return (self.low + (X - self.min) / span * (self.high - self.low)).astype(X.dtype, copy=False)
+        self._require_fit(X)
+        return (self.low + (X - self.min) / self.span * (self.high - self.low)).astype(X.dtype, copy=False)
+
+    def inverse_transform(self, X: np.ndarray) -> np.ndarray:
+        self._require_fit(X)
+        return (self.min + (X - self.low) / (self.high - self.low) * self.span).astype(X.dtype, copy=False)
 # --8<-- [end:minmax]
 
 
@@ -120,31 +134,33 @@ class Whitener(_Fitted):
         self.method, self.eps = method, eps
 
     def fit(self, X: np.ndarray) -> "Whitener":
+        self._fit(X)
         self.mu = X.mean(axis=0)
         covariance = np.cov(X - self.mu, rowvar=False, bias=True)
         eigenvalues, U = np.linalg.eigh(covariance)
         self.W = U / np.sqrt(eigenvalues + self.eps)  # column j scaled by 1/sqrt(lambda_j + eps)
         if self.method == "zca":
             self.W = self.W @ U.T
-        self.fitted = True
         return self
 
     def transform(self, X: np.ndarray) -> np.ndarray:
-        self._require_fit()
+        self._require_fit(X)
         return ((X - self.mu) @ self.W).astype(X.dtype, copy=False)
 # --8<-- [end:whitener]
 
 
 # --8<-- [start:one-hot]
-def one_hot(y: np.ndarray, K: int | None = None) -> np.ndarray:
-    """Integer labels 0..K-1 to rows with a single 1."""
+def one_hot(y: np.ndarray, K: int | None = None, dtype=np.float64) -> np.ndarray:
+    """Integer labels 0..K-1 to rows with a single 1 (K defaults to the largest label + 1)."""
     y = np.asarray(y)
     if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer) or (y < 0).any():
         raise ValueError(f"one_hot: expected a 1-D array of non-negative integer labels, got {y.dtype} {y.shape}")
+    if K is None and len(y) == 0:
+        raise ValueError("one_hot: give K for an empty label array")
     K = int(y.max()) + 1 if K is None else K
     if len(y) and y.max() >= K:
         raise ValueError(f"one_hot: label {y.max()} does not fit K = {K} classes")
-    Y = np.zeros((len(y), K))
+    Y = np.zeros((len(y), K), dtype=dtype)
     Y[np.arange(len(y)), y] = 1
     return Y
 # --8<-- [end:one-hot]

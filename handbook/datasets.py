@@ -18,6 +18,12 @@ def _sklearn():
     return sklearn.datasets
 
 
+def _check(name: str, n: int, noise: float = 0.0, classes: int = 2) -> None:
+    if not isinstance(n, (int, np.integer)) or n < classes:
+        raise ValueError(f"{name}: n must be an integer of at least {classes} (one point per class), got {n!r}")
+    if noise < 0:
+        raise ValueError(f"{name}: noise must be >= 0, got {noise!r}")
+
 
 def digits(dtype=np.float64) -> tuple[np.ndarray, np.ndarray]:
     """1,797 handwritten digits, 8x8 pixels as 64 features scaled to [0, 1]; labels 0 to 9."""
@@ -33,6 +39,7 @@ def breast_cancer(dtype=np.float64) -> tuple[np.ndarray, np.ndarray]:
 
 def two_moons(n: int = 200, *, noise: float = 0.1, rng=None, dtype=np.float64):
     """Two interleaving half circles: a boundary no straight line can draw."""
+    _check("two_moons", n, noise)
     rng = _rng(rng)
     y = np.arange(n) % 2
     angle = rng.uniform(0, np.pi, n)
@@ -44,6 +51,7 @@ def two_moons(n: int = 200, *, noise: float = 0.1, rng=None, dtype=np.float64):
 
 def circles(n: int = 200, *, noise: float = 0.05, factor: float = 0.5, rng=None, dtype=np.float64):
     """A small circle (label 1) inside a large one (label 0)."""
+    _check("circles", n, noise)
     rng = _rng(rng)
     y = np.arange(n) % 2
     angle = rng.uniform(0, 2 * np.pi, n)
@@ -54,6 +62,7 @@ def circles(n: int = 200, *, noise: float = 0.05, factor: float = 0.5, rng=None,
 
 def spirals(n: int = 300, *, classes: int = 3, noise: float = 0.2, rng=None, dtype=np.float64):
     """``classes`` spiral arms winding around the origin, one per class."""
+    _check("spirals", n, noise, classes)
     rng = _rng(rng)
     y = np.arange(n) % classes
     r = rng.uniform(0.05, 1, n)
@@ -63,6 +72,7 @@ def spirals(n: int = 300, *, classes: int = 3, noise: float = 0.2, rng=None, dty
 
 def flower(n: int = 400, *, petals: int = 4, noise: float = 0.2, rng=None, dtype=np.float64):
     """The planar "flower" of the deeplearning.ai course: two classes in alternating petals."""
+    _check("flower", n, noise)
     rng = _rng(rng)
     y = np.arange(n) % 2
     theta = np.linspace(0, np.pi, n) + rng.normal(0, noise, n) + y * np.pi
@@ -72,6 +82,7 @@ def flower(n: int = 400, *, petals: int = 4, noise: float = 0.2, rng=None, dtype
 
 def different_scales(n: int = 500, *, rng=None, dtype=np.float64):
     """Two features in [0, 1] and in [0, 1000] that matter equally: label 1 when x1 + x2 / 1000 > 1."""
+    _check("different_scales", n)
     rng = _rng(rng)
     X = np.column_stack([rng.uniform(0, 1, n), rng.uniform(0, 1000, n)])
     y = (X[:, 0] + X[:, 1] / 1000 > 1).astype(np.int64)

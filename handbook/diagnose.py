@@ -47,7 +47,8 @@ class Diagnosis:
 def bias_variance(train_error: float, dev_error: float, bayes_error: float = 0.0,
                   tolerance: float = 0.02) -> Diagnosis:
     """The basic recipe's diagnosis: a gap larger than ``tolerance`` counts as high."""
-    for name, value in (("train_error", train_error), ("dev_error", dev_error), ("bayes_error", bayes_error)):
+    for name, value in (("train_error", train_error), ("dev_error", dev_error), ("bayes_error", bayes_error),
+                        ("tolerance", tolerance)):
         if not 0 <= value <= 1:
             raise ValueError(f"bias_variance: {name} must be a fraction in [0, 1], got {value!r}")
     avoidable_bias, variance = train_error - bayes_error, dev_error - train_error

@@ -47,7 +47,9 @@ def set_language(language: str) -> None:
     """
     global _language
     if language not in LANGUAGES:
-        raise ValueError(f"language must be one of {LANGUAGES}, got {language!r}")
+        raise ValueError(f"language must be one of {LANGUAGES} (set_language or HANDBOOK_LANG), got {language!r}")
+    if language == "zh":
+        _register_cjk_font()  # fails loudly before anything changes
     _language = language
     matplotlib.rcParams.update(_font_settings())
 
@@ -112,6 +114,10 @@ def to_svg(fig: Figure) -> str:
     buffer = io.StringIO()
     with style():
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    if getattr(fig.canvas, "manager", None) is not None:  # made by pyplot: release it there
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg"):]
     svg = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r'<svg\1', svg, count=1)
@@ -122,6 +128,8 @@ def to_svg(fig: Figure) -> str:
 def training_curves(history, metrics=("loss", "acc")) -> Figure:
     """Training and dev curves per epoch, one panel per metric (reads history.train_loss, dev_acc, ...)."""
     metrics = [m for m in metrics if getattr(history, f"train_{m}", None)]
+    if not metrics:
+        raise ValueError("training_curves: the history holds no training values to draw (train_loss, train_acc, ...)")
     fig, axes = figure(ncols=len(metrics), width=4.2 * len(metrics))
     for ax, metric in zip(np.atleast_1d(axes), metrics):
         with style():
@@ -193,5 +201,5 @@ def contours(f, xlim, ylim, paths: dict | None = None, levels: int = 30, resolut
     return fig
 
 
-if os.environ.get("HANDBOOK_LANG") in LANGUAGES:
+if os.environ.get("HANDBOOK_LANG"):
     set_language(os.environ["HANDBOOK_LANG"])

@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import handbook as hb
 
@@ -109,3 +111,74 @@ def test_overfitting_digits_is_small_stratified_and_disjoint():
     (X_train, y_train), (X_dev, y_dev) = hb.datasets.overfitting_digits(200)
     assert len(X_train) in range(195, 206) and len(X_train) + len(X_dev) == 1797
     assert np.bincount(y_train).min() >= 18
+
+
+def test_split_rounding_and_bad_arguments():
+    X, y = np.arange(10).reshape(-1, 1), np.arange(10) % 2
+    (Xa, _), (Xb, _) = hb.data.split(X, y, (0.55, 0.45), rng=0)
+    assert (len(Xa), len(Xb)) == (6, 4)  # floor(4.5) = 4 for the dev set, the rest to training
+    with pytest.raises(ValueError, match="2 or 3 positive numbers"):
+        hb.data.split(X, y, (0.25, 0.25, 0.25, 0.25))
+    with pytest.raises(ValueError, match="X and y must have the same number of rows, got 10 and 9"):
+        hb.data.split(X, y[:9])
+
+
+@settings(max_examples=30, deadline=None)
+@given(n=st.integers(1, 60), batch_size=st.integers(1, 70), seed=st.integers(0, 2**32 - 1))
+def test_minibatches_partition_the_rows(n, batch_size, seed):
+    X, y = np.arange(2 * n, dtype=np.float32).reshape(n, 2), np.arange(n)
+    batches = list(hb.data.minibatches(X, y, batch_size, rng=seed))
+    sizes = [len(b) for b, _ in batches]
+    assert sizes == [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
+    order = np.concatenate([yb for _, yb in batches])
+    assert sorted(order) == list(range(n))
+    np.testing.assert_array_equal(np.concatenate([xb for xb, _ in batches]), X[order])
+    again = np.concatenate([yb for _, yb in hb.data.minibatches(X, y, batch_size, rng=np.random.default_rng(seed))])
+    np.testing.assert_array_equal(again, order)  # an int seed and a Generator from it agree
+    assert batches[0][0].dtype == np.float32
+
+
+def test_minibatches_seeds_and_errors():
+    X, y = np.arange(100).reshape(-1, 1), np.arange(100)
+    first = [b for _, b in hb.data.minibatches(X, y, 10, rng=1)]
+    assert all(np.array_equal(a, b) for a, b in zip(first, [b for _, b in hb.data.minibatches(X, y, 10, rng=1)]))
+    assert not np.array_equal(first[0], next(hb.data.minibatches(X, y, 10, rng=2))[1])
+    with pytest.raises(ValueError, match="X and y must have the same number of rows"):
+        next(hb.data.minibatches(X, y[:50], 10))
+    with pytest.raises(ValueError, match="batch_size must be a positive integer, got 2.5"):
+        next(hb.data.minibatches(X, y, 2.5))
+
+
+@pytest.mark.parametrize("make", [hb.data.Standardizer, hb.data.MinMaxScaler, hb.data.Whitener,
+                                  lambda: hb.data.Whitener("zca")])
+def test_scalers_check_their_input_and_keep_float32(make, rng):
+    X = rng.normal(size=(200, 3)).astype(np.float32)
+    scaler = make()
+    with pytest.raises(RuntimeError, match="call fit\\(X_train\\) before transform"):
+        scaler.transform(X)
+    assert scaler.fit_transform(X).dtype == np.float32
+    with pytest.raises(ValueError, match=r"expected input of shape \(batch, 3\), got \(5, 4\)"):
+        scaler.transform(np.ones((5, 4), dtype=np.float32))
+    with pytest.raises(ValueError, match="fit expects a non-empty"):
+        make().fit(np.ones(5))
+
+
+def test_min_max_inverse_constant_features_and_range(rng):
+    X = np.column_stack([rng.uniform(-3, 7, 50), np.full(50, 2.0)])
+    scaler = hb.data.MinMaxScaler((-1, 1)).fit(X)
+    Z = scaler.transform(X)
+    np.testing.assert_allclose(Z[:, 1], -1)  # a constant feature maps to the low end, no division by zero
+    np.testing.assert_allclose(scaler.inverse_transform(Z), X)
+    Z = hb.data.Standardizer().fit_transform(X)
+    assert np.isfinite(Z).all() and np.allclose(Z[:, 1], 0)
+    with pytest.raises(ValueError, match="low < high"):
+        hb.data.MinMaxScaler((1, 0))
+
+
+def test_one_hot_dtype_and_empty_labels():
+    assert hb.data.one_hot(np.array([1, 0]), 3, dtype=np.float32).dtype == np.float32
+    assert hb.data.one_hot(np.array([], dtype=int), 4).shape == (0, 4)
+    with pytest.raises(ValueError, match="give K"):
+        hb.data.one_hot(np.array([], dtype=int))
+    with pytest.raises(ValueError, match="non-negative"):
+        hb.data.one_hot(np.array([0, -1]))

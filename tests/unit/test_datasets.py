@@ -32,3 +32,13 @@ def test_synthetic_sets_are_seeded_and_balanced(make, classes):
 def test_different_scales_really_differ():
     X, _ = hb.datasets.different_scales(1000, rng=0)
     assert X[:, 1].std() / X[:, 0].std() > 500
+
+
+def test_synthetic_sets_keep_the_dtype_and_refuse_bad_sizes():
+    X, y = hb.datasets.flower(40, rng=0, dtype=np.float32)
+    assert X.dtype == np.float32 and np.issubdtype(y.dtype, np.integer)
+    assert np.bincount(hb.datasets.spirals(301, classes=4, rng=0)[1]).tolist() == [76, 75, 75, 75]
+    with pytest.raises(ValueError, match="spirals: n must be an integer of at least 5"):
+        hb.datasets.spirals(3, classes=5)
+    with pytest.raises(ValueError, match="two_moons: noise must be >= 0"):
+        hb.datasets.two_moons(10, noise=-1)

@@ -86,3 +86,10 @@ def test_shuffled_label_check_separates_real_from_shuffled_labels():
                                               X[:400], y[:400], X[400:800], y[400:800], epochs=15)
     assert scores["labels"] > 0.85
     assert scores["shuffled labels"] < scores["chance"] + 0.1
+
+
+def test_tolerance_decides_what_counts_as_high():
+    assert hb.diagnose.bias_variance(0.05, 0.08).verdict == "high bias and high variance"
+    assert hb.diagnose.bias_variance(0.05, 0.08, tolerance=0.05).verdict == "low bias and low variance"
+    with pytest.raises(ValueError, match="tolerance must be a fraction"):
+        hb.diagnose.bias_variance(0.05, 0.08, tolerance=2)

@@ -1,5 +1,8 @@
 """Figures: deterministic SVG, labels in the page's language, Chinese glyphs present."""
 
+import os
+import subprocess
+import sys
 import warnings
 
 import numpy as np
@@ -58,3 +61,31 @@ def test_other_helpers_draw(rng):
     ]
     for fig in figs:
         assert hb.plot.to_svg(fig).count("<path") > 5
+
+
+def test_missing_cjk_font_fails_loudly(monkeypatch):
+    monkeypatch.setitem(sys.modules, "mplfonts", None)  # as if not installed
+    monkeypatch.setattr(hb.plot, "_cjk_ready", False)
+    with pytest.raises(ImportError, match="pip install mplfonts"):
+        hb.plot.set_language("zh")
+    assert hb.plot.get_language() == "en"
+
+
+def test_language_from_the_environment():
+    run = [sys.executable, "-c", "import handbook as hb; print(hb.plot.get_language(), hb.plot.label('epoch'))"]
+    zh = subprocess.run(run, env={**os.environ, "HANDBOOK_LANG": "zh"}, capture_output=True, text=True)
+    assert zh.stdout.split() == ["zh", "轮"]
+    fr = subprocess.run(run, env={**os.environ, "HANDBOOK_LANG": "fr"}, capture_output=True, text=True)
+    assert fr.returncode != 0 and "HANDBOOK_LANG), got 'fr'" in fr.stderr
+
+
+def test_to_svg_releases_pyplot_figures_and_empty_history_is_refused():
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(2, 2))
+    fig.add_subplot().plot([0, 1])
+    assert plt.fignum_exists(fig.number)
+    hb.plot.to_svg(fig)
+    assert not plt.fignum_exists(fig.number)
+    with pytest.raises(ValueError, match="no training values"):
+        hb.plot.training_curves(hb.History())
