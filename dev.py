@@ -17,6 +17,8 @@ import sys
 import venv
 from pathlib import Path
 
+from hooks.blas import pin_kernels
+
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
@@ -59,6 +61,7 @@ def ensure_environment() -> None:
 
 def environment() -> dict[str, str]:
     env = dict(os.environ, MPLBACKEND="Agg", NO_MKDOCS_2_WARNING="1")
+    pin_kernels(env)
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     return env
 

@@ -29,6 +29,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from hooks.blas import pin_kernels  # noqa: E402
+
+pin_kernels()  # the digits the pages print depend on OpenBLAS's kernels (see hooks/blas.py)
+
 from hooks.pages import PageError, exec_fences, page_language, render_exec_blocks, run_page  # noqa: E402
 
 HEAD_ALTERNATE = re.compile(r'[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]*">\n?')

@@ -27,19 +27,6 @@ SITE_PATH = urlparse(os.environ.get("HANDBOOK_SITE_URL", "http://127.0.0.1:8000/
 CSS_URL = re.compile(r"""url\(\s*["']?(?P<url>(?:https?:)?//[^)"']+)""", re.IGNORECASE)
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    given = os.environ.get("HANDBOOK_SITE_DIR")
-    folder = Path(given).resolve() if given else tmp_path_factory.mktemp("site")
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", MPLBACKEND="Agg")
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(folder)],
-        cwd=ROOT, env=env, capture_output=True, text=True,
-    )
-    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
-    return folder
-
-
 def pages(site: Path) -> list[Path]:
     return sorted(site.rglob("*.html"))
 
