@@ -124,6 +124,13 @@ def to_svg(fig: Figure) -> str:
     return svg.replace("<svg", '<svg role="img" style="max-width:100%;height:auto"', 1)
 
 
+
+def show(fig: Figure) -> None:
+    """Display the figure in a notebook, as the same SVG the pages embed (the labs use this)."""
+    from IPython.display import SVG, display
+
+    display(SVG(to_svg(fig)))
+
 # --8<-- [start:training-curves]
 def training_curves(history, metrics=("loss", "acc")) -> Figure:
     """Training and dev curves per epoch, one panel per metric (reads history.train_loss, dev_acc, ...)."""

@@ -33,10 +33,35 @@ from hooks.blas import pin_kernels  # noqa: E402
 
 pin_kernels()  # the digits the pages print depend on OpenBLAS's kernels (see hooks/blas.py)
 
+from hooks.api_links import link_api_names  # noqa: E402
+from hooks.labs import LabError, execute as execute_lab  # noqa: E402
 from hooks.pages import PageError, exec_fences, page_language, render_exec_blocks, run_page  # noqa: E402
 
 HEAD_ALTERNATE = re.compile(r'[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]*">\n?')
 DETAILS_TITLE = {"en": "Code for this output", "zh": "生成此结果的代码"}
+
+
+@event_priority(-200)  # after mkdocs-static-i18n has re-created the files (mkdocs-jupyter issue #198)
+def on_files(files, config):
+    """Hand each lab to mkdocs-jupyter as its executed notebook, at labs/<name>/ and zh/labs/<name>/.
+
+    The lab runs now unless the test run already executed this version of it.
+    """
+    from mkdocs_jupyter.plugin import NotebookFile
+
+    for file in [f for f in files if f.src_uri.startswith("labs/") and f.src_uri.endswith(".py")]:
+        try:
+            notebook = str(execute_lab(file.abs_src_path))
+        except LabError as error:
+            raise PluginError(str(error)) from error
+        page = NotebookFile(file, **config)
+        page.abs_src_path = notebook
+        page.dest_uri = page.dest_path = file.dest_uri.removesuffix(".py") + "/index.html"
+        page.abs_dest_path = str(Path(config["site_dir"]) / page.dest_path)
+        page.url = page.dest_path.removesuffix("index.html")
+        files.remove(file)
+        files.append(page)
+    return files
 
 
 def on_pre_build(config, **kwargs) -> None:
@@ -60,6 +85,28 @@ CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
 CJK_LINE_BREAK = re.compile(f"(?<=[{CJK}])\n(?=[{CJK}])")
 PROTECTED = re.compile(r"^(`{3,}|~{3,}).*?^\1[ \t]*$|^\$\$.*?^\$\$[ \t]*$|<div class=\"handbook-output\".*?</div>",
                        re.MULTILINE | re.DOTALL)
+
+
+NOTEBOOK_SCRIPTS = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->"
+                              r"|<script type=\"module\">(?:(?!</script>).)*?mermaid.*?</script>", re.DOTALL)
+DOWNLOAD = {"en": "Download this lab as a notebook", "zh": "下载本实验的 notebook"}
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    """Link the package names quoted on a page to the API reference; on a lab page, drop the CDN
+    scripts of nbconvert's template (MathJax, Mermaid; KaTeX renders the formulas) and offer the
+    executed notebook for download (mkdocs-jupyter copies it beside the page)."""
+    language = "zh" if page.file.dest_uri.startswith("zh/") else "en"
+    if not page.url.removeprefix("zh/").startswith("reference/"):
+        html = link_api_names(html, page.url, "zh/" if language == "zh" else "")
+    source = page.file.abs_src_path or ""
+    if not source.endswith(".ipynb"):
+        return html
+    name = Path(source).name
+    button = f'<p><a class="md-button" href="{name}" download>{DOWNLOAD[language]} ({name})</a></p>'
+    html = NOTEBOOK_SCRIPTS.sub("", html)
+    heading_end = html.find("</h1>")
+    return html[:heading_end + 5] + button + html[heading_end + 5:] if heading_end >= 0 else button + html
 
 
 def join_chinese_lines(markdown: str) -> str:

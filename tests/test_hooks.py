@@ -1,5 +1,6 @@
 """The site hooks' text transformations."""
 
+from hooks.api_links import link_api_names, targets
 from hooks.handbook_hooks import join_chinese_lines, without_head_alternates
 
 
@@ -18,3 +19,24 @@ def test_head_alternates_are_removed_but_not_the_switcher_links():
             '<body><a href="/zh/" hreflang="zh" class="md-select__link">中文</a></body>')
     cleaned = without_head_alternates(html)
     assert 'rel="alternate"' not in cleaned and 'class="md-select__link"' in cleaned
+
+
+def test_package_names_in_inline_code_link_to_their_reference_entry() -> None:
+    html = "<p>Train with <code>hb.fit(..., schedule=...)</code>, then <code>hb.diagnose.checkup</code>.</p>"
+    linked = link_api_names(html, "zh/optimization/lr-decay/", "zh/")
+    assert '<a href="../../reference/training/#handbook.training.fit"><code>hb.fit(..., schedule=...)</code></a>' in linked
+    assert '<a href="../../reference/diagnose/#handbook.diagnose.checkup"><code>hb.diagnose.checkup</code></a>' in linked
+    assert link_api_names("<p><code>hb.data</code></p>", "", "") == '<p><a href="reference/data/"><code>hb.data</code></a></p>'
+
+
+def test_names_in_links_headings_code_blocks_or_unknown_to_the_package_stay_as_they_are() -> None:
+    html = ('<a href="x"><code>hb.fit</code></a><h2 id="a"><code>hb.fit</code></h2>'
+            "<pre><code>hb.fit</code></pre><p><code>hb.no_such_name</code> <code>np.mean</code></p>")
+    assert link_api_names(html, "optimization/adam/") == html
+
+
+def test_every_public_name_of_the_top_level_package_has_a_reference_entry() -> None:
+    import handbook
+
+    names = targets()
+    assert all(f"hb.{name}" in names for name in handbook.__all__)

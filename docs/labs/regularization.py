@@ -1,0 +1,147 @@
+# %% [markdown]
+# # Lab 2: an overfitting network, regularized to its best dev accuracy
+#
+# The [regularization chapter](../../regularization/l2-l1/) compares its techniques at
+# one reasonable setting each. This lab does what you would do on a real project:
+# give each regularizer a small sweep of its strength, keep the best setting of each
+# on the dev set, combine the two best, and only then look at a test set that played
+# no part in the choices.
+#
+# The patient is the chapter's: a network with two hidden layers of 128 ReLU units,
+# trained with Adam on 100 noisy two-moons points, which it learns by heart.
+
+# %%
+import numpy as np
+
+import handbook as hb
+
+(X_train, y_train), (X_dev, y_dev) = hb.datasets.overfitting_moons()
+X_test, y_test = hb.datasets.two_moons(1000, noise=0.3, rng=1)  # a fresh draw, used once at the end
+
+
+def network(keep_prob=1.0, rng=0):
+    rng = np.random.default_rng(rng)
+    drop = [hb.Dropout(keep_prob, rng=rng)] if keep_prob < 1 else []
+    return hb.Sequential(hb.Dense(2, 128, rng=rng), hb.ReLU(), *drop,
+                         hb.Dense(128, 128, rng=rng), hb.ReLU(), *drop,
+                         hb.Dense(128, 2, rng=rng))
+
+
+def accuracy(model, X, y):
+    return float(np.mean(model.predict(X).argmax(axis=1) == y))
+
+
+def train(keep_prob=1.0, X=X_train, y=y_train, epochs=300, **options):
+    """300 full-batch Adam steps on the 100 points (fewer epochs over an augmented set)."""
+    model = network(keep_prob)
+    hb.fit(model, hb.SoftmaxCrossEntropy(), hb.optim.Adam(model.parameters(), lr=1e-2), X, y,
+           epochs=epochs, batch_size=100, rng=1, **options)
+    return model
+
+
+baseline = train()
+print(f"no regularization: training accuracy {accuracy(baseline, X_train, y_train):.3f}, "
+      f"dev accuracy {accuracy(baseline, X_dev, y_dev):.3f}")
+
+# %% [markdown]
+# A perfect training score and a much lower dev score: high variance. The decision
+# boundary shows why: it bends around single noisy points.
+
+# %%
+hb.plot.show(hb.plot.decision_boundary(lambda X: baseline.predict(X).argmax(axis=1), X_train, y_train))
+
+# %% [markdown]
+# ## Step 1: sweep each regularizer
+#
+# Four families, each with a few strengths spaced by factors of about 3:
+#
+# - an **L2 penalty** $\frac{\lambda}{2m}\sum_l \lVert W^{[l]}\rVert_F^2$;
+# - **dropout** after each hidden layer, keeping units with probability $p$;
+# - **augmentation**: nine copies of the training set, each point moved by Gaussian
+#   noise of standard deviation $\sigma$ (the same number of gradient steps: 30 epochs
+#   over ten times the data);
+# - **early stopping** on the dev accuracy, restoring the best epoch.
+
+# %%
+def jittered(std, copies=9, rng=0):
+    rng = np.random.default_rng(rng)
+    moved = [X_train + rng.normal(0, std, X_train.shape) for _ in range(copies)]
+    return np.concatenate([X_train, *moved]), np.tile(y_train, copies + 1)
+
+
+def augmented(std, **options):
+    X, y = jittered(std)
+    return train(X=X, y=y, epochs=30, **options)
+
+
+def stopped_early(patience):
+    stopper = hb.EarlyStopping(patience=patience, monitor="dev_acc")
+    return train(validation=(X_dev, y_dev), early_stopping=stopper)
+
+
+sweeps = {
+    "L2, lambda": {lambd: train(regularizer=hb.L2(lambd)) for lambd in (0.1, 0.3, 1.0, 3.0)},
+    "dropout, keep": {p: train(keep_prob=p) for p in (0.5, 0.7, 0.9)},
+    "jitter, sigma": {std: augmented(std) for std in (0.05, 0.1, 0.2)},
+    "early stopping, patience": {patience: stopped_early(patience) for patience in (10, 30)},
+}
+for family, models in sweeps.items():
+    scores = "   ".join(f"{setting:g}: {accuracy(model, X_dev, y_dev):.3f}" for setting, model in models.items())
+    print(f"{family:25} {scores}")
+
+# %% [markdown]
+# Too little of a regularizer leaves the variance; too much brings back bias (look at
+# the largest $\lambda$). Each family has a best setting somewhere in between.
+
+# %%
+best = {family: max(models, key=lambda s: accuracy(models[s], X_dev, y_dev)) for family, models in sweeps.items()}
+for family, setting in best.items():
+    print(f"best {family:25} {setting:<5g} dev accuracy {accuracy(sweeps[family][setting], X_dev, y_dev):.3f}")
+
+# %% [markdown]
+# ## Step 2: combine the two best
+#
+# Regularizers that act differently can add up: the penalty keeps the weights small,
+# the jitter teaches the network that nearby points share a label. Combine the best
+# L2 strength with the best jitter, and try half the penalty too, since the jitter
+# already does part of its work.
+
+# %%
+lambd, std = best["L2, lambda"], best["jitter, sigma"]
+candidates = {
+    f"L2 {lambd:g} + jitter {std:g}": augmented(std, regularizer=hb.L2(lambd)),
+    f"L2 {lambd / 2:g} + jitter {std:g}": augmented(std, regularizer=hb.L2(lambd / 2)),
+}
+candidates.update({f"{family} {setting:g}": sweeps[family][setting] for family, setting in best.items()})
+candidates["none"] = baseline
+
+ranking = sorted(candidates, key=lambda name: -accuracy(candidates[name], X_dev, y_dev))
+for name in ranking:
+    print(f"{name:30} dev accuracy {accuracy(candidates[name], X_dev, y_dev):.3f}")
+assert ranking[-1] == "none"
+
+# %% [markdown]
+# ## Step 3: the test set, once
+#
+# Every model of this lab was scored on the same 1,000 dev points, so the best dev score
+# is a little optimistic: some of the winner's margin is luck on those points. The
+# test set, drawn afresh and never used for a choice, gives the honest estimate.
+
+# %%
+winner = candidates[ranking[0]]
+print(f"chosen: {ranking[0]}")
+print(f"dev accuracy {accuracy(winner, X_dev, y_dev):.3f}, test accuracy {accuracy(winner, X_test, y_test):.3f}")
+print(f"without regularization: test accuracy {accuracy(baseline, X_test, y_test):.3f}")
+assert accuracy(winner, X_test, y_test) > accuracy(baseline, X_test, y_test) + 0.01
+
+# %%
+hb.plot.show(hb.plot.decision_boundary(lambda X: winner.predict(X).argmax(axis=1), X_train, y_train))
+
+# %% [markdown]
+# ## What to take away
+#
+# - Sweep a regularizer's strength on a log scale; its best value sits between too
+#   little (variance) and too much (bias).
+# - Regularizers combine, but not additively: retune the strengths together.
+# - Every choice made on the dev set spends some of its honesty. Keep a test set for
+#   the final estimate, and report that number.

@@ -1,0 +1,50 @@
+"""Every lab runs, cell by cell, in a real Jupyter kernel; its two languages share their code.
+
+The executed notebooks are cached (``hooks/labs.py``); the site build that follows
+renders them instead of running the labs again.
+"""
+
+from __future__ import annotations
+
+import jupytext
+import nbformat
+import pytest
+
+from hooks.labs import LabError, execute, lab_name, labs
+
+ENGLISH = [path for path in labs() if not path.name.endswith(".zh.py")]
+
+
+def code_cells(path) -> list[str]:
+    return [cell.source for cell in jupytext.read(path).cells if cell.cell_type == "code"]
+
+
+def test_there_are_five_labs_in_two_languages() -> None:
+    assert len(ENGLISH) == 5
+    assert {lab_name(path) for path in labs()} == {lab_name(path) for path in ENGLISH}
+    assert len(labs()) == 10
+
+
+@pytest.mark.parametrize("english", ENGLISH, ids=lambda path: path.stem)
+def test_the_chinese_lab_has_the_same_code(english) -> None:
+    chinese = english.with_name(f"{lab_name(english)}.zh.py")
+    assert code_cells(chinese) == code_cells(english)
+
+
+@pytest.mark.parametrize("lab", labs(), ids=lambda path: path.name)
+def test_every_cell_of_the_lab_runs(lab) -> None:
+    notebook = nbformat.read(execute(lab), as_version=4)
+    errors = [output for cell in notebook.cells if cell.cell_type == "code"
+              for output in cell.get("outputs", []) if output.output_type == "error"]
+    assert not errors
+    assert all(cell.get("execution_count") for cell in notebook.cells if cell.cell_type == "code")
+
+
+def test_a_failing_cell_fails_the_lab(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("HANDBOOK_LAB_CACHE", str(tmp_path / "cache"))
+    broken = tmp_path / "broken.py"
+    broken.write_text("# %%\nx = 1\n\n# %%\nraise ValueError('the second cell is broken')\n", encoding="utf-8")
+    with pytest.raises(LabError, match="the second cell is broken"):
+        execute(broken)
+    assert not list((tmp_path / "cache").rglob("*.ipynb"))
+
