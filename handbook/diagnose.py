@@ -36,7 +36,8 @@ class Diagnosis:
 
     @property
     def next_steps(self) -> list[str]:
-        return (RECIPE["bias"] if self.high_bias else []) + (RECIPE["variance"] if self.high_variance else [])
+        steps = (RECIPE["bias"] if self.high_bias else []) + (RECIPE["variance"] if self.high_variance else [])
+        return list(dict.fromkeys(steps))  # "another architecture" is on both lists: say it once
 
     def __str__(self) -> str:
         steps = "".join(f"\n  - {s}" for s in self.next_steps) or "\n  - nothing to fix: move on"

@@ -19,6 +19,10 @@ def code_cells(path) -> list[str]:
     return [cell.source for cell in jupytext.read(path).cells if cell.cell_type == "code"]
 
 
+def cell_types(path) -> list[str]:
+    return [cell.cell_type for cell in jupytext.read(path).cells]
+
+
 def test_there_are_five_labs_in_two_languages() -> None:
     assert len(ENGLISH) == 5
     assert {lab_name(path) for path in labs()} == {lab_name(path) for path in ENGLISH}
@@ -29,6 +33,7 @@ def test_there_are_five_labs_in_two_languages() -> None:
 def test_the_chinese_lab_has_the_same_code(english) -> None:
     chinese = english.with_name(f"{lab_name(english)}.zh.py")
     assert code_cells(chinese) == code_cells(english)
+    assert cell_types(chinese) == cell_types(english), "the prose cells sit between other code cells"
 
 
 @pytest.mark.parametrize("lab", labs(), ids=lambda path: path.name)

@@ -120,3 +120,52 @@ def test_every_stylesheet_and_script_of_the_config_is_in_the_site(site: Path) ->
     assert assets
     missing = [a for a in assets if not (site / a).is_file()]
     assert missing == []
+
+
+def test_no_script_imports_code_from_a_cdn(site: Path) -> None:
+    """A script can load code without a src attribute (nbconvert's template imports Mermaid from a CDN)."""
+    cdn = re.compile(r"cdnjs|jsdelivr|unpkg|mathjax", re.IGNORECASE)
+    offenders = []
+    for page in pages(site):
+        for script in re.findall(r"<script\b[^>]*>(.*?)</script>", page.read_text(encoding="utf-8"), re.DOTALL):
+            if cdn.search(script):
+                offenders.append(f"{page.relative_to(site)}: {cdn.search(script).group(0)}")
+    assert offenders == []
+
+
+@pytest.mark.parametrize("language", ["", "zh/"])
+def test_labs_are_rendered_notebooks_with_their_outputs_and_a_download(site: Path, language: str) -> None:
+    from hooks.labs import lab_name, labs
+
+    for name in sorted({lab_name(path) for path in labs()}):
+        folder = site / language / "labs" / name
+        html = (folder / "index.html").read_text(encoding="utf-8")
+        assert "jupyter-wrapper" in html and "jp-OutputArea" in html, f"{name}: not rendered as a notebook"
+        assert "# %%" not in html, f"{name}: the source was published instead of the notebook"
+        assert "<svg" in html, f"{name}: no figure"
+        assert f'href="{name}.ipynb" download' in html
+        assert f'<html lang="{language.rstrip("/") or "en"}"' in html
+        notebook = json.loads((folder / f"{name}.ipynb").read_text(encoding="utf-8"))
+        assert all(cell.get("execution_count") for cell in notebook["cells"] if cell["cell_type"] == "code")
+
+
+@pytest.mark.parametrize("language", ["", "zh/"])
+def test_the_reference_documents_every_public_name_of_every_module(site: Path, language: str) -> None:
+    import importlib
+
+    from hooks.api_links import MODULES
+
+    missing = []
+    for short in MODULES:
+        module = importlib.import_module(f"handbook.{short}")
+        html = (site / language / "reference" / short / "index.html").read_text(encoding="utf-8")
+        for name, obj in vars(module).items():
+            if not name.startswith("_") and getattr(obj, "__module__", None) == module.__name__:
+                if f'id="handbook.{short}.{name}"' not in html:
+                    missing.append(f"{language}reference/{short}: {name}")
+    assert missing == []
+
+
+def test_pages_link_the_package_names_they_quote_to_the_reference(site: Path) -> None:
+    page = (site / "zh" / "debugging" / "checkup" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../reference/diagnose/#handbook.diagnose.checkup"' in page

@@ -111,7 +111,8 @@ def mean_score_above(trials, lr):
 print(f"mean dev accuracy of the trials with a learning rate above 0.5: "
       f"{mean_score_above(searches[False], 0.5):.3f} without, {mean_score_above(searches[True], 0.5):.3f} with batch norm")
 assert mean_score_above(searches[True], 0.5) > mean_score_above(searches[False], 0.5)
-#
+
+# %% [markdown]
 # ## Step 3: coarse to fine
 #
 # Zoom in on the box spanned by the three best settings of the batch-normalized

@@ -20,6 +20,7 @@ def test_bayes_error_changes_the_verdict_and_the_recipe():
     assert d.verdict == "low bias and low variance" and d.next_steps == []
     d = hb.diagnose.bias_variance(0.15, 0.30)
     assert "a bigger network (more units or layers)" in d.next_steps and "more training data" in d.next_steps
+    assert len(d.next_steps) == len(set(d.next_steps))
     assert "avoidable bias 15.0%, variance 15.0%" in str(d)
 
 

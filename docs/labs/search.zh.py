@@ -1,0 +1,141 @@
+# %% [markdown]
+# # 实验 4：随机搜索，用与不用批量归一化
+#
+# [超参数调试一章](../../tuning/hyperparameter-search/)推荐在正确的尺度上做随机搜索，而[批量归一化](../../tuning/batch-normalization/)据说能让网络对学习率不那么敏感。这个实验把两者都用起来：用同一个随机搜索、同样的随机抽样，分别为带和不带批量归一化（batch normalization）的四层 ReLU 网络调参，然后数一数有多少组设置能用。
+
+# %%
+import numpy as np
+
+import handbook as hb
+from handbook import tuning
+
+X, y = hb.datasets.digits()
+(X_train, y_train), (X_dev, y_dev), (X_test, y_test) = hb.data.split(
+    X, y, ratios=(0.6, 0.2, 0.2), stratify=True, rng=0)
+
+
+def network(hidden, batch_norm, depth=4, rng=0):
+    """depth x (Dense, [BatchNorm], ReLU), then a softmax layer; batch norm's beta replaces the bias."""
+    rng = np.random.default_rng(rng)
+    layers, n_in = [], 64
+    for _ in range(depth):
+        norm = [hb.BatchNorm(hidden)] if batch_norm else []
+        layers += [hb.Dense(n_in, hidden, bias=not batch_norm, rng=rng), *norm, hb.ReLU()]
+        n_in = hidden
+    return hb.Sequential(*layers, hb.Dense(n_in, 10, init="xavier_normal", rng=rng))
+
+# %% [markdown]
+# ## 第 1 步：搜索空间
+#
+# 三个超参数（hyperparameter），各自在合适的尺度上采样：
+#
+# - 学习率 $\alpha$：在 0.001 到 3 之间按对数均匀分布采样，跨越三个多数量级；
+# - 动量的 $\beta$：让 $1 - \beta$ 服从对数均匀分布，$\beta$ 的范围是 0.5 到 0.99；
+# - 隐藏层的宽度：32 到 128 之间的整数。
+#
+# 每次试验用动量训练 8 轮（epoch），以验证集准确率打分；发生数值溢出的训练记 0 分。
+
+# %%
+space = {
+    "lr": tuning.log_uniform(1e-3, 3.0),
+    "beta": tuning.one_minus_log_uniform(0.5, 0.99),
+    "hidden": tuning.integers(32, 128),
+}
+
+
+def trainer(batch_norm, X=X_train, y=y_train):
+    def train(lr, beta, hidden):
+        model = network(hidden, batch_norm)
+        optimizer = hb.optim.Momentum(model.parameters(), lr=lr, beta=beta)
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):  # fit itself stops on a NaN
+                hb.fit(model, hb.SoftmaxCrossEntropy(), optimizer, X, y, epochs=8, batch_size=64, rng=1)
+        except FloatingPointError:
+            return 0.0
+        return float(np.mean(model.predict(X_dev).argmax(axis=1) == y_dev))
+    return train
+
+
+searches = {batch_norm: tuning.random_search(trainer(batch_norm), space, trials=16, rng=0)
+            for batch_norm in (False, True)}
+for batch_norm, trials in searches.items():
+    print("with batch norm" if batch_norm else "without batch norm")
+    for trial in trials[:5]:
+        print("  ", trial)
+
+# %% [markdown]
+# ## 第 2 步：有多少组设置能用？
+#
+# 两个网络拿到的是同样的 16 组抽样（同一个随机种子），所以可以逐组设置进行比较。
+
+# %%
+def working(trials, threshold=0.95):
+    return sum(trial.score >= threshold for trial in trials)
+
+
+for batch_norm, trials in searches.items():
+    name = "with batch norm" if batch_norm else "without batch norm"
+    print(f"{name:19} best dev accuracy {trials[0].score:.3f}, "
+          f"settings at 95 % or better: {working(trials)} of {len(trials)}")
+assert working(searches[True]) > working(searches[False])
+assert searches[True][0].score > searches[False][0].score
+
+# %%
+fig, ax = hb.plot.figure()
+with hb.plot.style():
+    for batch_norm, trials in searches.items():
+        ax.scatter([t.hyperparameters["lr"] for t in trials], [t.score for t in trials],
+                   label=hb.plot.tr("with batch norm", "使用批量归一化") if batch_norm
+                   else hb.plot.tr("without batch norm", "不使用批量归一化"))
+    ax.set(xscale="log", xlabel=hb.plot.label("learning rate"), ylabel=hb.plot.tr("dev accuracy", "验证集准确率"))
+    ax.legend()
+hb.plot.show(fig)
+
+# %% [markdown]
+# 学习率几乎决定了一切：学习率最小时，八轮训练对两个网络来说都不够。学习率最大时，普通网络的准确率下降了，带批量归一化的网络却依然正常工作：对每一层的输入做归一化，使它们的尺度保持不变，因此步子迈得大也不会造成太大破坏。
+
+# %%
+def mean_score_above(trials, lr):
+    return np.mean([t.score for t in trials if t.hyperparameters["lr"] > lr])
+
+
+print(f"mean dev accuracy of the trials with a learning rate above 0.5: "
+      f"{mean_score_above(searches[False], 0.5):.3f} without, {mean_score_above(searches[True], 0.5):.3f} with batch norm")
+assert mean_score_above(searches[True], 0.5) > mean_score_above(searches[False], 0.5)
+
+# %% [markdown]
+# ## 第 3 步：由粗到细
+#
+# 取批量归一化网络最好的三组设置，把它们张成的范围当作新的搜索区域，在其中再按对数均匀分布搜索一轮，隐藏层宽度固定为最好的那个（`hb.tuning.coarse_to_fine` 可以把这样的几轮搜索自动完成）。
+
+# %%
+best3 = searches[True][:3]
+box = {name: (min(t.hyperparameters[name] for t in best3), max(t.hyperparameters[name] for t in best3))
+       for name in ("lr", "beta")}
+print("box:", {name: tuple(round(v, 3) for v in bounds) for name, bounds in box.items()})
+
+hidden = searches[True][0].hyperparameters["hidden"]
+fine = tuning.random_search(lambda lr, beta: trainer(True)(lr, beta, hidden),
+                            {name: tuning.log_uniform(*bounds) for name, bounds in box.items()}, trials=8, rng=1)
+print("best of the fine search:", fine[0])
+
+# %% [markdown]
+# ## 第 4 步：在测试集上检验选定的设置
+#
+# 用两轮搜索中最好的设置重新训练，并在测试集上只评估一次；此前的任何选择都没有见过测试集。
+
+# %%
+chosen = max([searches[True][0], fine[0]], key=lambda t: t.score)
+settings = {"hidden": hidden, **chosen.hyperparameters}
+model = network(settings["hidden"], batch_norm=True)
+hb.fit(model, hb.SoftmaxCrossEntropy(), hb.optim.Momentum(model.parameters(), lr=settings["lr"], beta=settings["beta"]),
+       X_train, y_train, epochs=8, batch_size=64, rng=1)
+test_accuracy = float(np.mean(model.predict(X_test).argmax(axis=1) == y_test))
+print(f"chosen {chosen}: dev accuracy {chosen.score:.3f}, test accuracy {test_accuracy:.3f}")
+
+# %% [markdown]
+# ## 要点
+#
+# - 在对数尺度上对学习率（以及 $1 - \beta$）采样；在宽范围内做随机搜索，只需寥寥几次试验就能看出好的区域在哪里。
+# - 批量归一化拓宽了好学习率所在的区域：随机搜索中有更多的抽样能成功，而最好的那一组也更好。
+# - 知道了这个区域之后再放大细看，并用任何选择都没有见过的数据为最终的选择打分。
