@@ -21,6 +21,7 @@ import logging
 import re
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -59,6 +60,9 @@ def on_files(files, config):
         page.dest_uri = page.dest_path = file.dest_uri.removesuffix(".py") + "/index.html"
         page.abs_dest_path = str(Path(config["site_dir"]) / page.dest_path)
         page.url = page.dest_path.removesuffix("index.html")
+        # The language switcher's links (i18n's alternates) must lead to the twin lab page, not its source.
+        page.alternates = {language: SimpleNamespace(url=twin.url.removesuffix(".py") + "/")
+                           for language, twin in getattr(file, "alternates", {}).items()}
         files.remove(file)
         files.append(page)
     return files
@@ -104,9 +108,36 @@ def on_page_content(html: str, page, config, files) -> str:
         return html
     name = Path(source).name
     button = f'<p><a class="md-button" href="{name}" download>{DOWNLOAD[language]} ({name})</a></p>'
-    html = NOTEBOOK_SCRIPTS.sub("", html)
+    html = heading_ids_from_toc(NOTEBOOK_SCRIPTS.sub("", html), page.toc)
     heading_end = html.find("</h1>")
     return html[:heading_end + 5] + button + html[heading_end + 5:] if heading_end >= 0 else button + html
+
+
+NOTEBOOK_HEADING = re.compile(r'<h([1-6]) id="([^"]*)">(.*?)<a class="anchor-link" href="#[^"]*">', re.DOTALL)
+
+
+def heading_ids_from_toc(html: str, toc) -> str:
+    """Give a notebook's headings the ids of the page's table of contents.
+
+    nbconvert derives ids from the ASCII letters of a heading only, so Chinese headings
+    get ids such as "1" (twice) or "" and the table of contents, made by Python-Markdown
+    with unique ids, would point nowhere. Both list the same headings in the same order.
+    """
+    def flatten(items):
+        for item in items:
+            yield item
+            yield from flatten(item.children)
+
+    anchors = [item.id for item in flatten(toc)]
+    if len(anchors) != len(NOTEBOOK_HEADING.findall(html)):
+        return html  # not the same headings: leave them (the link check reports broken anchors)
+    ids = iter(anchors)
+
+    def rename(match: re.Match) -> str:
+        anchor = next(ids)
+        return f'<h{match.group(1)} id="{anchor}">{match.group(3)}<a class="anchor-link" href="#{anchor}">'
+
+    return NOTEBOOK_HEADING.sub(rename, html)
 
 
 def join_chinese_lines(markdown: str) -> str:

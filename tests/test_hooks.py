@@ -40,3 +40,17 @@ def test_every_public_name_of_the_top_level_package_has_a_reference_entry() -> N
 
     names = targets()
     assert all(f"hb.{name}" in names for name in handbook.__all__)
+
+
+def test_notebook_headings_take_the_ids_of_the_table_of_contents() -> None:
+    from types import SimpleNamespace as Item
+
+    from hooks.handbook_hooks import heading_ids_from_toc
+
+    html = ('<h1 id="1">实验 1<a class="anchor-link" href="#1">¶</a></h1><p>x</p>'
+            '<h2 id="1">第 1 步<a class="anchor-link" href="#1">¶</a></h2><h2 id="">要点<a class="anchor-link" href="#">¶</a></h2>')
+    toc = [Item(id="1", children=[Item(id="1_1", children=[]), Item(id="_1", children=[])])]
+    fixed = heading_ids_from_toc(html, toc)
+    assert '<h2 id="1_1">第 1 步<a class="anchor-link" href="#1_1">' in fixed
+    assert '<h2 id="_1">要点<a class="anchor-link" href="#_1">' in fixed
+    assert heading_ids_from_toc(html, toc[:0]) == html  # a different number of headings: left alone
