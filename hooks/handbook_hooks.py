@@ -94,6 +94,8 @@ PROTECTED = re.compile(r"^(`{3,}|~{3,}).*?^\1[ \t]*$|^\$\$.*?^\$\$[ \t]*$|<div c
 NOTEBOOK_SCRIPTS = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->"
                               r"|<script type=\"module\">(?:(?!</script>).)*?mermaid.*?</script>", re.DOTALL)
 DOWNLOAD = {"en": "Download this lab as a notebook", "zh": "下载本实验的 notebook"}
+NOTEBOOK_FIGURE_ALT = 'alt="No description has been provided for this image"'
+FIGURE_ALT = {"en": 'alt="Figure drawn by the cell above"', "zh": 'alt="上面的代码单元画出的图"'}
 
 
 def on_page_content(html: str, page, config, files) -> str:
@@ -108,7 +110,7 @@ def on_page_content(html: str, page, config, files) -> str:
         return html
     name = Path(source).name
     button = f'<p><a class="md-button" href="{name}" download>{DOWNLOAD[language]} ({name})</a></p>'
-    html = heading_ids_from_toc(NOTEBOOK_SCRIPTS.sub("", html), page.toc)
+    html = heading_ids_from_toc(NOTEBOOK_SCRIPTS.sub("", html), page.toc).replace(NOTEBOOK_FIGURE_ALT, FIGURE_ALT[language])
     heading_end = html.find("</h1>")
     return html[:heading_end + 5] + button + html[heading_end + 5:] if heading_end >= 0 else button + html
 

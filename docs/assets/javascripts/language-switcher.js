@@ -16,7 +16,7 @@
     for (const link of document.querySelectorAll("a.md-select__link[hreflang]")) {
       const language = link.getAttribute("hreflang");
       const prefix = languages.includes(language) ? `${language}/` : "";
-      link.href = new URL(prefix + path + location.hash, root).href;
+      link.href = new URL(prefix + path, root).href; // no #fragment: headings have other ids in the other language
       link.target = "_self";
     }
   });

@@ -1,0 +1,413 @@
+"""The built site in a real browser: every page loads cleanly, math and figures render, the controls work.
+
+Headless Chromium (the Debian package, driven by Playwright) visits the site served
+from the built folder at http://127.0.0.1:8000/, the address the site is built for:
+Material's instant navigation only engages there. Without Chromium or Playwright the
+tests are skipped, saying how to install them; with ``HANDBOOK_REQUIRE_BROWSER=1``
+(set in CI) they fail instead. Screenshots go to ``HANDBOOK_TEST_OUTPUT``, else
+``tests/output/``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+from urllib.parse import urlsplit
+
+import pytest
+
+from hooks.pages import ROOT
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:
+    sync_playwright = None
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request, Response
+
+HOST, PORT = "127.0.0.1", 8000
+ORIGIN = f"http://{HOST}:{PORT}"
+SITE_URL = os.environ.get("HANDBOOK_SITE_URL", "http://127.0.0.1:8000/")
+SITE_PATH = urlsplit(SITE_URL).path.rstrip("/") + "/"
+ROOT_URL = ORIGIN + SITE_PATH  # where the tests serve the site
+# Material's instant navigation only engages when the site is served at its site_url.
+INSTANT = SITE_URL.rstrip("/") + "/" == ROOT_URL
+LANGUAGES = {"en": "", "zh": "zh/"}  # each language and the folder it lives in
+# Without the first ones, Chromium opens connections (updates, sync, field trials) the sandbox
+# refuses. The last one makes every host but the local server unknown: a request to another
+# host fails at once, and the tests report it (routing every request through Playwright to
+# abort those instead would make the sweep a third slower: no HTTP cache, a round trip each).
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  f"--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE {HOST}"]
+OUTPUT = Path(os.environ.get("HANDBOOK_TEST_OUTPUT") or ROOT / "tests" / "output")
+
+
+def unavailable(reason: str) -> NoReturn:
+    """Skip the browser tests, or fail them when HANDBOOK_REQUIRE_BROWSER=1 (CI)."""
+    if os.environ.get("HANDBOOK_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{reason}\n(HANDBOOK_REQUIRE_BROWSER=1: the browser tests may not be skipped)", pytrace=False)
+    pytest.skip(reason)
+
+
+def chromium_executable() -> str | None:
+    return "/usr/bin/chromium" if Path("/usr/bin/chromium").is_file() else shutil.which("chromium")
+
+
+def is_local(url: str) -> bool:
+    """A request the served site answers (data: and blob: URLs never leave the browser)."""
+    return url.startswith((ORIGIN + "/", "data:", "blob:"))
+
+
+class _SiteHandler(SimpleHTTPRequestHandler):
+    """Serves the built site under SITE_PATH, without a log line per request."""
+
+    def translate_path(self, path: str) -> str:
+        path = urlsplit(path).path
+        if not (path + "/").startswith(SITE_PATH):
+            return str(Path(self.directory) / "__outside_the_site__")  # a 404
+        return super().translate_path("/" + path[len(SITE_PATH):])
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class _SiteServer(ThreadingHTTPServer):
+    """A threaded server that says nothing when the browser drops a connection it no longer needs."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if sync_playwright is None:
+        unavailable("Playwright is needed for the browser tests: pip install -c requirements.lock -e .[test]")
+    executable = chromium_executable()
+    if executable is None:
+        unavailable("Chromium is needed for the browser tests: sudo apt-get install chromium fonts-noto-cjk")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def served(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Path]:
+    """The built site (asked for only once the browser is there), served at ROOT_URL."""
+    site: Path = request.getfixturevalue("site")
+    try:
+        server = _SiteServer((HOST, PORT), partial(_SiteHandler, directory=str(site)))
+    except OSError as error:
+        pytest.fail(f"Cannot serve the site at {ORIGIN}/: port {PORT} is taken ({error}). "
+                    "Stop `mkdocs serve` (or whatever else listens there) first.", pytrace=False)
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    yield site
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def context(browser: Browser, served: Path) -> Iterator[BrowserContext]:
+    """One browser context for every test."""
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"],
+                                  viewport={"width": 1280, "height": 800}, color_scheme="light")
+    context.set_default_timeout(15_000)
+    yield context
+    context.close()
+
+
+@dataclass
+class Tab:
+    """A browser page and everything that went wrong on it: console errors, exceptions, bad requests."""
+
+    page: Page
+    problems: list[str] = field(default_factory=list)
+    pending: set[Request] = field(default_factory=set)
+    last_activity: float = field(default_factory=time.monotonic)
+
+    def settle(self, quiet: float = 0.0, timeout: float = 15.0) -> None:
+        """Wait for the load event, then until no request is running and none started for `quiet` s."""
+        self.page.wait_for_load_state("load")
+        deadline = time.monotonic() + timeout
+        while self.pending or time.monotonic() - self.last_activity < quiet:
+            if time.monotonic() > deadline:
+                self.problems.append(f"{self.page.url}: still loading after {timeout:.0f} s: "
+                                     + ", ".join(sorted(r.url for r in self.pending)))
+                return
+            self.page.wait_for_timeout(20)
+
+
+def watch(page: Page) -> Tab:
+    """Record on the returned Tab every console error, uncaught exception and bad request of the page."""
+    tab = Tab(page)
+
+    def started(request: Request) -> None:
+        tab.pending.add(request)
+        tab.last_activity = time.monotonic()
+        if not is_local(request.url):
+            tab.problems.append(f"{page.url}: request leaving the server: {request.url}")
+
+    def finished(request: Request) -> None:
+        tab.pending.discard(request)
+        tab.last_activity = time.monotonic()
+
+    def failed(request: Request) -> None:
+        finished(request)
+        # ERR_ABORTED: still running when the test moved on to the next page (the search
+        # worker's later scripts); a missing file shows as a status >= 400 instead.
+        if is_local(request.url) and request.failure != "net::ERR_ABORTED":
+            tab.problems.append(f"{page.url}: request failed ({request.failure}): {request.url}")
+
+    def responded(response: Response) -> None:
+        if response.status >= 400:
+            tab.problems.append(f"{page.url}: HTTP {response.status} for {response.url}")
+
+    def console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            where = message.location.get("url", "")
+            tab.problems.append(f"{page.url}: console error: {message.text}" + (f" ({where})" if where else ""))
+
+    page.on("request", started)
+    page.on("requestfinished", finished)
+    page.on("requestfailed", failed)
+    page.on("response", responded)
+    page.on("console", console)
+    page.on("pageerror", lambda error: tab.problems.append(f"{page.url}: uncaught exception: {error}"))
+    return tab
+
+
+@pytest.fixture
+def tab(context: BrowserContext) -> Iterator[Tab]:
+    """A fresh page of the shared context, watched for errors."""
+    tab = watch(context.new_page())
+    yield tab
+    tab.page.close()
+
+
+def page_urls(site: Path, language: str) -> list[str]:
+    """The address of every page of one language (every index.html; 404.html is not a page)."""
+    pages = [p.parent.relative_to(site).as_posix() for p in sorted(site.rglob("index.html"))]
+    paths = [("" if p == "." else p + "/") for p in pages]
+    if language == "en":
+        paths = [p for p in paths if not any(p.startswith(f) for f in LANGUAGES.values() if f)]
+    else:
+        paths = [p for p in paths if p.startswith(LANGUAGES[language])]
+    return [ROOT_URL + p for p in paths]
+
+
+# Checks each page runs on itself at its load event (formulas are typeset on DOMContentLoaded,
+# images are in by then): images decoded (the labs' figures are <img>s), the figures drawn at
+# build time (inline SVG) laid out, every formula typeset by KaTeX. The page reports through
+# the console, so the sweep moves on at once instead of waiting for the page to answer.
+REPORT = "handbook-check "
+SELF_CHECK = """addEventListener("load", () => {
+  const problems = [];
+  for (const img of document.images) {
+    if (!img.complete || img.naturalWidth === 0) {
+      problems.push(`image does not load: ${img.getAttribute("src").slice(0, 80)}`);
+    }
+  }
+  document.querySelectorAll(".md-content .handbook-output svg").forEach((svg, i) => {
+    const box = svg.getBoundingClientRect();
+    // a figure inside a closed <details> or an inactive tab is not laid out
+    if (svg.checkVisibility() && !(box.width > 0 && box.height > 0)) {
+      problems.push(`figure ${i + 1} has an empty box`);
+    }
+  });
+  for (const math of document.querySelectorAll(".arithmatex")) {
+    if (!math.querySelector(".katex, .katex-error")) {
+      problems.push(`formula not typeset: ${math.textContent.trim().slice(0, 60)}`);
+    }
+  }
+  for (const error of document.querySelectorAll(".katex-error")) {
+    problems.push(`KaTeX error: ${error.getAttribute("title") || error.textContent}`);
+  }
+  console.debug("%REPORT%" + JSON.stringify([location.href, problems]));
+});""".replace("%REPORT%", REPORT)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_page_loads_without_errors_or_requests_to_other_hosts(
+        context: BrowserContext, served: Path, language: str) -> None:
+    """Every page: no console error, exception, failed request or other host; images, figures, math."""
+    urls = page_urls(served, language)
+    assert len(urls) > 10, f"only {len(urls)} {language} pages in the site"
+    tab = watch(context.new_page())
+    reports: dict[str, list[str]] = {}
+
+    def report(message: ConsoleMessage) -> None:
+        if message.type == "debug" and message.text.startswith(REPORT):
+            url, problems = json.loads(message.text[len(REPORT):])
+            reports[url] = problems
+
+    tab.page.on("console", report)
+    tab.page.add_init_script(SELF_CHECK)
+    problems: list[str] = []
+    try:
+        for number, url in enumerate(urls):
+            tab.page.goto(url)
+            # The first and last pages wait for every request, the search worker's too; on the
+            # others, what the worker still loads after the load event (the same files on every
+            # page) is cut off by the next page (ERR_ABORTED, not counted).
+            if number == 0:
+                tab.settle(quiet=0.3)
+        tab.settle(quiet=0.3)
+    finally:
+        problems += tab.problems
+        tab.page.close()
+    for url in urls:
+        if url not in reports:
+            problems.append(f"{url}: the page did not report its checks at its load event")
+        problems += [f"{url}: {problem}" for problem in reports.get(url, [])]
+    problems = list(dict.fromkeys(problems))  # a resource a page asks for twice fails twice
+    assert problems == [], f"{len(problems)} problems on the {language} pages:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_formulas_are_typeset_and_no_raw_tex_is_left(tab: Tab, language: str) -> None:
+    """KaTeX turns every formula into math: .katex elements, and no \\( \\[ $$ left in the text."""
+    tab.page.goto(ROOT_URL + LANGUAGES[language] + "setting-up/bias-variance/")
+    tab.page.wait_for_selector(".md-content .katex")
+    assert tab.page.locator(".md-content .katex").count() > 5
+    text = tab.page.evaluate("document.querySelector('.md-content').innerText")
+    left = [delimiter for delimiter in ("\\(", "\\)", "\\[", "\\]", "$$") if delimiter in text]
+    assert left == [], f"raw TeX left in the text: {left}"
+    assert tab.page.locator(".md-content .katex-error").count() == 0
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_figures_drawn_at_build_time_are_shown(tab: Tab, language: str) -> None:
+    """The inline SVG figures of a page are laid out with a non-empty box."""
+    tab.page.goto(ROOT_URL + LANGUAGES[language] + "how-to-use/")
+    boxes = tab.page.eval_on_selector_all(
+        ".md-content .handbook-output svg", "svgs => svgs.map(s => s.getBoundingClientRect().toJSON())")
+    assert boxes, "the page shows no figure"
+    assert all(box["width"] > 100 and box["height"] > 50 for box in boxes), boxes
+
+
+def twin(url: str, language: str) -> str:
+    """The address of the same page in another language."""
+    path = url.partition("#")[0].removeprefix(ROOT_URL)
+    for folder in LANGUAGES.values():
+        if folder and path.startswith(folder):
+            path = path.removeprefix(folder)
+    return ROOT_URL + LANGUAGES[language] + path
+
+
+def switch_language(tab: Tab, language: str) -> None:
+    """Pick a language in the header's language menu; check that its page is loaded afresh."""
+    target = twin(tab.page.url, language)
+    tab.page.evaluate("window.handbookTestMark = 'the page before'")
+    tab.page.hover(".md-header .md-select > button")
+    tab.page.click(f'.md-header a.md-select__link[hreflang="{language}"]')
+    # No #fragment is carried over (language-switcher.js): the twin's headings have other ids.
+    tab.page.wait_for_url(target)
+    assert tab.page.evaluate("document.documentElement.lang") == language
+    # A full load, so that the header (site name, search, language menu) follows the language.
+    assert tab.page.evaluate("window.handbookTestMark") is None, "the language changed without a page load"
+
+
+def test_the_language_switcher_leads_to_the_same_page_in_the_other_language(tab: Tab) -> None:
+    """From a chapter, the switcher opens the same chapter in Chinese, and from there in English again."""
+    tab.page.goto(ROOT_URL + "optimization/adam/")
+    switch_language(tab, "zh")
+    assert tab.page.url.partition("#")[0] == ROOT_URL + "zh/optimization/adam/"
+    switch_language(tab, "en")
+    assert tab.page.url.partition("#")[0] == ROOT_URL + "optimization/adam/"
+    assert tab.problems == []
+
+
+def test_the_language_switcher_follows_instant_navigation(tab: Tab) -> None:
+    """After moving to the next chapter without a reload, the switcher leads to that chapter's twin."""
+    page = tab.page
+    page.goto(ROOT_URL + "optimization/lr-decay/")
+    for language in ("zh", "en"):
+        title = page.title()
+        following = page.eval_on_selector("a.md-footer__link--next", "a => a.href")
+        page.evaluate("window.handbookTestMark = 'the page before'")
+        page.click("a.md-footer__link--next")
+        # navigation.tracking may put the #fragment of a section in the address for a moment
+        page.wait_for_url(lambda url: url.partition("#")[0] == following)
+        page.wait_for_function("title => document.title !== title", arg=title)
+        if INSTANT:
+            assert page.evaluate("window.handbookTestMark") == "the page before", "instant navigation did not engage"
+        switch_language(tab, language)
+        assert page.url.partition("#")[0] == twin(following, language)
+    tab.settle()
+    assert tab.problems == []
+
+
+@pytest.mark.parametrize(("language", "query", "page"), [
+    ("zh", "梯度消失", "setting-up/vanishing-exploding/"),
+    ("en", "momentum", "optimization/momentum/"),
+])
+def test_search_finds_the_page_in_the_language_being_read(tab: Tab, language: str, query: str, page: str) -> None:
+    """Typing in the search box of one language lists the chapter about it, in that language."""
+    tab.page.goto(ROOT_URL + LANGUAGES[language])
+    tab.page.click(".md-search__input")
+    tab.page.keyboard.type(query)
+    tab.page.wait_for_selector(".md-search-result__item", timeout=10_000)  # the index loads in a web worker
+    links = tab.page.eval_on_selector_all(".md-search-result__item a", "links => links.map(a => a.href)")
+    assert any(link.startswith(ROOT_URL + LANGUAGES[language] + page) for link in links), links
+    assert tab.problems == []
+
+
+def test_the_palette_toggle_switches_between_light_and_dark(tab: Tab) -> None:
+    """The header's palette button swaps the default and slate schemes, and back."""
+    page = tab.page
+    page.goto(ROOT_URL)
+    scheme = "document.body.getAttribute('data-md-color-scheme')"
+    toggle = 'label.md-header__button[for^="__palette"]:visible'
+    before = page.evaluate(scheme)
+    page.click(toggle)
+    after = page.evaluate(scheme)
+    page.click(toggle)  # back again: the choice is remembered for the other tests' pages
+    assert {before, after} == {"default", "slate"}
+    assert page.evaluate(scheme) == before
+
+
+def test_the_copy_button_puts_the_code_on_the_clipboard(tab: Tab) -> None:
+    """The copy button of a code block copies exactly the block's code."""
+    page = tab.page
+    page.goto(ROOT_URL)
+    block = page.locator(".md-content .highlight pre").first
+    block.hover()
+    # .md-code__button: the copy button of Material 9.8 (.md-clipboard in older versions).
+    block.locator('.md-clipboard, .md-code__button[data-md-type="copy"]').click()
+    page.wait_for_selector(".md-dialog--active")  # Material's "Copied to clipboard"
+    # textContent: the innerText of a block has a blank line after each line (the line spans are blocks)
+    code = block.locator("code").text_content().strip()
+    assert code
+    assert page.evaluate("navigator.clipboard.readText()").strip() == code
+
+
+@pytest.mark.parametrize(("name", "path"), [
+    ("home-en", ""), ("home-zh", "zh/"), ("adam-en", "optimization/adam/"), ("adam-zh", "zh/optimization/adam/"),
+])
+def test_screenshots_of_a_home_page_and_a_chapter_are_written(tab: Tab, name: str, path: str) -> None:
+    """Full-page screenshots, for a person to look at, in HANDBOOK_TEST_OUTPUT or tests/output/."""
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    shot = OUTPUT / f"{name}.png"
+    shot.unlink(missing_ok=True)
+    tab.page.goto(ROOT_URL + path)
+    tab.settle()
+    tab.page.evaluate("document.fonts.ready.then(() => true)")
+    tab.page.screenshot(path=shot, full_page=True)
+    assert shot.is_file() and shot.stat().st_size > 10_000
