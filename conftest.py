@@ -19,13 +19,3 @@ pytest_collect_file = make_sybil().pytest()
 
 def pytest_report_header() -> str:
     return f"OpenBLAS kernels: {kernels()}"
-
-
-def pytest_collection_modifyitems(session, config, items) -> None:
-    """Start the selected labs' kernels in the background while the pages run (see hooks/labs.py)."""
-    from hooks.labs import start_in_background
-
-    labs = [item.callspec.params["lab"] for item in items
-            if getattr(item, "originalname", "") == "test_every_cell_of_the_lab_runs"]
-    if labs:
-        start_in_background(labs)

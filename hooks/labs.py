@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import jupytext
@@ -74,28 +73,8 @@ def kernel_environment(language: str) -> dict[str, str]:
     return env
 
 
-_started: dict[Path, Future] = {}
-
-
-def start_in_background(paths: list[Path]) -> None:
-    """Begin executing these labs, one at a time, in a background thread.
-
-    The test run starts them at collection: the kernels run in their own processes
-    while the pages' tests use the other core, and ``execute`` then waits for the result.
-    """
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="labs")
-    for path in paths:
-        _started.setdefault(Path(path).resolve(), pool.submit(_execute, path))
-    pool.shutdown(wait=False)
-
-
 def execute(path: str | Path) -> Path:
     """Run the lab in a fresh kernel (unless this version already ran) and return the executed notebook."""
-    started = _started.pop(Path(path).resolve(), None)
-    return started.result() if started is not None else _execute(path)
-
-
-def _execute(path: str | Path) -> Path:
     target = executed_path(path)
     if target.exists():
         return target
