@@ -12,7 +12,6 @@ and offers them for download.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from hooks.blas import pin_kernels
+from hooks.pages import fingerprint
 
 ROOT = Path(__file__).resolve().parent.parent
 LABS = ROOT / "docs" / "labs"
@@ -48,13 +48,7 @@ def lab_name(path: str | Path) -> str:
 
 
 def cache_key(path: str | Path) -> str:
-    digest = hashlib.sha256(Path(path).read_bytes())
-    sources = sorted((ROOT / "handbook").rglob("*.py"))
-    sources += [Path(__file__), ROOT / "hooks" / "blas.py", ROOT / "requirements.lock"]
-    for source in sources:
-        digest.update(source.relative_to(ROOT).as_posix().encode())
-        digest.update(source.read_bytes())
-    return digest.hexdigest()[:32]
+    return fingerprint(path, Path(__file__), ROOT / "hooks" / "blas.py")[:32]
 
 
 def cache_folder() -> Path:

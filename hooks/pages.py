@@ -256,15 +256,19 @@ class PythonFenceParser:
 
 # --- remembering what a page printed ----------------------------------------------------
 
-def cache_key(page: str | Path) -> str:
-    """Changes whenever the page, the package, the runner or the pinned dependencies change."""
-    digest = hashlib.sha256(Path(page).read_bytes())
-    sources = sorted((ROOT / "handbook").rglob("*.py"))
-    sources += [Path(__file__), ROOT / "mkdocs.yml", ROOT / "requirements.lock"]
+def fingerprint(path: str | Path, *runners: Path) -> str:
+    """Changes whenever the file, the package, the given runner files or the pinned dependencies change."""
+    digest = hashlib.sha256(Path(path).read_bytes())
+    sources = sorted((ROOT / "handbook").rglob("*.py")) + [*runners, ROOT / "requirements.lock"]
     for source in sources:
         digest.update(source.relative_to(ROOT).as_posix().encode())
         digest.update(source.read_bytes())
     return digest.hexdigest()
+
+
+def cache_key(page: str | Path) -> str:
+    """The page's outputs depend on the page, the package, this runner, the OpenBLAS pin and the snippet settings."""
+    return fingerprint(page, Path(__file__), ROOT / "hooks" / "blas.py", ROOT / "mkdocs.yml")
 
 
 def cache_folder() -> Path:
