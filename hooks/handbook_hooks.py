@@ -7,6 +7,11 @@
   those blocks print (figures as inline SVG, tables) is put into the page.
 * In Chinese pages, a line break between two Chinese characters is removed before
   rendering: Markdown turns it into a space, which Chinese text does not have.
+* Each lab (``docs/labs/*.py``) is executed by ``hooks/labs.py`` (or taken from the
+  test run's cache) and handed to mkdocs-jupyter as the executed notebook; its page
+  loses nbconvert's CDN scripts and gains a download button.
+* Package names quoted as inline code (``hb.fit``) link to the API reference
+  (``hooks/api_links.py``).
 * The ``<link rel="alternate" hreflang>`` tags that the i18n plugin puts in every
   page's head are removed: Material's scripts take each of them for the root of a
   language version and request ``sitemap.xml`` beside it (``/zh/page/sitemap.xml``),
