@@ -21,9 +21,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from hooks.blas import pin_kernels
-from hooks.pages import fingerprint
+from hooks.pages import ROOT, fingerprint, page_language
 
-ROOT = Path(__file__).resolve().parent.parent
 LABS = ROOT / "docs" / "labs"
 KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}
 TIMEOUT = 120  # seconds per cell; a lab is meant to run in well under a minute
@@ -36,10 +35,6 @@ class LabError(RuntimeError):
 def labs() -> list[Path]:
     """Every lab of both languages."""
     return sorted(LABS.glob("*.py"))
-
-
-def lab_language(path: str | Path) -> str:
-    return "zh" if str(path).endswith(".zh.py") else "en"
 
 
 def lab_name(path: str | Path) -> str:
@@ -78,7 +73,7 @@ def execute(path: str | Path) -> Path:
     client = NotebookClient(notebook, timeout=TIMEOUT, kernel_name=KERNEL["name"], allow_errors=False,
                             resources={"metadata": {"path": str(ROOT)}})
     try:
-        client.execute(env=kernel_environment(lab_language(path)))
+        client.execute(env=kernel_environment(page_language(path)))
     except CellExecutionError as error:
         shown = Path(path).relative_to(ROOT) if Path(path).is_relative_to(ROOT) else path
         raise LabError(f"{shown}: a cell failed\n{error}") from None

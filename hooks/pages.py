@@ -78,8 +78,8 @@ def snippet_config(mkdocs_yml: Path = ROOT / "mkdocs.yml") -> dict[str, Any]:
 
 
 def page_language(path: str | Path) -> str:
-    """``page.zh.md`` is the Chinese twin of ``page.md``."""
-    return "zh" if str(path).endswith(".zh.md") else "en"
+    """``page.zh.md`` is the Chinese twin of ``page.md`` (and ``lab.zh.py`` of ``lab.py``)."""
+    return "zh" if Path(path).suffixes[-2:-1] == [".zh"] else "en"
 
 
 # --- snippet expansion ---------------------------------------------------------------
