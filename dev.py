@@ -3,6 +3,7 @@
 
     python3 dev.py serve   # create .venv on first use, then serve the site on http://127.0.0.1:8000/
     python3 dev.py test    # create .venv on first use, run every test (the strict site build included)
+    python3 dev.py kernels # the pages and labs again, under other OpenBLAS kernels, one BLAS thread
 
 The virtual environment is (re)installed whenever pyproject.toml or requirements.lock
 changes, with every package pinned by requirements.lock.
@@ -17,7 +18,7 @@ import sys
 import venv
 from pathlib import Path
 
-from hooks.blas import pin_kernels
+from hooks.blas import other_kernels, pin_kernels
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
@@ -81,8 +82,45 @@ def test(arguments: list[str]) -> int:
     return code
 
 
+def kernels(arguments: list[str]) -> int:
+    """Every page and lab under two other OpenBLAS kernel families, each with one BLAS thread.
+
+    A page must print the same results on a reader's machine, whose NumPy is not pinned
+    to the kernels the build uses. The runs go side by side, one per core, each with its
+    own page and lab caches (the build's caches are left alone).
+    """
+    import tempfile
+
+    families = other_kernels() or ["default"]
+    scratch = Path(tempfile.mkdtemp(prefix="handbook-kernels-"))
+    runs = []
+    for family in families:
+        env = environment()
+        env.pop("OPENBLAS_CORETYPE", None)
+        if family != "default":
+            env["OPENBLAS_CORETYPE"] = family
+        env.update(OPENBLAS_NUM_THREADS="1", HANDBOOK_PAGE_CACHE=str(scratch / family / "pages"),
+                   HANDBOOK_LAB_CACHE=str(scratch / family / "labs"))
+        log = (scratch / f"{family}.log").open("w")
+        command = [str(BIN / "pytest"), "-q", "-p", "no:cacheprovider", "docs", "tests/test_labs.py",
+                   *arguments]
+        print(f"+ OPENBLAS_CORETYPE={family} OPENBLAS_NUM_THREADS=1", " ".join(command[1:]), flush=True)
+        runs.append((family, subprocess.Popen(command, cwd=ROOT, env=env, stdout=log,
+                                              stderr=subprocess.STDOUT), log))
+    failed = 0
+    for family, process, log in runs:
+        code = process.wait()
+        log.close()
+        report = (scratch / f"{family}.log").read_text(encoding="utf-8").rstrip().splitlines()
+        if code != 0:
+            failed += 1
+            print(f"--- {family} kernels: the pages' output changed ---", *report[-200:], sep="\n")
+        print(f"{family} kernels, one BLAS thread: {report[-1] if report else 'no output'}", flush=True)
+    return 1 if failed else 0
+
+
 def main() -> int:
-    commands = {"serve": serve, "test": test}
+    commands = {"serve": serve, "test": test, "kernels": kernels}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__.strip(), file=sys.stderr)
         return 2

@@ -27,9 +27,28 @@ def pin_kernels(env: dict[str, str] | None = None) -> None:
     env.setdefault("OPENBLAS_CORETYPE", KERNELS)
 
 
+def other_kernels() -> list[str]:
+    """Two kernel families besides the pinned one, both runnable on this CPU.
+
+    The pages must print the same results whatever the kernels (readers' NumPy does not
+    share the pin), so ``python3 dev.py kernels`` runs them under these as well:
+    SkylakeX (AVX-512) where the CPU has it, else Nehalem (SSE4.2), and Sandybridge (AVX).
+    Empty off x86-64, where OpenBLAS has no such choice.
+    """
+    if platform.machine().lower() not in ("x86_64", "amd64"):
+        return []
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+            flags = cpuinfo.read()
+    except OSError:
+        flags = ""
+    return ["SkylakeX" if " avx512f" in flags else "Nehalem", "Sandybridge"]
+
+
 def kernels() -> str:
     """The kernel family OpenBLAS uses in this process."""
     import numpy  # noqa: F401  (loads OpenBLAS)
     from threadpoolctl import threadpool_info
 
-    return ", ".join(info.get("architecture", "?") for info in threadpool_info() if info.get("internal_api") == "openblas")
+    return ", ".join(f"{info.get('architecture', '?')} ({info.get('num_threads', '?')} threads)"
+                     for info in threadpool_info() if info.get("internal_api") == "openblas")

@@ -37,7 +37,7 @@ import markdown
 import yaml
 from pymdownx.snippets import SnippetExtension
 from sybil import Document, Example, Lexeme, Sybil
-from sybil.evaluators.doctest import DocTestEvaluator
+from sybil.evaluators.doctest import NUMBER, DocTestEvaluator
 from sybil.evaluators.python import pad
 from sybil.example import NotEvaluated
 from sybil.parsers.abstract.doctest import DocTestStringParser
@@ -45,7 +45,10 @@ from sybil.parsers.markdown import SkipParser
 from sybil.parsers.markdown.lexers import RawFencedCodeBlockLexer
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCTEST_FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+# NUMBER: a printed float is right to the precision it is written with (0.231 accepts
+# 0.2314 and 0.2305, not 0.233), so digits past what the page states may differ
+# between machines; integers are compared exactly.
+DOCTEST_FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE | NUMBER
 OUTPUTS = "__exec_outputs__"
 RUN_STATE = "__page_run__"
 

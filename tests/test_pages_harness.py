@@ -47,6 +47,12 @@ PAGES = {
     "attributes_bad.md": ('```python title="a title" hl_lines="1"\nraise ValueError("attr")\n```\n', True),
     "doctest_ok.md": ("```python\n>>> 1 + 1\n2\n```\n", False),
     "doctest_bad.md": ("```python\n>>> 1 + 1\n3\n```\n", True),
+    # Floats are compared to the precision the page writes: the last digit may move by one.
+    "doctest_rounding_ok.md": ("```python\n>>> print(0.2316, 2.4e-08, [0.5604])\n0.231 2.3e-08 [0.561]\n```\n", False),
+    "doctest_number_bad.md": ("```python\n>>> print(0.2336)\n0.231\n```\n", True),
+    "doctest_exponent_bad.md": ("```python\n>>> print(2.6e-08)\n2.3e-08\n```\n", True),
+    "doctest_integer_bad.md": ("```python\n>>> print(56)\n57\n```\n", True),
+    "doctest_words_bad.md": ("```python\n>>> print('stalls 0.5')\nstalled 0.5\n```\n", True),
     "snippet_ok.md": (
         '```python\n--8<-- "pkg/mod.py:good"\n```\n\n```python\nassert double(2) == 4\n```\n', False),
     "snippet_bad.md": (
