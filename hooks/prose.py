@@ -33,6 +33,7 @@ HIDDEN = [
     re.compile(r"^#{1,6}[ \t].*$", re.MULTILINE),               # headings
     re.compile(r"<[^>\n]+>"),                                   # HTML tags
     re.compile(r'^[ \t]*(?:!!!|\?\?\?\+?)[ \t]+\w+(?:[ \t]+"[^"]*")?', re.MULTILINE),  # admonition titles
+    re.compile(r"\b(?:Python|NumPy|PyTorch|MkDocs|OpenBLAS)[ \t]+\d+(?:\.\d+)+"),  # versions
 ]
 NUMBER = re.compile(
     r"(?<![A-Za-z0-9_.\-/^])"
