@@ -7,6 +7,10 @@
   those blocks print (figures as inline SVG, tables) is put into the page.
 * In Chinese pages, a line break between two Chinese characters is removed before
   rendering: Markdown turns it into a space, which Chinese text does not have.
+* A doctest block (a ``python`` fence starting with ``>>>``) is highlighted as a Python
+  console session (``pycon``), so that its prompts and printed output carry Pygments'
+  ``gp`` and ``go`` classes; ``handbook.css`` hides them while the copy button copies,
+  and the reader copies code that runs as pasted.
 * Each lab (``docs/labs/*.py``) is executed by ``hooks/labs.py`` (or taken from the
   test run's cache) and handed to mkdocs-jupyter as the executed notebook; its page
   loses nbconvert's CDN scripts and gains a download button.
@@ -87,7 +91,17 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
             markdown = render_exec_blocks(markdown, outputs, DETAILS_TITLE[page_language(source)])
         except PageError as error:
             raise PluginError(f"Running the code of {page.file.src_uri} failed: {error}") from error
+    markdown = as_console_sessions(markdown)
     return join_chinese_lines(markdown) if page_language(source) == "zh" else markdown
+
+
+DOCTEST_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})python(?P<rest>[^\n]*\n[ \t]*>>>)",
+                           re.MULTILINE)
+
+
+def as_console_sessions(markdown: str) -> str:
+    """Highlight doctest blocks as console sessions (``pycon``): prompts and output get classes."""
+    return DOCTEST_FENCE.sub(lambda m: f"{m['indent']}{m['fence']}pycon{m['rest']}", markdown)
 
 
 CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
