@@ -68,7 +68,10 @@ def environment() -> dict[str, str]:
 
 
 def serve(arguments: list[str]) -> int:
-    return run(BIN / "mkdocs", "serve", *arguments, env=environment())
+    """Run what the build needs (pages with figures, labs) side by side with progress, then serve."""
+    env = environment()
+    run(BIN / "python", "-m", "hooks.warm", env=env)  # a failure is reported again by the build
+    return run(BIN / "mkdocs", "serve", *arguments, env=env)
 
 
 def test(arguments: list[str]) -> int:

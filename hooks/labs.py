@@ -70,8 +70,11 @@ def execute(path: str | Path) -> Path:
     notebook = jupytext.read(path)
     notebook.metadata["kernelspec"] = KERNEL
     notebook.metadata.pop("jupytext", None)
+    # log_level: no "Kernel is running over TCP without encryption" warning at every start
+    # (the kernel listens on 127.0.0.1 only); errors in cells still come back as errors.
     client = NotebookClient(notebook, timeout=TIMEOUT, kernel_name=KERNEL["name"], allow_errors=False,
-                            resources={"metadata": {"path": str(ROOT)}})
+                            resources={"metadata": {"path": str(ROOT)}},
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
     try:
         client.execute(env=kernel_environment(page_language(path)))
     except CellExecutionError as error:
