@@ -1,0 +1,120 @@
+"""Argument checks shared by the whole package, with one message format.
+
+A mistake should be reported where it is made, in the package's words, not as NumPy's
+broadcasting error three calls later or as a NaN ten epochs later. Every check here
+raises with the message
+
+    "<who>: <argument> must be <expectation>, got <value>"
+
+where ``who`` is the class or function the reader called (``"Adam"``, ``"hb.fit"``,
+or a layer, shown by its ``repr``). ``ValueError`` is raised for a wrong value,
+``TypeError`` for a wrong kind of object. Each check returns the checked value, so a
+constructor reads ``self.lr = positive("Adam", "lr", lr)``.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any, NoReturn
+
+import numpy as np
+
+
+def name_of(who: Any) -> str:
+    """How a message names the caller: a string as it is, a class by its name, an object by repr."""
+    if isinstance(who, str):
+        return who
+    if isinstance(who, type):
+        return who.__name__
+    return repr(who)
+
+
+def fail(who: Any, argument: str, expectation: str, value: Any,
+         error: type[Exception] = ValueError, *, described: bool = False) -> NoReturn:
+    """Raise ``error`` with the package's message format.
+
+    ``value`` is shown by its repr (a large array by its shape), or as it is when
+    ``described`` (a description such as "shape (2, 3)").
+    """
+    large = isinstance(value, np.ndarray) and value.size > 8
+    shown = value if described else f"an array of shape {value.shape}" if large else repr(value)
+    raise error(f"{name_of(who)}: {argument} must be {expectation}, got {shown}")
+
+
+def number(who: Any, argument: str, value: Any, *, low: float | None = None,
+           high: float | None = None, low_open: bool = False, high_open: bool = False) -> float:
+    """A finite real number in the given range (``low_open``: ``low`` itself excluded)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        fail(who, argument, "a real number", value, TypeError)
+    if not np.isfinite(value):
+        fail(who, argument, "finite", value)
+    below = low is not None and (value <= low if low_open else value < low)
+    above = high is not None and (value >= high if high_open else value > high)
+    if below or above:
+        left = "" if low is None else ("(" if low_open else "[") + f"{low:g}"
+        right = "" if high is None else f"{high:g}" + (")" if high_open else "]")
+        if low is not None and high is not None:
+            expectation = f"in {left}, {right}"
+        elif low is not None:
+            expectation = f"{'>' if low_open else '>='} {low:g}"
+        else:
+            expectation = f"{'<' if high_open else '<='} {high:g}"
+        fail(who, argument, expectation, value)
+    return value
+
+
+def positive(who: Any, argument: str, value: Any) -> float:
+    """A finite number above 0: a learning rate, an epsilon, a scale."""
+    return number(who, argument, value, low=0, low_open=True)
+
+
+def non_negative(who: Any, argument: str, value: Any) -> float:
+    """A finite number of at least 0: a penalty strength, a floor."""
+    return number(who, argument, value, low=0)
+
+
+def fraction(who: Any, argument: str, value: Any, *, zero: bool = True, one: bool = False) -> float:
+    """A number between 0 and 1, each end allowed or not: a decay rate, a keep probability."""
+    return number(who, argument, value, low=0, high=1, low_open=not zero, high_open=not one)
+
+
+def whole(who: Any, argument: str, value: Any, *, low: int = 1) -> int:
+    """A whole number of at least ``low``: a size, a count of epochs (not a float, not a bool)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        fail(who, argument, f"a whole number >= {low}", value, TypeError)
+    if value < low:
+        fail(who, argument, f">= {low}", value)
+    return int(value)
+
+
+def generator(who: Any, rng: Any) -> np.random.Generator:
+    """A ``numpy.random.Generator`` as given, or a new one from a seed (None: fresh entropy)."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    seed = isinstance(rng, numbers.Integral) and not isinstance(rng, bool) and rng >= 0
+    if rng is None or seed:
+        return np.random.default_rng(rng)
+    expectation = "a seed (a whole number >= 0), None or a numpy.random.Generator"
+    fail(who, "rng", expectation, rng, TypeError)
+
+
+def real_array(who: Any, argument: str, value: Any, *, ndim: int | None = None) -> np.ndarray:
+    """An array of real numbers (lists are converted).
+
+    Integers and booleans become float64; floats keep their dtype.
+    """
+    array = np.asarray(value)
+    if array.dtype.kind not in "biuf":
+        fail(who, argument, "an array of real numbers", f"dtype {array.dtype}", TypeError,
+             described=True)
+    if ndim is not None and array.ndim != ndim:
+        fail(who, argument, f"{ndim}-dimensional", f"shape {array.shape}", described=True)
+    return array if array.dtype.kind == "f" else array.astype(np.float64)
+
+
+def finite(who: Any, argument: str, array: np.ndarray) -> np.ndarray:
+    """The array, if every value is finite."""
+    if not np.all(np.isfinite(array)):
+        bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
+        fail(who, argument, "finite everywhere", f"{bad} NaN or infinite values", described=True)
+    return array
