@@ -39,6 +39,30 @@ def split(X: np.ndarray, y: np.ndarray, ratios=(0.6, 0.2, 0.2), *, stratify: boo
 # --8<-- [end:split]
 
 
+# --8<-- [start:split-sizes]
+def split_sizes(m: int, share: float = 0.2, enough: int = 10_000,
+                large_share: float = 0.0025) -> tuple[int, int, int]:
+    """Train/dev/test sizes for m examples. Dev and test get ``share`` of m each
+    until that reaches ``enough`` examples, keep ``enough`` until ``large_share`` of
+    m is more, then grow with it; the training set gets the rest.
+
+    The defaults give 60/20/20 up to 50,000 examples, 10,000 dev and 10,000 test
+    examples up to 4,000,000 (98/1/1 at a million) and 99.5/0.25/0.25 beyond.
+    No size ever shrinks when m grows, and the training set is never empty.
+    """
+    if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < 1:
+        raise ValueError(f"split_sizes: m must be a positive integer, got {m!r}")
+    if not 0 < share < 0.5 or enough < 0 or large_share < 0:
+        raise ValueError("split_sizes: need 0 < share < 0.5, enough >= 0 and "
+                         f"large_share >= 0, got share={share}, enough={enough}, "
+                         f"large_share={large_share}")
+    each = min(share * m, max(enough, large_share * m))
+    held_out = int(2 * each)  # rounded down once, then halved: no size ever shrinks
+    dev = held_out - held_out // 2  # an odd example goes to the dev set
+    return int(m) - held_out, dev, held_out // 2
+# --8<-- [end:split-sizes]
+
+
 # --8<-- [start:minibatches]
 def minibatches(X: np.ndarray, y: np.ndarray, batch_size: int, shuffle: bool = True,
                 rng=None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
@@ -53,8 +77,9 @@ def minibatches(X: np.ndarray, y: np.ndarray, batch_size: int, shuffle: bool = T
 # --8<-- [end:minibatches]
 
 
-class _Fitted:
-    """Refuses to transform before fit, so dev and test data can only reuse training statistics."""
+class Fitted:
+    """A scaler that refuses to transform before fit, so that dev and test data can
+    only reuse training statistics."""
 
     fitted = False
 
@@ -63,12 +88,13 @@ class _Fitted:
         if not self.fitted:
             raise RuntimeError(f"{name}: call fit(X_train) before transform")
         if np.ndim(X) != 2 or X.shape[1] != self.n_features:
-            raise ValueError(f"{name}: expected input of shape (batch, {self.n_features}), got {np.shape(X)}")
+            raise ValueError(f"{name}: expected input of shape "
+                             f"(batch, {self.n_features}), got {np.shape(X)}")
 
     def _fit(self, X: np.ndarray) -> None:
         if np.ndim(X) != 2 or len(X) == 0:
-            raise ValueError(f"{type(self).__name__}: fit expects a non-empty (batch, features) array, "
-                             f"got {np.shape(X)}")
+            raise ValueError(f"{type(self).__name__}: fit expects a non-empty "
+                             f"(batch, features) array, got {np.shape(X)}")
         self.n_features, self.fitted = X.shape[1], True
 
     def fit_transform(self, X: np.ndarray) -> np.ndarray:
@@ -76,8 +102,9 @@ class _Fitted:
 
 
 # --8<-- [start:standardizer]
-class Standardizer(_Fitted):
-    """x_norm = (x - mu) / sigma, with mu and sigma of the training set, reused on dev and test."""
+class Standardizer(Fitted):
+    """x_norm = (x - mu) / sigma, with mu and sigma of the training set, reused on
+    dev and test."""
 
     def __init__(self, eps: float = 1e-8):
         self.eps = eps
@@ -99,38 +126,45 @@ class Standardizer(_Fitted):
 
 
 # --8<-- [start:minmax]
-class MinMaxScaler(_Fitted):
-    """x' = (x - min) / (max - min), mapped to feature_range, with the training set's min and max."""
+class MinMaxScaler(Fitted):
+    """x' = (x - min) / (max - min), mapped to feature_range, with the training
+    set's min and max."""
 
     def __init__(self, feature_range: tuple[float, float] = (0.0, 1.0)):
         self.low, self.high = feature_range
         if not self.low < self.high:
-            raise ValueError(f"MinMaxScaler: feature_range must be (low, high) with low < high, got {feature_range}")
+            raise ValueError("MinMaxScaler: feature_range must be (low, high) with "
+                             f"low < high, got {feature_range}")
 
     def fit(self, X: np.ndarray) -> "MinMaxScaler":
         self._fit(X)
         self.min, top = X.min(axis=0), X.max(axis=0)
-        self.span = np.where(top > self.min, top - self.min, 1)  # a constant feature keeps span 1
+        span = top - self.min
+        self.span = np.where(span > 0, span, 1)  # a constant feature keeps span 1
         return self
 
     def transform(self, X: np.ndarray) -> np.ndarray:
         self._require_fit(X)
-        return (self.low + (X - self.min) / self.span * (self.high - self.low)).astype(X.dtype, copy=False)
+        scaled = self.low + (X - self.min) / self.span * (self.high - self.low)
+        return scaled.astype(X.dtype, copy=False)
 
     def inverse_transform(self, X: np.ndarray) -> np.ndarray:
         self._require_fit(X)
-        return (self.min + (X - self.low) / (self.high - self.low) * self.span).astype(X.dtype, copy=False)
+        original = self.min + (X - self.low) / (self.high - self.low) * self.span
+        return original.astype(X.dtype, copy=False)
 # --8<-- [end:minmax]
 
 
 # --8<-- [start:whitener]
-class Whitener(_Fitted):
-    """PCA whitening rotates onto the covariance's eigenvectors and scales each to unit variance;
-    ZCA rotates back, giving the whitened data closest to the original."""
+class Whitener(Fitted):
+    """PCA whitening rotates onto the covariance's eigenvectors and scales each to
+    unit variance; ZCA rotates back, giving the whitened data closest to the
+    original."""
 
     def __init__(self, method: str = "pca", eps: float = 1e-5):
         if method not in ("pca", "zca"):
-            raise ValueError(f"Whitener: method must be 'pca' or 'zca', got {method!r}")
+            raise ValueError("Whitener: method must be 'pca' or 'zca', "
+                             f"got {method!r}")
         self.method, self.eps = method, eps
 
     def fit(self, X: np.ndarray) -> "Whitener":
@@ -138,7 +172,8 @@ class Whitener(_Fitted):
         self.mu = X.mean(axis=0)
         covariance = np.cov(X - self.mu, rowvar=False, bias=True)
         eigenvalues, U = np.linalg.eigh(covariance)
-        self.W = U / np.sqrt(eigenvalues + self.eps)  # column j scaled by 1/sqrt(lambda_j + eps)
+        # column j of U divided by sqrt(lambda_j + eps)
+        self.W = U / np.sqrt(eigenvalues + self.eps)
         if self.method == "zca":
             self.W = self.W @ U.T
         return self

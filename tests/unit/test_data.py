@@ -26,6 +26,50 @@ def test_split_sizes_disjointness_and_stratification(rng):
         hb.data.split(X, y, (0.5, 0.2))
 
 
+def test_split_sizes_rule_of_thumb():
+    sizes = hb.data.split_sizes
+    assert sizes(10_000) == (6000, 2000, 2000)
+    assert sizes(15_000) == (9000, 3000, 3000)  # once (-5000, 10000, 10000)
+    assert sizes(20_000) == (12_000, 4000, 4000)  # once (0, 10000, 10000)
+    assert sizes(50_000) == (30_000, 10_000, 10_000)
+    assert sizes(1_000_000) == (980_000, 10_000, 10_000)
+    assert sizes(1_000_001) == (980_001, 10_000, 10_000)  # once a dev set of 2,500
+    assert sizes(4_000_000) == (3_980_000, 10_000, 10_000)
+    assert sizes(10_000_000) == (9_950_000, 25_000, 25_000)
+    assert [sizes(m) for m in (1, 2, 3, 5)] == [(1, 0, 0), (2, 0, 0), (2, 1, 0), (3, 1, 1)]
+    assert sizes(np.int64(100)) == (60, 20, 20) and type(sizes(np.int64(100))[0]) is int
+    assert sizes(1000, share=0.1, enough=50, large_share=0.0) == (900, 50, 50)
+    for bad in (0, -5, 2.5, True):
+        with pytest.raises(ValueError, match="m must be a positive integer"):
+            sizes(bad)
+    with pytest.raises(ValueError, match="0 < share < 0.5"):
+        sizes(100, share=0.5)
+
+
+def test_split_sizes_grow_by_one_example_at_a_time():
+    previous = hb.data.split_sizes(1)
+    for m in range(2, 60_001):  # through the change from 20 % to 10,000 at 50,000
+        current = hb.data.split_sizes(m)
+        steps = np.subtract(current, previous)
+        assert steps.min() >= 0 and steps.sum() == 1, (m, previous, current)
+        previous = current
+
+
+@settings(max_examples=300, deadline=None)
+@given(m=st.integers(1, 10**12), more=st.integers(0, 10**12),
+       share=st.floats(0.01, 0.49), enough=st.integers(0, 10**6),
+       large_share=st.floats(0.0, 0.49), default=st.booleans())
+def test_split_sizes_are_sensible_and_monotone(m, more, share, enough, large_share, default):
+    options = {} if default else dict(share=share, enough=enough, large_share=large_share)
+    small, large = (hb.data.split_sizes(n, **options) for n in (m, m + more))
+    for n, sizes in ((m, small), (m + more, large)):
+        train, dev, test = sizes
+        assert train + dev + test == n and train >= 1 and dev >= 0 and test >= 0
+        assert 0 <= dev - test <= 1  # the dev set gets an odd example
+        assert train >= n * (1 - 2 * options.get("share", 0.2)) - 1e-6 * n
+    assert all(b >= a for a, b in zip(small, large)), (small, large)  # no set shrinks
+
+
 def test_minibatches_cover_every_row_once_per_epoch():
     X, y = np.arange(10).reshape(-1, 1), np.arange(10)
     batches = list(hb.data.minibatches(X, y, 4, rng=0))
