@@ -37,7 +37,7 @@ import markdown
 import yaml
 from pymdownx.snippets import SnippetExtension
 from sybil import Document, Example, Lexeme, Sybil
-from sybil.evaluators.doctest import NUMBER, DocTestEvaluator
+from sybil.evaluators.doctest import NUMBER, DocTestEvaluator, OutputChecker
 from sybil.evaluators.python import pad
 from sybil.example import NotEvaluated
 from sybil.parsers.abstract.doctest import DocTestStringParser
@@ -46,8 +46,8 @@ from sybil.parsers.markdown.lexers import RawFencedCodeBlockLexer
 
 ROOT = Path(__file__).resolve().parent.parent
 # NUMBER: a printed float is right to the precision it is written with (0.231 accepts
-# 0.2314 and 0.2305, not 0.233), so digits past what the page states may differ
-# between machines; integers are compared exactly.
+# 0.230 to 0.232), so digits past what the page states may differ between machines;
+# integers are compared exactly (see PrecisionChecker).
 DOCTEST_FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE | NUMBER
 OUTPUTS = "__exec_outputs__"
 RUN_STATE = "__page_run__"
@@ -217,6 +217,41 @@ class PageBlockEvaluator:
             return [compile(pad(whole, first_line - 1), page, "exec", dont_inherit=True)]
 
 
+class PrecisionChecker(OutputChecker):
+    """Sybil's NUMBER check in exact decimal arithmetic.
+
+    A float written with ``k`` decimals (or a mantissa of ``k`` decimals and an
+    exponent) accepts a printed value within one unit of its last digit. Sybil compares
+    in binary floating point, where 0.855 - 0.854 exceeds 0.001, so a last digit one
+    off would pass or fail by accident; here it always passes.
+    """
+
+    def _remove_unwanted_precision(self, want: str, got: str) -> str:
+        from decimal import Decimal
+
+        wants = list(self._number_re.finditer(want))
+        gots = list(self._number_re.finditer(got))
+        if len(wants) != len(gots):
+            return got
+        pieces, position = [], 0
+        for w, g in zip(wants, gots):
+            exponent = w.group("exponent1") or w.group("exponent2")
+            places = len(w.group("fraction") or "") - int(exponent or 0)
+            close = abs(Decimal(w.group()) - Decimal(g.group())) <= Decimal(1).scaleb(-places)
+            pieces.append(got[position:g.start()])
+            pieces.append(w.group() if close else g.group())
+            position = g.end()
+        return "".join(pieces) + got[position:]
+
+
+class PrecisionEvaluator(DocTestEvaluator):
+    """Sybil's doctest evaluator with the exact ``PrecisionChecker``."""
+
+    def __init__(self, optionflags: int = 0) -> None:
+        super().__init__(optionflags)
+        self.runner._checker = PrecisionChecker()
+
+
 class PythonFenceParser:
     """Finds every ```python fence, attributes or not, and makes a runnable example of it."""
 
@@ -225,7 +260,7 @@ class PythonFenceParser:
     def __init__(self, expander: SnippetExpander):
         self.expander = expander
         self.lexer = RawFencedCodeBlockLexer(info_pattern=self.INFO)
-        self.doctest = DocTestStringParser(DocTestEvaluator(DOCTEST_FLAGS))
+        self.doctest = DocTestStringParser(PrecisionEvaluator(DOCTEST_FLAGS))
 
     def __call__(self, document: Document):
         document.namespace.setdefault("__file__", document.path)

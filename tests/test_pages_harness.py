@@ -49,6 +49,7 @@ PAGES = {
     "doctest_bad.md": ("```python\n>>> 1 + 1\n3\n```\n", True),
     # Floats are compared to the precision the page writes: the last digit may move by one.
     "doctest_rounding_ok.md": ("```python\n>>> print(0.2316, 2.4e-08, [0.5604])\n0.231 2.3e-08 [0.561]\n```\n", False),
+    "doctest_last_digit_ok.md": ("```python\n>>> print(0.855, 7.1e-05)\n0.854 7.2e-05\n```\n", False),
     "doctest_number_bad.md": ("```python\n>>> print(0.2336)\n0.231\n```\n", True),
     "doctest_exponent_bad.md": ("```python\n>>> print(2.6e-08)\n2.3e-08\n```\n", True),
     "doctest_integer_bad.md": ("```python\n>>> print(56)\n57\n```\n", True),
