@@ -11,13 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from handbook import validation as check
 from handbook.parameter import Parameter
-
-
-def _check(name: str, value: float, low: float, high: float | None = None) -> None:
-    if not (value >= low and (high is None or value < high)):
-        expected = f"in [{low}, {high})" if high is not None else f">= {low}"
-        raise ValueError(f"{name} must be {expected}, got {value!r}")
 
 
 class Optimizer:
@@ -34,8 +29,7 @@ class Optimizer:
         self.params: list[Parameter] = list(params)
         if not self.params:
             raise ValueError(f"{type(self).__name__}: got an empty list of parameters")
-        _check("lr", lr, 0.0)
-        self.lr = lr
+        self.lr = check.non_negative(type(self).__name__, "lr", lr)
         self.t = 0  # number of steps taken, for bias correction
         self.state = [tuple(np.zeros_like(p.value) for _ in self.state_names) for p in self.params]
 
@@ -83,7 +77,7 @@ def _run_in_parallel(update, jobs: list[tuple[np.ndarray, ...]]) -> None:
 def ewma(values, beta: float, bias_correction: bool = False) -> np.ndarray:
     """Exponentially weighted averages v_t = beta v_{t-1} + (1 - beta) theta_t, from v_0 = 0;
     with bias_correction, v_t / (1 - beta^t). One number of memory, an effective window of 1/(1 - beta)."""
-    _check("beta", beta, 0.0, 1.0)
+    check.fraction("ewma", "beta", beta)
     v, out = 0.0, np.empty(len(values))
     for t, theta in enumerate(values, start=1):
         v = beta * v + (1 - beta) * theta
@@ -109,7 +103,7 @@ class Momentum(Optimizer):
 
     def __init__(self, params, lr: float, beta: float = 0.9):
         super().__init__(params, lr)
-        _check("beta", beta, 0.0, 1.0)
+        check.fraction(self, "beta", beta)
         self.beta = beta
 
     def update(self, w, g, v):
@@ -138,7 +132,7 @@ class AdaGrad(Optimizer):
 
     def __init__(self, params, lr: float, eps: float = 1e-7):
         super().__init__(params, lr)
-        _check("eps", eps, 0.0)
+        check.positive(self, "eps", eps)
         self.eps = eps
 
     def update(self, w, g, cache):
@@ -155,8 +149,8 @@ class RMSprop(Optimizer):
 
     def __init__(self, params, lr: float, beta: float = 0.9, eps: float = 1e-8):
         super().__init__(params, lr)
-        _check("beta", beta, 0.0, 1.0)
-        _check("eps", eps, 0.0)
+        check.fraction(self, "beta", beta)
+        check.positive(self, "eps", eps)
         self.beta, self.eps = beta, eps
 
     def update(self, w, g, s):
@@ -179,9 +173,9 @@ class Adam(Optimizer):
     def __init__(self, params, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
                  eps: float = 1e-8):
         super().__init__(params, lr)
-        _check("beta1", beta1, 0.0, 1.0)
-        _check("beta2", beta2, 0.0, 1.0)
-        _check("eps", eps, 0.0)
+        check.fraction(self, "beta1", beta1)
+        check.fraction(self, "beta2", beta2)
+        check.positive(self, "eps", eps)
         self.beta1, self.beta2, self.eps = beta1, beta2, eps
 
     def update(self, w, g, v, s, tmp):
@@ -203,7 +197,7 @@ class AdamW(Adam):
     def __init__(self, params, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
                  eps: float = 1e-8, weight_decay: float = 1e-2):
         super().__init__(params, lr, beta1, beta2, eps)
-        _check("weight_decay", weight_decay, 0.0)
+        check.non_negative(self, "weight_decay", weight_decay)
         self.weight_decay = weight_decay
 
     def update(self, w, g, v, s, tmp):
@@ -215,7 +209,7 @@ class AdamW(Adam):
 # --8<-- [start:clipping]
 def clip_by_value(params, limit: float) -> float:
     """Clip every gradient entry to [-limit, limit]; returns the global norm before clipping."""
-    _check("limit", limit, 0.0)
+    check.positive("clip_by_value", "limit", limit)
     norm = global_norm(params)
     for p in params:
         if p.grad is not None:
@@ -225,7 +219,7 @@ def clip_by_value(params, limit: float) -> float:
 
 def clip_by_norm(params, max_norm: float) -> float:
     """Rescale all gradients together so that their global norm is at most max_norm; keeps the direction."""
-    _check("max_norm", max_norm, 0.0)
+    check.positive("clip_by_norm", "max_norm", max_norm)
     norm = global_norm(params)
     if norm > max_norm:
         for p in params:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from typing import Callable
 
+from handbook import validation as check
+
 
 class Schedule:
     """A learning rate as a function of the epoch (or step) number t = 1, 2, ..."""
@@ -26,54 +28,59 @@ class Schedule:
         return self.description
 
 
-def _positive(**values: float) -> None:
-    for name, value in values.items():
-        if not value > 0:
-            raise ValueError(f"{name} must be positive, got {value!r}")
-
-
 # --8<-- [start:decay]
 def inverse_time(lr0: float, decay_rate: float) -> Schedule:
     """lr = lr0 / (1 + decay_rate * epoch)."""
-    _positive(lr0=lr0)
+    check.positive("inverse_time", "lr0", lr0)
+    check.non_negative("inverse_time", "decay_rate", decay_rate)
     return Schedule(lambda t: lr0 / (1 + decay_rate * t), f"inverse_time(lr0={lr0}, decay_rate={decay_rate})")
 
 
 def exponential(lr0: float, base: float = 0.95) -> Schedule:
     """lr = lr0 * base ** epoch."""
-    _positive(lr0=lr0, base=base)
+    check.positive("exponential", "lr0", lr0)
+    check.number("exponential", "base", base, low=0, high=1, low_open=True)
     return Schedule(lambda t: lr0 * base**t, f"exponential(lr0={lr0}, base={base})")
 
 
 def inverse_sqrt(lr0: float, k: float = 1.0) -> Schedule:
     """lr = k / sqrt(t) * lr0, with t the epoch or the mini-batch number (from 1)."""
-    _positive(lr0=lr0, k=k)
+    check.positive("inverse_sqrt", "lr0", lr0)
+    check.positive("inverse_sqrt", "k", k)
     return Schedule(lambda t: k / math.sqrt(max(t, 1)) * lr0, f"inverse_sqrt(lr0={lr0}, k={k})")
 
 
 def step(lr0: float, drop: float = 0.5, every: int = 10) -> Schedule:
     """Staircase: lr = lr0 * drop ** floor((epoch - 1) / every), e.g. halved every 10 epochs."""
-    _positive(lr0=lr0, drop=drop, every=every)
+    check.positive("step", "lr0", lr0)
+    check.number("step", "drop", drop, low=0, high=1, low_open=True)
+    check.whole("step", "every", every)
     return Schedule(lambda t: lr0 * drop ** (max(t - 1, 0) // every), f"step(lr0={lr0}, drop={drop}, every={every})")
 
 
 def linear(lr0: float, lr_min: float, steps: int) -> Schedule:
     """lr_t = (1 - t/k) lr0 + (t/k) lr_min for t <= k = steps, then lr_min: linear decay to a floor."""
-    _positive(lr0=lr0, steps=steps)
+    check.positive("linear", "lr0", lr0)
+    check.non_negative("linear", "lr_min", lr_min)
+    check.whole("linear", "steps", steps)
     return Schedule(lambda t: (1 - min(t / steps, 1.0)) * lr0 + min(t / steps, 1.0) * lr_min,
                     f"linear(lr0={lr0}, lr_min={lr_min}, steps={steps})")
 
 
 def cosine(lr0: float, steps: int, lr_min: float = 0.0) -> Schedule:
     """Half a cosine from lr0 at t = 0 down to lr_min at t = steps, then lr_min."""
-    _positive(lr0=lr0, steps=steps)
+    check.positive("cosine", "lr0", lr0)
+    check.whole("cosine", "steps", steps)
+    check.non_negative("cosine", "lr_min", lr_min)
     return Schedule(lambda t: lr_min + (lr0 - lr_min) * (1 + math.cos(math.pi * min(t / steps, 1.0))) / 2,
                     f"cosine(lr0={lr0}, steps={steps}, lr_min={lr_min})")
 
 
 def warmup(schedule: Schedule | float, warmup_steps: int) -> Schedule:
     """Ramp linearly from 0 up to the wrapped schedule (or constant rate) over the first warmup_steps."""
-    _positive(warmup_steps=warmup_steps)
+    check.whole("warmup", "warmup_steps", warmup_steps)
+    if not callable(schedule):
+        check.positive("warmup", "schedule", schedule)
     target = schedule if callable(schedule) else (lambda t, lr=float(schedule): lr)
     return Schedule(lambda t: target(t) * min(t / warmup_steps, 1.0), f"warmup({schedule!r}, {warmup_steps})")
 # --8<-- [end:decay]

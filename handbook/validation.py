@@ -21,12 +21,15 @@ import numpy as np
 
 
 def name_of(who: Any) -> str:
-    """How a message names the caller: a string as it is, a class by its name, an object by repr."""
+    """How a message names the caller: a string as is, a class by its name, an object by repr."""
     if isinstance(who, str):
         return who
     if isinstance(who, type):
         return who.__name__
-    return repr(who)
+    try:
+        return repr(who)
+    except AttributeError:  # an object whose __init__ has not set what its repr shows yet
+        return type(who).__name__
 
 
 def fail(who: Any, argument: str, expectation: str, value: Any,

@@ -63,14 +63,14 @@ def test_nesterov_equals_an_explicit_look_ahead_on_a_quadratic():
 
 def test_adagrad_steps_shrink():
     p = hb.Parameter(np.array([0.0]))
-    opt = optim.AdaGrad([p], lr=1.0, eps=0.0)
+    opt = optim.AdaGrad([p], lr=1.0, eps=1e-12)
     steps = []
     for _ in range(4):
         p.grad = np.array([1.0])
         before = p.value.copy()
         opt.step()
         steps.append(float((before - p.value)[0]))
-    np.testing.assert_allclose(steps, 1 / np.sqrt([1, 2, 3, 4]))
+    np.testing.assert_allclose(steps, 1 / np.sqrt([1, 2, 3, 4]), rtol=1e-9)
 
 
 def test_rmsprop():
@@ -148,12 +148,21 @@ def test_clip_by_norm_never_exceeds_the_limit_and_keeps_the_direction(g, max_nor
 
 def test_invalid_hyperparameters_name_the_argument():
     ps = [hb.Parameter(np.zeros(1))]
-    with pytest.raises(ValueError, match="lr must be >= 0"):
+    with pytest.raises(ValueError, match=r"^SGD: lr must be >= 0, got -0.1$"):
         optim.SGD(ps, lr=-0.1)
-    with pytest.raises(ValueError, match="beta must be in \\[0.0, 1.0\\)"):
+    with pytest.raises(ValueError, match=r"^SGD: lr must be finite, got inf$"):
+        optim.SGD(ps, lr=float("inf"))
+    with pytest.raises(TypeError, match=r"^SGD: lr must be a real number, got '0.1'$"):
+        optim.SGD(ps, lr="0.1")
+    with pytest.raises(ValueError, match=r"^Momentum\(lr=0.1\): beta must be in \[0, 1\), got 1.0$"):
         optim.Momentum(ps, lr=0.1, beta=1.0)
-    with pytest.raises(ValueError, match="beta2 must be in"):
+    with pytest.raises(ValueError, match=r"^Adam\(lr=0.001\): beta2 must be in"):
         optim.Adam(ps, beta2=1.5)
+    for cls in (optim.AdaGrad, optim.RMSprop, optim.Adam):
+        with pytest.raises(ValueError, match=f"^{cls.__name__}.*: eps must be > 0, got 0.0$"):
+            cls(ps, lr=0.1, eps=0.0)
+    with pytest.raises(ValueError, match="^clip_by_norm: max_norm must be > 0, got -1$"):
+        optim.clip_by_norm(ps, -1)
     with pytest.raises(ValueError, match="empty list of parameters"):
         optim.Adam([])
 

@@ -35,11 +35,34 @@ def test_cosine_and_warmup():
 
 
 def test_schedules_validate_and_print():
-    with pytest.raises(ValueError, match="lr0 must be positive"):
+    with pytest.raises(ValueError, match=r"^exponential: lr0 must be > 0, got 0.0$"):
         schedules.exponential(0.0)
     with pytest.raises(ValueError, match="must be >= 0"):
         schedules.exponential(1.0)(-1)
     assert repr(schedules.step(0.1, 0.5, 3)) == "step(lr0=0.1, drop=0.5, every=3)"
+
+
+@pytest.mark.parametrize("make, culprit", [
+    (lambda: schedules.inverse_time(0.1, -0.5), "inverse_time: decay_rate must be >= 0"),
+    (lambda: schedules.exponential(0.1, base=1.5), "exponential: base must be in (0, 1]"),
+    (lambda: schedules.exponential(0.1, base=-0.5), "exponential: base must be in (0, 1]"),
+    (lambda: schedules.step(0.1, drop=0.0), "step: drop must be in (0, 1]"),
+    (lambda: schedules.step(0.1, every=0), "step: every must be >= 1"),
+    (lambda: schedules.linear(0.1, lr_min=-0.01, steps=10), "linear: lr_min must be >= 0"),
+    (lambda: schedules.cosine(0.1, steps=10, lr_min=-1.0), "cosine: lr_min must be >= 0"),
+    (lambda: schedules.warmup(-0.1, 5), "warmup: schedule must be > 0"),
+    (lambda: schedules.warmup(0.1, 0), "warmup: warmup_steps must be >= 1"),
+    (lambda: schedules.inverse_sqrt(float("inf")), "inverse_sqrt: lr0 must be finite"),
+])
+def test_a_schedule_that_would_give_a_negative_or_undefined_rate_is_refused(make, culprit):
+    with pytest.raises(ValueError) as caught:
+        make()
+    assert str(caught.value).startswith(culprit)
+
+
+def test_a_fractional_step_count_is_a_type_error():
+    with pytest.raises(TypeError, match="^linear: steps must be a whole number"):
+        schedules.linear(0.1, 0.0, steps=2.5)
 
 
 def test_fit_applies_the_schedule_every_epoch(rng):
