@@ -221,7 +221,7 @@ class Dropout(Layer):
         if not 0 < keep_prob <= 1:
             raise ValueError(f"Dropout: keep_prob must be in (0, 1], got {keep_prob!r}")
         self.keep_prob = keep_prob
-        self.rng = _rng(rng)
+        self.rng = np.random.default_rng(rng)  # a Generator is used as given
         self.freeze_mask = False  # reuse the last mask (for gradient checking)
         self.mask: np.ndarray | None = None
 
