@@ -6,12 +6,8 @@ from typing import Iterator
 
 import numpy as np
 
+from handbook import validation as check
 from handbook._random import as_generator as _rng
-
-
-def _same_length(X: np.ndarray, y: np.ndarray) -> None:
-    if len(X) != len(y):
-        raise ValueError(f"X and y must have the same number of rows, got {len(X)} and {len(y)}")
 
 
 # --8<-- [start:split]
@@ -21,11 +17,11 @@ def split(X: np.ndarray, y: np.ndarray, ratios=(0.6, 0.2, 0.2), *, stratify: boo
     Every set but the first gets floor(ratio * n) rows (per class when stratified); the
     first gets the rest. Returns ``(X_train, y_train), (X_dev, y_dev)[, (X_test, y_test)]``.
     """
-    _same_length(X, y)
+    check.same_rows("split", X, y)
     ratios = np.asarray(ratios, dtype=float)
     if len(ratios) not in (2, 3) or (ratios <= 0).any() or not np.isclose(ratios.sum(), 1.0):
         raise ValueError(f"ratios must be 2 or 3 positive numbers summing to 1, got {tuple(ratios)}")
-    rng = _rng(rng)
+    rng = check.generator("split", rng)
     groups = [np.flatnonzero(y == c) for c in np.unique(y)] if stratify else [np.arange(len(y))]
     parts: list[list[np.ndarray]] = [[] for _ in ratios]
     for rows in groups:
@@ -67,10 +63,10 @@ def split_sizes(m: int, share: float = 0.2, enough: int = 10_000,
 def minibatches(X: np.ndarray, y: np.ndarray, batch_size: int, shuffle: bool = True,
                 rng=None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Mini-batches X^{t}, y^{t} of batch_size rows covering every row once; the last may be smaller."""
-    _same_length(X, y)
-    if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
-    order = _rng(rng).permutation(len(X)) if shuffle else np.arange(len(X))
+    check.same_rows("minibatches", X, y)
+    check.whole("minibatches", "batch_size", batch_size)
+    rng = check.generator("minibatches", rng)
+    order = rng.permutation(len(X)) if shuffle else np.arange(len(X))
     for start in range(0, len(X), batch_size):
         rows = order[start:start + batch_size]
         yield X[rows], y[rows]

@@ -121,3 +121,10 @@ def finite(who: Any, argument: str, array: np.ndarray) -> np.ndarray:
         bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
         fail(who, argument, "finite everywhere", f"{bad} NaN or infinite values", described=True)
     return array
+
+
+def same_rows(who: Any, X: Any, y: Any) -> None:
+    """Inputs and labels with one row per example each."""
+    if len(X) != len(y):
+        fail(who, "X and y", "of the same length (one label per row)",
+             f"{len(X)} and {len(y)} rows", described=True)

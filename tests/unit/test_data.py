@@ -79,8 +79,10 @@ def test_minibatches_cover_every_row_once_per_epoch():
     np.testing.assert_array_equal(np.concatenate([b[1] for b in batches]), rows)
     ordered = np.concatenate([b[0].ravel() for b in hb.data.minibatches(X, y, 4, shuffle=False)])
     np.testing.assert_array_equal(ordered, np.arange(10))
-    with pytest.raises(ValueError, match="batch_size must be a positive integer"):
+    with pytest.raises(ValueError, match="^minibatches: batch_size must be >= 1, got 0$"):
         next(hb.data.minibatches(X, y, 0))
+    with pytest.raises(TypeError, match="^minibatches: batch_size must be a whole number"):
+        next(hb.data.minibatches(X, y, 2.0))
 
 
 def test_standardizer_uses_training_statistics_only(rng):
@@ -163,7 +165,7 @@ def test_split_rounding_and_bad_arguments():
     assert (len(Xa), len(Xb)) == (6, 4)  # floor(4.5) = 4 for the dev set, the rest to training
     with pytest.raises(ValueError, match="2 or 3 positive numbers"):
         hb.data.split(X, y, (0.25, 0.25, 0.25, 0.25))
-    with pytest.raises(ValueError, match="X and y must have the same number of rows, got 10 and 9"):
+    with pytest.raises(ValueError, match=r"^split: X and y must be of the same length \(one label per row\), got 10 and 9 rows$"):
         hb.data.split(X, y[:9])
 
 
@@ -187,10 +189,12 @@ def test_minibatches_seeds_and_errors():
     first = [b for _, b in hb.data.minibatches(X, y, 10, rng=1)]
     assert all(np.array_equal(a, b) for a, b in zip(first, [b for _, b in hb.data.minibatches(X, y, 10, rng=1)]))
     assert not np.array_equal(first[0], next(hb.data.minibatches(X, y, 10, rng=2))[1])
-    with pytest.raises(ValueError, match="X and y must have the same number of rows"):
+    with pytest.raises(ValueError, match="^minibatches: X and y must be of the same length"):
         next(hb.data.minibatches(X, y[:50], 10))
-    with pytest.raises(ValueError, match="batch_size must be a positive integer, got 2.5"):
+    with pytest.raises(TypeError, match="^minibatches: batch_size must be a whole number >= 1, got 2.5$"):
         next(hb.data.minibatches(X, y, 2.5))
+    with pytest.raises(TypeError, match="^minibatches: rng must be a seed"):
+        next(hb.data.minibatches(X, y, 10, rng="0"))
 
 
 @pytest.mark.parametrize("make", [hb.data.Standardizer, hb.data.MinMaxScaler, hb.data.Whitener,
