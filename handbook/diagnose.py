@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from handbook.layers import layers_of
+
 RECIPE = {
     "bias": ["a bigger network (more units or layers)", "train longer or with a better optimizer",
              "another architecture"],
@@ -72,10 +74,6 @@ def gradient_norms(model) -> list[tuple[str, float]]:
 
 # --- checks for a network that will not train ------------------------------------------
 
-def _layers(model) -> list:
-    return list(getattr(model, "layers", [model]))
-
-
 # --8<-- [start:activation-stats]
 def activation_stats(model, X: np.ndarray) -> list[dict]:
     """Mean, standard deviation, share of zeros and share of saturated values (|a| > 0.99 for
@@ -83,7 +81,7 @@ def activation_stats(model, X: np.ndarray) -> list[dict]:
     from handbook.layers import Sigmoid, Tanh
 
     stats, a = [], X
-    for i, layer in enumerate(_layers(model)):
+    for i, layer in enumerate(layers_of(model)):
         a = layer.forward(a, training=False)
         saturated = np.mean(np.minimum(a, 1 - a) < 0.01) if isinstance(layer, Sigmoid) else (
             np.mean(np.abs(a) > 0.99) if isinstance(layer, Tanh) else 0.0)
@@ -97,7 +95,7 @@ def dead_relu_fraction(model, X: np.ndarray) -> list[tuple[str, float]]:
     from handbook.layers import ReLU
 
     out, a = [], X
-    for i, layer in enumerate(_layers(model)):
+    for i, layer in enumerate(layers_of(model)):
         a = layer.forward(a, training=False)
         if isinstance(layer, ReLU):
             out.append((f"{i}: {layer!r}", float(np.mean(np.all(a <= 0, axis=0)))))
@@ -113,7 +111,7 @@ def first_nonfinite_layer(model, X: np.ndarray) -> str | None:
         return "the input data"
     a = X
     with np.errstate(all="ignore"):
-        for i, layer in enumerate(_layers(model)):
+        for i, layer in enumerate(layers_of(model)):
             a = layer.forward(a, training=False)
             if not np.all(np.isfinite(a)):
                 return f"{i}: {layer!r}"

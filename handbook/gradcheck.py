@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from handbook.layers import Dropout, Layer, Sequential
+from handbook.layers import Dropout, Layer, Sequential, layers_of
 
 THRESHOLDS = (
     (1e-7, "correct: backpropagation agrees with the numerical gradient"),
@@ -46,14 +46,14 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
 def gradient_check(model: Layer, loss, X: np.ndarray, y: np.ndarray, eps: float = 1e-7,
                    regularizer=None, fix_dropout_mask: bool = False) -> GradientCheckReport:
     """Compare the backward pass with (J(theta + eps) - J(theta - eps)) / (2 eps) for every parameter."""
-    _refuse_what_cannot_be_checked(model, X, fix_dropout_mask)
+    refuse_uncheckable(model, X, fix_dropout_mask)
     m = len(X)
 
     def cost() -> float:
         J = loss.forward(model.forward(X, training=True), y)
         return J + (regularizer.penalty(model, m) if regularizer else 0.0)
 
-    with _frozen(model, fix_dropout_mask):
+    with frozen(model, fix_dropout_mask):
         cost()
         model.backward(loss.backward())
         if regularizer:
@@ -72,7 +72,7 @@ def gradient_check(model: Layer, loss, X: np.ndarray, y: np.ndarray, eps: float 
                 g[i] = (J_plus - J_minus) / (2 * eps)
             numeric.append(g)
     flat = lambda arrays: np.concatenate([a.ravel() for a in arrays])
-    names = _names(model)
+    names = parameter_names(model)
     return GradientCheckReport(
         relative_error(flat(numeric), flat(analytic)),
         [(n, relative_error(g, a)) for n, g, a in zip(names, numeric, analytic)],
@@ -80,35 +80,33 @@ def gradient_check(model: Layer, loss, X: np.ndarray, y: np.ndarray, eps: float 
 # --8<-- [end:gradient-check]
 
 
-def _layers(model: Layer) -> list[Layer]:
-    return model.layers if isinstance(model, Sequential) else [model]
-
-
-def _names(model: Layer) -> list[str]:
+def parameter_names(model: Layer) -> list[str]:
+    """Names of the model's parameters as a report lists them: "0.W" is the first layer's W."""
     if isinstance(model, Sequential):
         return [f"{i}.{p.name}" for i, layer in enumerate(model.layers) for p in layer.parameters()]
     return [p.name for p in model.parameters()]
 
 
-def _refuse_what_cannot_be_checked(model: Layer, X: np.ndarray, fix_dropout_mask: bool) -> None:
+def refuse_uncheckable(model: Layer, X: np.ndarray, fix_dropout_mask: bool) -> None:
+    """Refuse what a finite-difference check cannot judge: float32, or dropout that redraws its mask."""
     for p in model.parameters():
         if p.value.dtype != np.float64:
             raise TypeError(f"gradient_check needs float64 parameters (got {p.value.dtype}): differences of "
                             "eps = 1e-7 drown in float32 rounding; use model.astype(np.float64)")
     if np.asarray(X).dtype != np.float64:
         raise TypeError(f"gradient_check needs float64 inputs, got {np.asarray(X).dtype}")
-    dropouts = [layer for layer in _layers(model) if isinstance(layer, Dropout) and layer.keep_prob < 1]
+    dropouts = [layer for layer in layers_of(model) if isinstance(layer, Dropout) and layer.keep_prob < 1]
     if dropouts and not fix_dropout_mask:
         raise ValueError(f"gradient_check: {dropouts[0]!r} draws a new mask at every forward pass, so the cost "
                          "is not a fixed function of the parameters; set keep_prob=1 for the check, or pass "
                          "fix_dropout_mask=True")
 
 
-class _frozen:
+class frozen:
     """During a check: dropout masks fixed if asked, batch-norm running statistics restored after."""
 
     def __init__(self, model: Layer, fix_dropout_mask: bool):
-        self.layers = _layers(model)
+        self.layers = layers_of(model)
         self.fix = fix_dropout_mask
 
     def __enter__(self):

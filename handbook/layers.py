@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from handbook._random import as_generator as _rng
-
 from handbook import init as initializers
+from handbook import validation as check
 from handbook.parameter import Parameter
 
 
@@ -53,8 +52,13 @@ class Layer:
         return f"{type(self).__name__}()"
 
 
-def _check_input(layer: Layer, x: np.ndarray, n_in: int, dtype: np.dtype | None = None) -> np.ndarray:
-    """A clear error for a wrong shape or dtype, naming the layer; integer input is converted."""
+def check_input(layer: Layer, x: np.ndarray, n_in: int,
+                dtype: np.dtype | None = None) -> np.ndarray:
+    """The layer's input as an array of shape (batch, n_in) in the parameters' dtype.
+
+    A wrong shape or a float of another dtype is refused with an error naming the
+    layer; integer or boolean input is converted to the parameters' dtype.
+    """
     x = np.asarray(x)
     if x.ndim != 2 or x.shape[1] != n_in:
         raise ValueError(f"{layer!r}: expected input of shape (batch, {n_in}), got {x.shape}")
@@ -74,8 +78,9 @@ class Dense(Layer):
     def __init__(self, n_in: int, n_out: int, init="he_normal", bias: bool = True,
                  rng=None, dtype=np.float64):
         super().__init__()
-        self.n_in, self.n_out = n_in, n_out
-        W = initializers.get(init)((n_in, n_out), _rng(rng))
+        self.n_in = check.whole("Dense", "n_in", n_in)
+        self.n_out = check.whole("Dense", "n_out", n_out)
+        W = initializers.get(init)((n_in, n_out), check.generator("Dense", rng))
         self.W = Parameter(W.astype(dtype), name="W")
         self.b = Parameter(np.zeros(n_out, dtype), name="b", regularize=False) if bias else None
 
@@ -83,7 +88,7 @@ class Dense(Layer):
         return [self.W] if self.b is None else [self.W, self.b]
 
     def forward(self, x: np.ndarray, training: bool = True) -> np.ndarray:
-        x = _check_input(self, x, self.n_in, self.W.value.dtype)
+        x = check_input(self, x, self.n_in, self.W.value.dtype)
         z = x @ self.W.value
         if self.b is not None:
             z += self.b.value
@@ -92,9 +97,9 @@ class Dense(Layer):
 
     def backward(self, dz: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
         x = self._kept()["x"]
-        self.W.grad = np.matmul(x.T, dz, out=_buffer(self.W))       # dW = X^T dZ
+        self.W.grad = np.matmul(x.T, dz, out=grad_buffer(self.W))       # dW = X^T dZ
         if self.b is not None:
-            self.b.grad = np.sum(dz, axis=0, out=_buffer(self.b))  # db = sum over the batch
+            self.b.grad = np.sum(dz, axis=0, out=grad_buffer(self.b))  # db = sum over the batch
         return dz @ self.W.value.T if input_grad else None         # dX = dZ W^T
 
     def __repr__(self) -> str:
@@ -102,8 +107,12 @@ class Dense(Layer):
 # --8<-- [end:dense]
 
 
-def _buffer(p: Parameter) -> np.ndarray:
-    """The parameter's gradient array, reused from step to step to save allocations."""
+def grad_buffer(p: Parameter) -> np.ndarray:
+    """The parameter's gradient array, reused from step to step to save allocations.
+
+    A layer's backward writes the gradient into it (``out=grad_buffer(p)``); a new
+    array is made only when there is none yet or its shape or dtype changed.
+    """
     if p.grad is None or p.grad.shape != p.value.shape or p.grad.dtype != p.value.dtype:
         p.grad = np.empty_like(p.value)
     return p.grad
@@ -180,10 +189,10 @@ class Maxout(Layer):
     def __init__(self, n_in: int, n_out: int, pieces: int = 2, init="he_normal", rng=None,
                  dtype=np.float64):
         super().__init__()
-        if pieces < 1:
-            raise ValueError(f"Maxout: pieces must be at least 1, got {pieces!r}")
-        self.n_in, self.n_out, self.pieces = n_in, n_out, pieces
-        W = initializers.get(init)((n_in, n_out * pieces), _rng(rng))
+        self.n_in = check.whole("Maxout", "n_in", n_in)
+        self.n_out = check.whole("Maxout", "n_out", n_out)
+        self.pieces = check.whole("Maxout", "pieces", pieces)
+        W = initializers.get(init)((n_in, n_out * pieces), check.generator("Maxout", rng))
         self.W = Parameter(W.astype(dtype), name="W")
         self.b = Parameter(np.zeros(n_out * pieces, dtype), name="b", regularize=False)
 
@@ -191,7 +200,7 @@ class Maxout(Layer):
         return [self.W, self.b]
 
     def forward(self, x: np.ndarray, training: bool = True) -> np.ndarray:
-        x = _check_input(self, x, self.n_in, self.W.value.dtype)
+        x = check_input(self, x, self.n_in, self.W.value.dtype)
         z = (x @ self.W.value + self.b.value).reshape(len(x), self.n_out, self.pieces)
         best = z.argmax(axis=2)[..., None]            # which piece wins, per sample and unit
         self._keep(training, x=x, best=best)
@@ -221,7 +230,7 @@ class Dropout(Layer):
         if not 0 < keep_prob <= 1:
             raise ValueError(f"Dropout: keep_prob must be in (0, 1], got {keep_prob!r}")
         self.keep_prob = keep_prob
-        self.rng = np.random.default_rng(rng)  # a Generator is used as given
+        self.rng = check.generator("Dropout", rng)
         self.freeze_mask = False  # reuse the last mask (for gradient checking)
         self.mask: np.ndarray | None = None
 
@@ -265,7 +274,7 @@ class BatchNorm(Layer):
         return {"running_mean": self.running_mean, "running_var": self.running_var}
 
     def forward(self, x: np.ndarray, training: bool = True) -> np.ndarray:
-        x = _check_input(self, x, self.n, self.gamma.value.dtype)
+        x = check_input(self, x, self.n, self.gamma.value.dtype)
         if training:
             if len(x) < 2:
                 raise ValueError(f"{self!r}: a training batch needs at least 2 examples, got {len(x)}")
@@ -294,6 +303,12 @@ class BatchNorm(Layer):
     def __repr__(self) -> str:
         return f"BatchNorm({self.n}, momentum={self.momentum})"
 # --8<-- [end:batchnorm]
+
+
+def layers_of(model: Layer) -> list[Layer]:
+    """The layers of a model with a ``layers`` list in order, else the model alone in a list."""
+    layers = getattr(model, "layers", None)
+    return list(layers) if isinstance(layers, list) else [model]
 
 
 # --8<-- [start:sequential]

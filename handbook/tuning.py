@@ -12,7 +12,7 @@ from typing import Callable
 
 import numpy as np
 
-from handbook._random import as_generator as _rng
+from handbook import validation as check
 
 
 
@@ -58,10 +58,10 @@ class Trial:
 # --8<-- [start:search]
 def random_search(train: Callable[..., float], space: dict[str, Callable], trials: int, rng=None) -> list[Trial]:
     """Draw every hyperparameter afresh for each trial from its sampler; best trial first."""
-    rng = _rng(rng)
+    rng = check.generator("random_search", rng)
     results = []
     for _ in range(trials):
-        hyperparameters = {name: _plain(sample(rng)) for name, sample in space.items()}
+        hyperparameters = {name: plain(sample(rng)) for name, sample in space.items()}
         results.append(Trial(hyperparameters, float(train(**hyperparameters))))
     return sorted(results, key=lambda t: -t.score)
 
@@ -77,7 +77,7 @@ def grid_search(train: Callable[..., float], grid: dict[str, list]) -> list[Tria
 def coarse_to_fine(train: Callable[..., float], ranges: dict[str, tuple[float, float]], trials: int,
                    rounds: int = 2, keep: int = 3, rng=None) -> list[list[Trial]]:
     """Random search on log-uniform ranges, then again inside the box around the `keep` best trials."""
-    rng = _rng(rng)
+    rng = check.generator("coarse_to_fine", rng)
     history = []
     for _ in range(rounds):
         space = {name: log_uniform(low, high) for name, (low, high) in ranges.items()}
@@ -91,6 +91,6 @@ def coarse_to_fine(train: Callable[..., float], ranges: dict[str, tuple[float, f
 # --8<-- [end:search]
 
 
-def _plain(value):
+def plain(value):
     """NumPy scalars to Python numbers, for readable trial records."""
     return value.item() if isinstance(value, np.generic) else value
