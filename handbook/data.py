@@ -7,7 +7,6 @@ from typing import Iterator
 import numpy as np
 
 from handbook import validation as check
-from handbook._random import as_generator as _rng
 
 
 # --8<-- [start:split]
@@ -199,23 +198,26 @@ def one_hot(y: np.ndarray, K: int | None = None, dtype=np.float64) -> np.ndarray
 
 # Data augmentation for square grey-level images stored as rows (the digits: 8 x 8 = 64 features).
 
-def _as_images(X: np.ndarray) -> tuple[np.ndarray, int]:
-    side = int(round(np.sqrt(X.shape[1])))
-    if side * side != X.shape[1]:
-        raise ValueError(f"augmentation expects rows of square images, got {X.shape[1]} features")
+def as_images(X: np.ndarray) -> tuple[np.ndarray, int]:
+    """Rows of side * side pixels as an array of images (n, side, side), and the side."""
+    X = np.asarray(X)
+    side = int(round(np.sqrt(X.shape[1]))) if X.ndim == 2 else 0
+    if X.ndim != 2 or side * side != X.shape[1]:
+        check.fail("augmentation", "X", "rows of square images (n, side * side)",
+                   f"shape {X.shape}", described=True)
     return X.reshape(len(X), side, side), side
 
 
 # --8<-- [start:flip-shift]
 def flip(X: np.ndarray, horizontal: bool = True) -> np.ndarray:
     """Mirror every image left-right (or top-bottom). Only for labels that survive it."""
-    images, _ = _as_images(X)
+    images, _ = as_images(X)
     return images[:, :, ::-1].reshape(X.shape) if horizontal else images[:, ::-1, :].reshape(X.shape)
 
 
 def shift(X: np.ndarray, dx: int, dy: int) -> np.ndarray:
     """Move every image dx pixels right and dy pixels down, filling with zeros."""
-    images, side = _as_images(X)
+    images, side = as_images(X)
     out = np.zeros_like(images)
     src_r, dst_r = slice(max(-dy, 0), side - max(dy, 0)), slice(max(dy, 0), side - max(-dy, 0))
     src_c, dst_c = slice(max(-dx, 0), side - max(dx, 0)), slice(max(dx, 0), side - max(-dx, 0))
@@ -225,7 +227,9 @@ def shift(X: np.ndarray, dx: int, dy: int) -> np.ndarray:
 
 def add_noise(X: np.ndarray, std: float, rng=None, low: float = 0.0, high: float = 1.0) -> np.ndarray:
     """Add Gaussian noise to every pixel, clipped to the valid range."""
-    return np.clip(X + _rng(rng).normal(0, std, X.shape).astype(X.dtype), low, high)
+    check.non_negative("add_noise", "std", std)
+    noise = check.generator("add_noise", rng).normal(0, std, X.shape)
+    return np.clip(X + noise.astype(X.dtype), low, high)
 # --8<-- [end:flip-shift]
 
 
@@ -233,7 +237,7 @@ def add_noise(X: np.ndarray, std: float, rng=None, low: float = 0.0, high: float
 def warp(X: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """Resample each image at (rows, cols) source coordinates, per image and output pixel,
     by bilinear interpolation; outside the image is 0."""
-    images, side = _as_images(X)
+    images, side = as_images(X)
     r0, c0 = np.floor(rows).astype(int), np.floor(cols).astype(int)
     fr, fc = rows - r0, cols - c0
     n = np.arange(len(images))[:, None, None]
@@ -247,9 +251,11 @@ def warp(X: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
 
 def affine(X: np.ndarray, degrees=0.0, scale=1.0, rng=None) -> np.ndarray:
     """Rotate by `degrees` and zoom by `scale` about the image centre; arrays give one value per image."""
-    images, side = _as_images(X)
+    images, side = as_images(X)
     angle = np.deg2rad(np.broadcast_to(degrees, len(X)))[:, None, None]
     zoom = np.broadcast_to(scale, len(X))[:, None, None]
+    if not np.all(zoom > 0):
+        check.fail("affine", "scale", "> 0 for every image", scale)
     centre = (side - 1) / 2
     r, c = np.meshgrid(np.arange(side) - centre, np.arange(side) - centre, indexing="ij")
     rows = (np.cos(angle) * r - np.sin(angle) * c) / zoom + centre  # the inverse map: output -> source
@@ -259,8 +265,9 @@ def affine(X: np.ndarray, degrees=0.0, scale=1.0, rng=None) -> np.ndarray:
 
 def elastic(X: np.ndarray, alpha: float = 1.0, sigma: float = 1.5, rng=None) -> np.ndarray:
     """Simard et al. (2003): displace every pixel by a random field smoothed with a Gaussian of width sigma."""
-    images, side = _as_images(X)
-    rng = _rng(rng)
+    images, side = as_images(X)
+    check.positive("elastic", "sigma", sigma)
+    rng = check.generator("elastic", rng)
     offsets = np.arange(side) - np.arange(side)[:, None]
     kernel = np.exp(-(offsets**2) / (2 * sigma**2))  # smoothing along one axis, applied to both
     field = rng.uniform(-1, 1, size=(2, len(X), side, side))
@@ -276,7 +283,7 @@ def augment(X: np.ndarray, rng=None, max_shift: int = 1, max_degrees: float = 15
             scale_range: tuple[float, float] = (0.9, 1.1), noise: float = 0.05) -> np.ndarray:
     """One random label-preserving variant of every image: a small rotation and zoom, a shift
     of up to max_shift pixels, and a little noise."""
-    rng = _rng(rng)
+    rng = check.generator("augment", rng)
     n = len(X)
     out = affine(X, degrees=rng.uniform(-max_degrees, max_degrees, n), scale=rng.uniform(*scale_range, n))
     moves = rng.integers(-max_shift, max_shift + 1, size=(n, 2))

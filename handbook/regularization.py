@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from handbook import validation as check
 from handbook.parameter import Parameter
 
 
-def _parameters(model_or_params) -> list[Parameter]:
-    return model_or_params.parameters() if hasattr(model_or_params, "parameters") else list(model_or_params)
+def parameters_of(model_or_params) -> list[Parameter]:
+    """The parameters of a model (anything with ``parameters()``), or the list given."""
+    if hasattr(model_or_params, "parameters"):
+        return model_or_params.parameters()
+    return list(model_or_params)
 
 
 # --8<-- [start:l2]
@@ -16,12 +20,11 @@ class L2:
     """J += lambd / (2m) * sum_l ||W^[l]||_F^2, so dW += lambd / m * W."""
 
     def __init__(self, lambd: float, include_bias: bool = False):
-        if lambd < 0:
-            raise ValueError(f"L2: lambd must be >= 0, got {lambd!r}")
+        check.non_negative(type(self).__name__, "lambd", lambd)
         self.lambd, self.include_bias = lambd, include_bias
 
     def penalized(self, model) -> list[Parameter]:
-        return [p for p in _parameters(model) if p.regularize or self.include_bias]
+        return [p for p in parameters_of(model) if p.regularize or self.include_bias]
 
     def penalty(self, model, m: int) -> float:
         return self.lambd / (2 * m) * sum(float(np.sum(p.value * p.value)) for p in self.penalized(model))
@@ -52,5 +55,6 @@ class L1(L2):
 def soft_threshold(w: np.ndarray, threshold: float) -> np.ndarray:
     """The proximal step of L1: shrink every weight toward 0 by `threshold`, and set those
     within `threshold` of 0 exactly to 0. After a gradient step with rate alpha, use alpha * lambd / m."""
+    check.non_negative("soft_threshold", "threshold", threshold)
     return np.sign(w) * np.maximum(np.abs(w) - threshold, 0)
 # --8<-- [end:soft-threshold]

@@ -149,8 +149,14 @@ def test_augmentations_keep_shapes_and_undo_exactly_where_they_should():
         assert not np.array_equal(out, x)
     np.testing.assert_array_equal(hb.data.augment(x, rng=3), hb.data.augment(x, rng=3))
     assert hb.data.affine(x.astype(np.float32), 10, 1.1).dtype == np.float32
-    with pytest.raises(ValueError, match="square images"):
+    with pytest.raises(ValueError, match=r"^augmentation: X must be rows of square images"):
         hb.data.flip(np.ones((2, 10)))
+    with pytest.raises(ValueError, match="^affine: scale must be > 0 for every image, got 0"):
+        hb.data.affine(x, scale=0)
+    with pytest.raises(ValueError, match="^elastic: sigma must be > 0, got 0"):
+        hb.data.elastic(x, sigma=0)
+    with pytest.raises(ValueError, match="^add_noise: std must be >= 0"):
+        hb.data.add_noise(x, -0.1)
 
 
 def test_overfitting_digits_is_small_stratified_and_disjoint():

@@ -35,8 +35,12 @@ def test_l1_penalty_and_gradient():
 def test_include_bias_and_validation():
     model = tiny_model()
     assert hb.L2(1.0, include_bias=True).penalty(model, 1) == pytest.approx((14 + 50) / 2)
-    with pytest.raises(ValueError, match="lambd must be >= 0"):
+    with pytest.raises(ValueError, match="^L2: lambd must be >= 0, got -1.0$"):
         hb.L2(-1.0)
+    with pytest.raises(ValueError, match="^L1: lambd must be >= 0, got -1$"):
+        hb.L1(-1)
+    with pytest.raises(ValueError, match="^soft_threshold: threshold must be >= 0"):
+        hb.regularization.soft_threshold(np.ones(3), -0.1)
 
 
 def test_regularized_network_passes_the_gradient_check(rng):
