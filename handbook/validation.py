@@ -91,14 +91,20 @@ def whole(who: Any, argument: str, value: Any, *, low: int = 1) -> int:
 
 
 def generator(who: Any, rng: Any) -> np.random.Generator:
-    """A ``numpy.random.Generator`` as given, or a new one from a seed (None: fresh entropy)."""
+    """A ``numpy.random.Generator`` as given, or a new one from a seed.
+
+    A seed is what ``numpy.random.default_rng`` takes: a whole number >= 0, a list of
+    them (``[seed, epoch]``), a ``SeedSequence``, or None for fresh entropy.
+    """
     if isinstance(rng, np.random.Generator):
         return rng
-    seed = isinstance(rng, numbers.Integral) and not isinstance(rng, bool) and rng >= 0
-    if rng is None or seed:
+    expectation = "a seed (whole numbers >= 0), None or a numpy.random.Generator"
+    if isinstance(rng, (bool, np.bool_, str, float)):
+        fail(who, "rng", expectation, rng, TypeError)
+    try:
         return np.random.default_rng(rng)
-    expectation = "a seed (a whole number >= 0), None or a numpy.random.Generator"
-    fail(who, "rng", expectation, rng, TypeError)
+    except (TypeError, ValueError):
+        fail(who, "rng", expectation, rng, TypeError)
 
 
 def real_array(who: Any, argument: str, value: Any, *, ndim: int | None = None) -> np.ndarray:

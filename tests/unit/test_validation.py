@@ -16,6 +16,7 @@ def test_a_good_value_is_returned_unchanged() -> None:
     rng = np.random.default_rng(0)
     assert check.generator("Dense", rng) is rng
     assert isinstance(check.generator("Dense", 3), np.random.Generator)
+    assert check.generator("fit", [3, 1]).random() == np.random.default_rng([3, 1]).random()
 
 
 @pytest.mark.parametrize("call, message", [
@@ -47,6 +48,8 @@ def test_a_bad_value_is_refused_with_the_culprit_named(call, message: str) -> No
     (lambda: check.whole("Dense", "n_in", True), "Dense: n_in must be a whole number"),
     (lambda: check.generator("Dense", "seed"), "Dense: rng must be a seed"),
     (lambda: check.generator("Dense", -1), "Dense: rng must be a seed"),
+    (lambda: check.generator("Dense", 1.5), "Dense: rng must be a seed"),
+    (lambda: check.generator("Dense", True), "Dense: rng must be a seed"),
     (lambda: check.real_array("hb.fit", "X", np.array([1j])), "hb.fit: X must be an array of real"),
     (lambda: check.real_array("hb.fit", "X", np.array(["a"])), "hb.fit: X must be an array of real"),
 ])
