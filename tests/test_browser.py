@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+import subprocess
 import sys
 import threading
 import time
@@ -384,10 +386,10 @@ def test_the_palette_toggle_switches_between_light_and_dark(tab: Tab) -> None:
 
 
 def test_the_copy_button_puts_the_code_on_the_clipboard(tab: Tab) -> None:
-    """The copy button of a code block copies exactly the block's code."""
+    """The copy button of a plain code block copies exactly the block's code."""
     page = tab.page
-    page.goto(ROOT_URL)
-    block = page.locator(".md-content .highlight pre").first
+    page.goto(ROOT_URL + "how-to-use/")
+    block = page.locator(".md-content div.language-python pre").first
     block.hover()
     # .md-code__button: the copy button of Material 9.8 (.md-clipboard in older versions).
     block.locator('.md-clipboard, .md-code__button[data-md-type="copy"]').click()
@@ -411,3 +413,128 @@ def test_screenshots_of_a_home_page_and_a_chapter_are_written(tab: Tab, name: st
     tab.page.evaluate("document.fonts.ready.then(() => true)")
     tab.page.screenshot(path=shot, full_page=True)
     assert shot.is_file() and shot.stat().st_size > 10_000
+
+
+# --- what a reader copies -------------------------------------------------------------
+
+CHAPTERS = ("setting-up", "optimization", "regularization", "tuning", "debugging")
+CLIPBOARD_SENTINEL = "handbook: nothing copied yet"
+# Each Python block in page order (collapsed "code for this output" boxes opened first),
+# with the output the page shows under it: the console-output lines of a doctest block.
+PAGE_BLOCKS = """() => {
+  document.querySelectorAll(".md-content details").forEach(d => { d.open = true; });
+  return [...document.querySelectorAll(
+      ".md-content div.language-python.highlight, .md-content div.language-pycon.highlight")]
+    .filter(block => !block.closest(".no-copy"))  // shown for recognition, not to be run
+    .map((block, index) => {
+      block.setAttribute("data-handbook-block", String(index));
+      return [...block.querySelectorAll("code .go")].map(line => line.textContent);
+    });
+}"""
+
+
+def copy_block(page: Page, index: int) -> str:
+    """Click the copy button of block ``index`` and return what lands on the clipboard."""
+    page.evaluate("text => navigator.clipboard.writeText(text)", CLIPBOARD_SENTINEL)
+    block = page.locator(f'[data-handbook-block="{index}"]')
+    block.scroll_into_view_if_needed()
+    block.hover()
+    block.locator('.md-clipboard, .md-code__button[data-md-type="copy"]').first.click()
+    page.wait_for_function("s => navigator.clipboard.readText().then(t => t !== s)",
+                           arg=CLIPBOARD_SENTINEL, polling=20, timeout=5_000)
+    return page.evaluate("navigator.clipboard.readText()")
+
+
+def copied_page(page: Page, url: str) -> tuple[str, list[str]]:
+    """The page's Python blocks as the copy button gives them, joined, and the output shown."""
+    page.goto(url)
+    page.wait_for_load_state("load")
+    outputs = page.evaluate(PAGE_BLOCKS)
+    script = "\n\n".join(copy_block(page, i) for i in range(len(outputs)))
+    return script + "\n", [line for block in outputs for line in block]
+
+
+def shows_in_order(shown: list[str], printed: str) -> str | None:
+    """None if every shown output line is printed, in order (numbers to the digits shown).
+
+    Lines are compared word by word, so an output the page wraps over two lines (the
+    doctests normalize white space) still matches the one line the code prints.
+    """
+    import doctest
+
+    from sybil.evaluators.doctest import NUMBER
+
+    from hooks.pages import PrecisionChecker
+
+    checker, flags = PrecisionChecker(), doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE | NUMBER
+    words = printed.split()
+    position = 0
+    for want in shown:
+        expected = want.split()
+        if not expected or expected == ["..."]:
+            continue
+        for i in range(position, len(words) - len(expected) + 1):
+            if all(checker.check_output(w + "\n", words[i + j] + "\n", flags)
+                   for j, w in enumerate(expected)):
+                position = i + len(expected)
+                break
+        else:
+            return f"the page shows {want!r}, which the copied code does not print (in this order)"
+    return None
+
+
+def run_copied(script: str, language: str, folder: Path) -> subprocess.CompletedProcess[str]:
+    """Run pasted code as a reader would: a fresh Python, in an empty folder, one BLAS thread."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "copied.py").write_text(script, encoding="utf-8")
+    env = dict(os.environ, MPLBACKEND="Agg", HANDBOOK_LANG=language, OPENBLAS_NUM_THREADS="1")
+    env.pop("PYTHONPATH", None)
+    return subprocess.run([sys.executable, "copied.py"], cwd=folder, env=env, capture_output=True,
+                          text=True, timeout=600)
+
+
+def test_the_copied_code_of_every_technique_page_runs_and_prints_what_the_page_shows(
+        context: BrowserContext, served: Path, tmp_path: Path) -> None:
+    """Click every copy button of a page in order, paste into a fresh Python: it runs and prints the page.
+
+    Both languages are copied. A page and its twin give the same code and show the same
+    output (the parity rule); such a pair is run once, in the English page's language.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    tab = watch(context.new_page())
+    problems: list[str] = []
+    copies: dict[tuple[str, tuple[str, ...]], tuple[str, str]] = {}  # (script, shown) -> (url, language)
+    for language, folder in LANGUAGES.items():
+        urls = [u for u in page_urls(served, language)
+                if u.removeprefix(ROOT_URL).removeprefix(folder).split("/")[0] in CHAPTERS]
+        assert len(urls) >= 29, f"only {len(urls)} technique pages in {language}"
+        for url in urls:
+            script, shown = copied_page(tab.page, url)
+            for line_number, line in enumerate(script.splitlines(), start=1):
+                if line.lstrip().startswith((">>>", "...")) and not line.strip() == "...":
+                    problems.append(f"{url}: copied line {line_number} has a prompt: {line!r}")
+                    break
+            copies.setdefault((script, tuple(shown)), (url, language))
+    tab.page.close()
+    import importlib.util
+    import warnings
+
+    if importlib.util.find_spec("torch") is None:  # the PyTorch sections need it (an optional extra)
+        needs_torch = [key for key in copies if re.search(r"^\s*import torch\b", key[0], re.M)]
+        for key in needs_torch:
+            warnings.warn(f"{copies.pop(key)[0]}: not run, PyTorch is not installed")
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        runs = {}
+        for (script, shown), (url, language) in copies.items():
+            name = url.removeprefix(ROOT_URL).strip("/").replace("/", "-")
+            runs[url] = (list(shown), pool.submit(run_copied, script, language, tmp_path / name))
+        for url, (shown, future) in runs.items():
+            result = future.result()
+            if result.returncode != 0:
+                problems.append(f"{url}: the copied code fails:\n{result.stderr[-2000:]}")
+                continue
+            mismatch = shows_in_order(shown, result.stdout)
+            if mismatch:
+                problems.append(f"{url}: {mismatch}")
+    assert not problems, "\n".join(problems)
