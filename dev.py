@@ -4,6 +4,7 @@
     python3 dev.py serve   # create .venv on first use, then serve the site on http://127.0.0.1:8000/
     python3 dev.py test    # create .venv on first use, run every test (the strict site build included)
     python3 dev.py kernels # the pages and labs again, under other OpenBLAS kernels, one BLAS thread
+    python3 dev.py new-page CHAPTER SLUG "English title" "中文标题"  # start a page pair
 
 The virtual environment is (re)installed whenever pyproject.toml or requirements.lock
 changes, with every package pinned by requirements.lock.
@@ -124,6 +125,10 @@ def kernels(arguments: list[str]) -> int:
 
 def main() -> int:
     commands = {"serve": serve, "test": test, "kernels": kernels}
+    if len(sys.argv) >= 2 and sys.argv[1] == "new-page":  # needs nothing but Python
+        from tools.new_page import main as new_page
+
+        return new_page(sys.argv[2:])
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__.strip(), file=sys.stderr)
         return 2
