@@ -139,3 +139,9 @@ def unbacked(page: Path, exec_outputs: list[str]) -> list[ProseNumber]:
     text = page.read_text(encoding="utf-8")
     printed = printed_numbers(doctest_outputs(text) + exec_outputs)
     return [number for number in prose_numbers(text) if not backed(number, printed)]
+
+
+def lab_unbacked(markdown: str, outputs: list[str]) -> list[ProseNumber]:
+    """The numbers of a lab's text cells that none of its executed cells' outputs backs."""
+    printed = printed_numbers(outputs)
+    return [number for number in prose_numbers(markdown) if not backed(number, printed)]

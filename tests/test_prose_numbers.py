@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from hooks.labs import execute, labs
 from hooks.pages import ROOT, run_page
-from hooks.prose import ProseNumber, prose_numbers, unbacked
+from hooks.prose import ProseNumber, lab_unbacked, prose_numbers, unbacked
 
 DOCS = ROOT / "docs"
 PAGES = sorted(p for p in DOCS.rglob("*.md") if "reference" not in p.relative_to(DOCS).parts)
@@ -27,6 +28,29 @@ def describe(page: Path, numbers: list[ProseNumber]) -> str:
 def test_every_number_in_the_prose_is_printed_by_the_page(page: Path) -> None:
     missing = unbacked(page, run_page(page))
     assert not missing, describe(page, missing)
+
+
+def lab_text_and_outputs(lab: Path) -> tuple[str, list[str]]:
+    """A lab's text cells, and what its cells printed when executed (the test run's cache)."""
+    import jupytext
+    import nbformat
+
+    markdown = "\n\n".join(c.source for c in jupytext.read(lab).cells if c.cell_type == "markdown")
+    outputs = []
+    for cell in nbformat.read(execute(lab), as_version=4).cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream":
+                outputs.append(output["text"])
+            elif "text/plain" in output.get("data", {}):
+                outputs.append(output["data"]["text/plain"])
+    return markdown, outputs
+
+
+@pytest.mark.parametrize("lab", labs(), ids=lambda p: p.name)
+def test_every_number_in_a_lab_text_is_printed_by_the_lab(lab: Path) -> None:
+    missing = lab_unbacked(*lab_text_and_outputs(lab))
+    assert not missing, "\n".join(f"{lab.relative_to(ROOT)}: {n.text!r} is printed by no cell"
+                                  for n in missing)
 
 
 PLANTED = """\

@@ -7,7 +7,7 @@
 # initialization. Every cell runs in a few seconds; the `assert` lines are the lab's
 # own test, so if a result changes, the site does not build.
 #
-# The patient: the 8×8 digits of scikit-learn (1,797 images, pixels scaled to
+# The patient: the 8×8 digits of scikit-learn ($1797$ images, pixels scaled to
 # [0, 1] by `hb.datasets.digits`), a network with two hidden layers of 64 tanh units, and plain mini-batch gradient
 # descent.
 
@@ -77,7 +77,7 @@ hb.plot.show(hb.plot.training_curves(first_history))
 # ## Step 3: look inside
 #
 # `hb.diagnose.activation_stats` reports, for every layer, the share of tanh outputs
-# beyond ±0.99, where the gradient $1 - \tanh^2$ is below 0.02.
+# beyond $\pm 0.99$, where the gradient $1 - \tanh^2$ is below 0.02.
 
 # %%
 def saturation(model, X):
@@ -131,7 +131,7 @@ for name, (train_error, dev_error) in errors.items():
 # Standardizing alone does not help: with $\mathcal N(0, 1)$ weights the
 # standardized inputs still drive every unit into saturation (the dev error even
 # grows). The initialization is the main cause; with both fixes the same network,
-# trained for the same 20 epochs, gets most dev digits right.
+# trained for the same $20$ epochs, gets most dev digits right.
 
 # %%
 assert errors["both"][1] < errors["Xavier initialization"][1] < errors["as written"][1]

@@ -3,7 +3,7 @@
 #
 # 这个实验拿一个网络，把[第一章](../../setting-up/splits/)的流程从头到尾走一遍：划分数据、训练、读出偏差（bias）和方差（variance），再深入网络内部找出*原因*，最后修正输入和初始化（initialization）。每个单元格都能在几秒钟内跑完；其中的 `assert` 语句是实验自带的测试，一旦某个结果变了，网站就无法构建。
 #
-# 这次的“病人”是 scikit-learn 中 8×8 的手写数字（1,797 张图像，`hb.datasets.digits` 已把像素缩放到 [0, 1]），一个有两个隐藏层、每层 64 个 tanh 单元的网络，以及朴素的小批量（mini-batch）梯度下降。
+# 这次的“病人”是 scikit-learn 中 8×8 的手写数字（$1797$ 张图像，`hb.datasets.digits` 已把像素缩放到 [0, 1]），一个有两个隐藏层、每层 64 个 tanh 单元的网络，以及朴素的小批量（mini-batch）梯度下降。
 
 # %%
 import numpy as np
@@ -63,7 +63,7 @@ hb.plot.show(hb.plot.training_curves(first_history))
 # %% [markdown]
 # ## 第 3 步：深入网络内部
 #
-# `hb.diagnose.activation_stats` 会对每一层报告 tanh 输出落在 ±0.99 之外的比例；在那里，梯度 $1 - \tanh^2$ 小于 0.02。
+# `hb.diagnose.activation_stats` 会对每一层报告 tanh 输出落在 $\pm 0.99$ 之外的比例；在那里，梯度 $1 - \tanh^2$ 小于 0.02。
 
 # %%
 def saturation(model, X):
@@ -109,7 +109,7 @@ for name, (train_error, dev_error) in errors.items():
     print(f"{name:24} training error {train_error:6.1%}   dev error {dev_error:6.1%}")
 
 # %% [markdown]
-# 只做标准化并不管用：权重取 $\mathcal N(0, 1)$ 时，标准化后的输入照样把每个单元推进饱和区（验证误差甚至变大了）。主要原因在于初始化；两个修正都用上之后，同一个网络同样训练 20 轮（epoch），就能认对验证集中的大多数数字。
+# 只做标准化并不管用：权重取 $\mathcal N(0, 1)$ 时，标准化后的输入照样把每个单元推进饱和区（验证误差甚至变大了）。主要原因在于初始化；两个修正都用上之后，同一个网络同样训练 $20$ 轮（epoch），就能认对验证集中的大多数数字。
 
 # %%
 assert errors["both"][1] < errors["Xavier initialization"][1] < errors["as written"][1]

@@ -84,7 +84,7 @@ assert result.failed()[0] == "input scales"
 
 # %% [markdown]
 # The inputs' ranges differ by a factor of more than a thousand. The pixels lie in
-# $[0, 1]$, so one feature is far off: the first column counts from 0 to 1,796. A
+# $[0, 1]$, so one feature is far off: the first column counts from $0$ to $1796$. A
 # row number is no property of a digit; it must go. Fix the first failing check
 # first: the large outputs that follow are its consequence.
 
@@ -95,7 +95,7 @@ assert checkup(bugs).failed() == ["initial loss", "initial outputs"]
 # %% [markdown]
 # The data are clean now, and the model starts wrong: an initial loss far above
 # $\log 10 \approx 2.303$ and huge logits. The output layer's weights are drawn with a
-# standard deviation of 30; a variance-scaling initialization (Xavier for the
+# standard deviation of $30$; a variance-scaling initialization (Xavier for the
 # softmax layer) fixes it.
 
 # %%

@@ -76,14 +76,14 @@ result = checkup(bugs)
 assert result.failed()[0] == "input scales"
 
 # %% [markdown]
-# 各个输入特征的取值范围相差一千倍以上。像素值都在 $[0, 1]$ 中，所以有一个特征差得很远：第一列从 0 一直数到 1,796。行号不是数字图像的属性，必须去掉。先修复第一项失败的检查：随后出现的大输出值只是它的后果。
+# 各个输入特征的取值范围相差一千倍以上。像素值都在 $[0, 1]$ 中，所以有一个特征差得很远：第一列从 $0$ 一直数到 $1796$。行号不是数字图像的属性，必须去掉。先修复第一项失败的检查：随后出现的大输出值只是它的后果。
 
 # %%
 bugs.discard("row number as a feature")
 assert checkup(bugs).failed() == ["initial loss", "initial outputs"]
 
 # %% [markdown]
-# 数据现在干净了，但模型一开始就错了：初始损失远高于 $\log 10 \approx 2.303$，logits 也大得惊人。输出层的权重是按标准差 30 抽取的；改用方差缩放初始化（softmax 层用 Xavier 初始化）就能修好。
+# 数据现在干净了，但模型一开始就错了：初始损失远高于 $\log 10 \approx 2.303$，logits 也大得惊人。输出层的权重是按标准差 $30$ 抽取的；改用方差缩放初始化（softmax 层用 Xavier 初始化）就能修好。
 
 # %%
 bugs.discard("output layer init")

@@ -3,7 +3,7 @@
 #
 # The [optimization chapter](../../optimization/minibatch/) derives each update rule.
 # Here they race: the same network, the same data, the same mini-batches and the same
-# budget of 20 epochs; only the update rule, its learning rate and its schedule change.
+# budget of $20$ epochs; only the update rule, its learning rate and its schedule change.
 # A fair race gives every optimizer its own best learning rate, so each runs at three
 # rates and keeps its best.
 
@@ -76,7 +76,7 @@ for name, (make, rates) in contestants.items():
 # %% [markdown]
 # Every method's best rate lies inside its range, with a worse rate on either side:
 # had the best been the largest rate tried, the search would have to go on upwards.
-# Larger rates get further in 20 epochs until, one step of 3 later, training stalls
+# Larger rates get further in $20$ epochs until, one step of 3 later, training stalls
 # or overflows.
 
 # %%
@@ -106,7 +106,7 @@ assert max(history.train_loss[-1] for _, history in best.values()) < 0.01 and ma
 #
 # A decaying learning rate takes large steps early and small ones at the end. Start
 # Adam at three times its best constant rate, $\alpha_0 = 0.03$, and compare three
-# plans over the 20 epochs: constant, step decay (halve every 5 epochs) and cosine
+# plans over the $20$ epochs: constant, step decay (halve every 5 epochs) and cosine
 # decay to zero, $\alpha_t = \tfrac{\alpha_0}{2}\,(1 + \cos(\pi t / T))$. Besides the final
 # training loss, the spread (standard deviation) of the dev accuracy over the last
 # five epochs shows how settled each run is.

@@ -7,8 +7,8 @@
 # on the dev set, combine the two best, and only then look at a test set that played
 # no part in the choices.
 #
-# The patient is the chapter's: a network with two hidden layers of 128 ReLU units,
-# trained with Adam on 100 noisy two-moons points, which it learns by heart.
+# The patient is the chapter's: a network with two hidden layers of $128$ ReLU units,
+# trained with Adam on $100$ noisy two-moons points, which it learns by heart.
 
 # %%
 import numpy as np
@@ -123,7 +123,7 @@ assert ranking[-1] == "none"
 # %% [markdown]
 # ## Step 3: the test set, once
 #
-# Every model of this lab was scored on the same 1,000 dev points, so the best dev score
+# Every model of this lab was scored on the same $1000$ dev points, so the best dev score
 # is a little optimistic: some of the winner's margin is luck on those points. The
 # test set, drawn afresh and never used for a choice, gives the honest estimate.
 

@@ -33,9 +33,9 @@ def network(hidden, batch_norm, depth=4, rng=0):
 #
 # Three hyperparameters, each sampled on its own scale:
 #
-# - the learning rate $\alpha$, log-uniform over more than three decades, 0.001 to 3;
-# - momentum's $\beta$, such that $1 - \beta$ is log-uniform: $\beta$ from 0.5 to 0.99;
-# - the width of the hidden layers, a whole number from 32 to 128.
+# - the learning rate $\alpha$, log-uniform over more than three decades, $0.001$ to $3$;
+# - momentum's $\beta$, such that $1 - \beta$ is log-uniform: $\beta$ from $0.5$ to $0.99$;
+# - the width of the hidden layers, a whole number from $32$ to $128$.
 #
 # Each trial trains for 8 epochs with momentum and scores the dev accuracy; a run
 # that overflows scores 0.
