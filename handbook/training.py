@@ -102,6 +102,7 @@ def fit(model, loss, optimizer, X, y, *, epochs: int, batch_size: int, validatio
     each epoch, in evaluation mode.
     """
     _check_arguments(X, y, epochs, batch_size, validation, early_stopping)
+    _check_model(model, loss, optimizer)
     rng = np.random.default_rng(rng)
     history, params = History(), model.parameters()
     for epoch in _epochs(epochs, progress):
@@ -139,6 +140,11 @@ def _record(history: History, model, loss, validation, train_loss: float, train_
         history.train_acc.append(train_acc)
     if validation is not None:
         dev_loss, dev_acc = evaluate(model, loss, *validation)
+        if not np.isfinite(dev_loss):
+            raise FloatingPointError(
+                f"fit: the dev loss became {dev_loss} after epoch {len(history.train_loss)} (counted "
+                "from 1) while the training loss is finite: look for NaN or inf in X_dev, or an "
+                "output that overflows on the dev set")
         history.dev_loss.append(dev_loss)
         if dev_acc is not None:
             history.dev_acc.append(dev_acc)
@@ -157,6 +163,25 @@ def _epochs(epochs: int, progress: bool):
     except ImportError as error:
         raise ImportError("progress=True needs tqdm: pip install tqdm") from error
     return tqdm(range(1, epochs + 1), desc="epochs")
+
+
+def _check_model(model, loss, optimizer) -> None:
+    """The loss and optimizer are instances, and the optimizer steps exactly the model's parameters."""
+    from handbook import validation as check
+
+    for argument, value in (("model", model), ("loss", loss), ("optimizer", optimizer)):
+        if isinstance(value, type):
+            check.fail("hb.fit", argument, f"an instance ({value.__name__}(...))",
+                       f"the class {value.__name__}", TypeError, described=True)
+    stepped = getattr(optimizer, "params", None)
+    if not isinstance(stepped, list):
+        check.fail("hb.fit", "optimizer", "an optimizer built on model.parameters()", optimizer, TypeError)
+    if len({id(p) for p in stepped}) != len(stepped):
+        check.fail("hb.fit", "optimizer", "built on each parameter once",
+                   "a parameter listed twice", described=True)
+    if {id(p) for p in stepped} != {id(p) for p in model.parameters()}:
+        check.fail("hb.fit", "optimizer", "built on this model's parameters (model.parameters())",
+                   "an optimizer of other parameters", described=True)
 
 
 def _check_arguments(X, y, epochs, batch_size, validation, early_stopping) -> None:

@@ -132,3 +132,37 @@ def test_early_stopping_can_watch_the_dev_accuracy():
     assert history.epochs_run == history.best_epoch + 3
     with pytest.raises(ValueError, match="monitor must be"):
         hb.EarlyStopping(monitor="train_loss")
+
+
+def _digits_like(rng_seed=0):
+    rng = np.random.default_rng(rng_seed)
+    return rng.normal(size=(20, 4)), rng.integers(0, 3, 20)
+
+
+def test_fit_refuses_an_optimizer_of_other_parameters_or_a_parameter_twice():
+    X, y = _digits_like()
+    model, other = hb.Sequential(hb.Dense(4, 3, rng=0)), hb.Sequential(hb.Dense(4, 3, rng=1))
+    loss = hb.SoftmaxCrossEntropy()
+    with pytest.raises(ValueError, match=r"^hb.fit: optimizer must be built on this model's parameters"):
+        hb.fit(model, loss, hb.optim.SGD(other.parameters(), lr=0.1), X, y, epochs=1, batch_size=5)
+    twice = model.parameters() + model.parameters()[:1]
+    with pytest.raises(ValueError, match="^hb.fit: optimizer must be built on each parameter once"):
+        hb.fit(model, loss, hb.optim.SGD(twice, lr=0.1), X, y, epochs=1, batch_size=5)
+
+
+def test_fit_refuses_a_class_where_an_instance_is_needed():
+    X, y = _digits_like()
+    model = hb.Sequential(hb.Dense(4, 3, rng=0))
+    with pytest.raises(TypeError, match=r"^hb.fit: loss must be an instance \(SoftmaxCrossEntropy\(...\)\)"):
+        hb.fit(model, hb.SoftmaxCrossEntropy, hb.optim.SGD(model.parameters(), lr=0.1), X, y,
+               epochs=1, batch_size=5)
+
+
+def test_a_dev_set_with_nan_stops_training_with_the_epoch_named():
+    X, y = _digits_like()
+    X_dev = X.copy()
+    X_dev[0, 0] = np.nan
+    model = hb.Sequential(hb.Dense(4, 3, rng=0))
+    with pytest.raises(FloatingPointError, match="dev loss became nan after epoch 1"):
+        hb.fit(model, hb.SoftmaxCrossEntropy(), hb.optim.SGD(model.parameters(), lr=0.1), X, y,
+               epochs=3, batch_size=5, validation=(X_dev, y))
