@@ -41,8 +41,10 @@ def test_every_cell_of_the_lab_runs(lab) -> None:
     notebook = nbformat.read(execute(lab), as_version=4)
     errors = [output for cell in notebook.cells if cell.cell_type == "code"
               for output in cell.get("outputs", []) if output.output_type == "error"]
-    assert not errors
-    assert all(cell.get("execution_count") for cell in notebook.cells if cell.cell_type == "code")
+    assert not errors, [f"{error.ename}: {error.evalue}" for error in errors]
+    unrun = [cell.source[:60] for cell in notebook.cells
+             if cell.cell_type == "code" and not cell.get("execution_count")]
+    assert not unrun, f"cells not executed: {unrun}"
 
 
 def test_a_failing_cell_fails_the_lab(tmp_path, monkeypatch) -> None:
