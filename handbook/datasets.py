@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from handbook._random import as_generator as _rng
+from handbook import validation as check
 
 
 def _sklearn():
@@ -40,7 +40,7 @@ def breast_cancer(dtype=np.float64) -> tuple[np.ndarray, np.ndarray]:
 def two_moons(n: int = 200, *, noise: float = 0.1, rng=None, dtype=np.float64):
     """Two interleaving half circles: a boundary no straight line can draw."""
     _check("two_moons", n, noise)
-    rng = _rng(rng)
+    rng = check.generator("two_moons", rng)
     y = np.arange(n) % 2
     angle = rng.uniform(0, np.pi, n)
     X = np.column_stack([np.cos(angle), np.sin(angle)])
@@ -52,7 +52,7 @@ def two_moons(n: int = 200, *, noise: float = 0.1, rng=None, dtype=np.float64):
 def circles(n: int = 200, *, noise: float = 0.05, factor: float = 0.5, rng=None, dtype=np.float64):
     """A small circle (label 1) inside a large one (label 0)."""
     _check("circles", n, noise)
-    rng = _rng(rng)
+    rng = check.generator("circles", rng)
     y = np.arange(n) % 2
     angle = rng.uniform(0, 2 * np.pi, n)
     radius = np.where(y == 1, factor, 1.0)
@@ -63,7 +63,7 @@ def circles(n: int = 200, *, noise: float = 0.05, factor: float = 0.5, rng=None,
 def spirals(n: int = 300, *, classes: int = 3, noise: float = 0.2, rng=None, dtype=np.float64):
     """``classes`` spiral arms winding around the origin, one per class."""
     _check("spirals", n, noise, classes)
-    rng = _rng(rng)
+    rng = check.generator("spirals", rng)
     y = np.arange(n) % classes
     r = rng.uniform(0.05, 1, n)
     theta = y * 2 * np.pi / classes + 4 * r + rng.normal(0, noise, n)
@@ -73,7 +73,7 @@ def spirals(n: int = 300, *, classes: int = 3, noise: float = 0.2, rng=None, dty
 def flower(n: int = 400, *, petals: int = 4, noise: float = 0.2, rng=None, dtype=np.float64):
     """The planar "flower" of the deeplearning.ai course: two classes in alternating petals."""
     _check("flower", n, noise)
-    rng = _rng(rng)
+    rng = check.generator("flower", rng)
     y = np.arange(n) % 2
     theta = np.linspace(0, np.pi, n) + rng.normal(0, noise, n) + y * np.pi
     r = 4 * np.sin(petals * theta) + rng.normal(0, noise, n)
@@ -83,7 +83,7 @@ def flower(n: int = 400, *, petals: int = 4, noise: float = 0.2, rng=None, dtype
 def different_scales(n: int = 500, *, rng=None, dtype=np.float64):
     """Two features in [0, 1] and in [0, 1000] that matter equally: label 1 when x1 + x2 / 1000 > 1."""
     _check("different_scales", n)
-    rng = _rng(rng)
+    rng = check.generator("different_scales", rng)
     X = np.column_stack([rng.uniform(0, 1, n), rng.uniform(0, 1000, n)])
     y = (X[:, 0] + X[:, 1] / 1000 > 1).astype(np.int64)
     return X.astype(dtype), y

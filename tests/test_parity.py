@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 
 from hooks.pages import ROOT
+from hooks.prose import FENCE
 
 DOCS = ROOT / "docs"
-FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)\n(?P<body>.*?)^(?P=indent)(?P=fence)[ \t]*$",
-                   re.MULTILINE | re.DOTALL)
 SKIP = re.compile(r"<!--\s*skip:\s*(?P<action>next|start|end)(?P<rest>[^>]*)-->")
 
 
