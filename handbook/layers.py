@@ -1,12 +1,21 @@
-"""Layers with explicit forward and backward passes. Rows are samples: x is (batch, features).
+"""Layers with explicit forward and backward passes. Rows are samples.
 
-Every layer has ``forward(x, training=True) -> y``, ``backward(dy) -> dx`` and
-``parameters()``. ``backward`` uses what the last ``forward(x, training=True)`` kept
-and sets ``.grad`` of the layer's parameters (overwriting it, reusing its array).
-Layers with parameters take ``backward(dy, input_grad=False)`` to skip dx when it is
-not needed (the first layer of a network). ``forward(x, training=False)`` keeps nothing, so evaluating a model between a
-training forward and its backward changes nothing. A layer with parameters computes
-in their dtype (float64 unless asked otherwise; ``astype`` converts a layer or model).
+The contract every layer keeps (``tests/unit/test_contracts.py`` checks it for every
+subclass of ``Layer``):
+
+- ``forward(x, training=True) -> y``. A training forward saves what its backward
+  needs (``save_for_backward``); an evaluation forward (``training=False``) saves
+  nothing, so evaluating a model between a training forward and its backward
+  changes nothing.
+- ``backward(dy, input_grad=True) -> dx``: the gradient with respect to the input,
+  or None when ``input_grad`` is False (nobody needs dX of a network's first
+  layer, and for a ``Dense`` layer it is a third of the backward pass). It sets
+  ``.grad`` of every parameter.
+- Gradient arrays are reused: ``backward`` writes each gradient into the array
+  that ``.grad`` already holds (``grad_buffer``). Copy a gradient to keep it past
+  the next backward pass.
+- A layer with parameters computes in their dtype (float64 unless asked otherwise;
+  ``astype`` converts a layer or a model).
 """
 
 from __future__ import annotations
@@ -19,20 +28,18 @@ from handbook.parameter import Parameter
 
 
 class Layer:
-    """What every layer shares: parameters, non-trainable buffers, dtype conversion."""
-
-    def __init__(self) -> None:
-        self._cache: dict | None = None
+    """What every layer shares: parameters, buffers, dtype, saved arrays."""
 
     def parameters(self) -> list[Parameter]:
         return []
 
     def buffers(self) -> dict[str, np.ndarray]:
-        """Non-trainable state that a training forward changes (batch norm's running statistics)."""
+        """Non-trainable state that a training forward changes (batch norm's
+        running statistics)."""
         return {}
 
-    def astype(self, dtype) -> "Layer":
-        """Convert parameters and buffers to ``dtype`` in place; returns the layer."""
+    def astype(self, dtype) -> Layer:
+        """Convert parameters and buffers to ``dtype``; returns the layer."""
         for p in self.parameters():
             p.value = p.value.astype(dtype)
             p.grad = None
@@ -40,49 +47,75 @@ class Layer:
             setattr(self, name, array.astype(dtype))
         return self
 
-    def _keep(self, training: bool, **arrays) -> None:
-        self._cache = arrays if training else self._cache
+    def save_for_backward(self, training: bool, **arrays: np.ndarray) -> None:
+        """Keep ``arrays`` for the next backward, in a training forward only.
 
-    def _kept(self) -> dict:
-        if self._cache is None:
-            raise RuntimeError(f"{self!r}: backward called before forward(x, training=True)")
-        return self._cache
+        An evaluation forward leaves what the last training forward saved, so a
+        model can be evaluated between a training forward and its backward.
+        """
+        if training:
+            self.saved_arrays = arrays
+
+    def saved(self) -> dict[str, np.ndarray]:
+        """What the last training forward saved; an error if there was none."""
+        arrays = getattr(self, "saved_arrays", None)
+        if arrays is None:
+            raise RuntimeError(
+                f"{self!r}: backward called before forward(x, training=True)"
+            )
+        return arrays
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
 
 
-def check_input(layer: Layer, x: np.ndarray, n_in: int,
-                dtype: np.dtype | None = None) -> np.ndarray:
-    """The layer's input as an array of shape (batch, n_in) in the parameters' dtype.
+def check_input(
+    layer: Layer, x: np.ndarray, n_in: int, dtype: np.dtype | None = None
+) -> np.ndarray:
+    """The layer's input as an array of shape (batch, n_in), parameters' dtype.
 
     A wrong shape or a float of another dtype is refused with an error naming the
     layer; integer or boolean input is converted to the parameters' dtype.
     """
     x = np.asarray(x)
     if x.ndim != 2 or x.shape[1] != n_in:
-        raise ValueError(f"{layer!r}: expected input of shape (batch, {n_in}), got {x.shape}")
+        raise ValueError(
+            f"{layer!r}: expected input of shape (batch, {n_in}), got {x.shape}"
+        )
     if dtype is not None and x.dtype != dtype:
         if not np.issubdtype(x.dtype, np.floating):
             return x.astype(dtype)
-        raise TypeError(f"{layer!r}: input is {x.dtype} but the parameters are {dtype}; "
-                        f"convert the data (x.astype(np.{dtype})) or the model (model.astype(np.{x.dtype}))")
+        raise TypeError(
+            f"{layer!r}: input is {x.dtype} but the parameters are {dtype}; "
+            f"convert the data (x.astype(np.{dtype})) "
+            f"or the model (model.astype(np.{x.dtype}))"
+        )
     return x
-
 
 
 # --8<-- [start:dense]
 class Dense(Layer):
     """Fully connected layer: Z = X W + b, with W of shape (n_in, n_out)."""
 
-    def __init__(self, n_in: int, n_out: int, init="he_normal", bias: bool = True,
-                 rng=None, dtype=np.float64):
+    def __init__(
+        self,
+        n_in: int,
+        n_out: int,
+        init="he_normal",
+        bias: bool = True,
+        rng=None,
+        dtype=np.float64,
+    ):
         super().__init__()
         self.n_in = check.whole("Dense", "n_in", n_in)
         self.n_out = check.whole("Dense", "n_out", n_out)
         W = initializers.get(init)((n_in, n_out), check.generator("Dense", rng))
         self.W = Parameter(W.astype(dtype), name="W")
-        self.b = Parameter(np.zeros(n_out, dtype), name="b", regularize=False) if bias else None
+        self.b = (
+            Parameter(np.zeros(n_out, dtype), name="b", regularize=False)
+            if bias
+            else None
+        )
 
     def parameters(self) -> list[Parameter]:
         return [self.W] if self.b is None else [self.W, self.b]
@@ -92,18 +125,21 @@ class Dense(Layer):
         z = x @ self.W.value
         if self.b is not None:
             z += self.b.value
-        self._keep(training, x=x)
+        self.save_for_backward(training, x=x)
         return z
 
-    def backward(self, dz: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
-        x = self._kept()["x"]
-        self.W.grad = np.matmul(x.T, dz, out=grad_buffer(self.W))       # dW = X^T dZ
+    def backward(self, dz: np.ndarray, input_grad: bool = True):
+        x = self.saved()["x"]
+        self.W.grad = np.matmul(x.T, dz, out=grad_buffer(self.W))  # dW = X^T dZ
         if self.b is not None:
-            self.b.grad = np.sum(dz, axis=0, out=grad_buffer(self.b))  # db = sum over the batch
-        return dz @ self.W.value.T if input_grad else None         # dX = dZ W^T
+            # db = the sum of dZ over the batch
+            self.b.grad = np.sum(dz, axis=0, out=grad_buffer(self.b))
+        return dz @ self.W.value.T if input_grad else None  # dX = dZ W^T
 
     def __repr__(self) -> str:
         return f"Dense({self.n_in} -> {self.n_out})"
+
+
 # --8<-- [end:dense]
 
 
@@ -113,7 +149,11 @@ def grad_buffer(p: Parameter) -> np.ndarray:
     A layer's backward writes the gradient into it (``out=grad_buffer(p)``); a new
     array is made only when there is none yet or its shape or dtype changed.
     """
-    if p.grad is None or p.grad.shape != p.value.shape or p.grad.dtype != p.value.dtype:
+    if (
+        p.grad is None
+        or p.grad.shape != p.value.shape
+        or p.grad.dtype != p.value.dtype
+    ):
         p.grad = np.empty_like(p.value)
     return p.grad
 
@@ -123,14 +163,15 @@ class Sigmoid(Layer):
     """sigma(z) = 1 / (1 + e^-z), computed without overflow for large |z|."""
 
     def forward(self, z: np.ndarray, training: bool = True) -> np.ndarray:
-        e = np.exp(-np.abs(z))                       # never overflows: e is in (0, 1]
+        e = np.exp(-np.abs(z))  # never overflows: e is in (0, 1]
         a = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
-        self._keep(training, a=a)
+        self.save_for_backward(training, a=a)
         return a
 
-    def backward(self, da: np.ndarray) -> np.ndarray:
-        a = self._kept()["a"]
-        return da * a * (1 - a)                      # sigma' = sigma (1 - sigma), at most 1/4
+    def backward(self, da: np.ndarray, input_grad: bool = True):
+        a = self.saved()["a"]
+        # sigma' = sigma (1 - sigma), at most 1/4
+        return da * a * (1 - a) if input_grad else None
 
 
 class Tanh(Layer):
@@ -138,12 +179,12 @@ class Tanh(Layer):
 
     def forward(self, z: np.ndarray, training: bool = True) -> np.ndarray:
         a = np.tanh(z)
-        self._keep(training, a=a)
+        self.save_for_backward(training, a=a)
         return a
 
-    def backward(self, da: np.ndarray) -> np.ndarray:
-        a = self._kept()["a"]
-        return da * (1 - a * a)
+    def backward(self, da: np.ndarray, input_grad: bool = True):
+        a = self.saved()["a"]
+        return da * (1 - a * a) if input_grad else None
 
 
 class ReLU(Layer):
@@ -151,117 +192,144 @@ class ReLU(Layer):
 
     def forward(self, z: np.ndarray, training: bool = True) -> np.ndarray:
         a = np.maximum(z, 0)
-        self._keep(training, a=a)
+        self.save_for_backward(training, a=a)
         return a
 
-    def backward(self, da: np.ndarray) -> np.ndarray:
-        a = self._kept()["a"]
-        return da * (a > 0)
+    def backward(self, da: np.ndarray, input_grad: bool = True):
+        a = self.saved()["a"]
+        return da * (a > 0) if input_grad else None
 
 
 class LeakyReLU(Layer):
-    """z where z > 0, alpha z elsewhere, so that no unit's gradient is ever exactly zero."""
+    """z where z > 0, alpha z elsewhere: no unit's gradient is ever exactly zero."""
 
     def __init__(self, alpha: float = 0.01):
         super().__init__()
-        if not 0 <= alpha < 1:
-            raise ValueError(f"LeakyReLU: alpha must be in [0, 1), got {alpha!r}")
-        self.alpha = float(alpha)
+        self.alpha = check.number(
+            "LeakyReLU", "alpha", alpha, low=0, high=1, high_open=True
+        )
 
     def forward(self, z: np.ndarray, training: bool = True) -> np.ndarray:
         positive = z > 0
-        self._keep(training, positive=positive)
+        self.save_for_backward(training, positive=positive)
         return np.where(positive, z, self.alpha * z)
 
-    def backward(self, da: np.ndarray) -> np.ndarray:
-        positive = self._kept()["positive"]
-        return np.where(positive, da, self.alpha * da)
+    def backward(self, da: np.ndarray, input_grad: bool = True):
+        positive = self.saved()["positive"]
+        return np.where(positive, da, self.alpha * da) if input_grad else None
 
     def __repr__(self) -> str:
         return f"LeakyReLU(alpha={self.alpha})"
+
+
 # --8<-- [end:activations]
 
 
 # --8<-- [start:maxout]
 class Maxout(Layer):
-    """Goodfellow et al. (2013): each output is the largest of ``pieces`` linear functions of x."""
+    """Goodfellow et al. (2013): each output is the largest of ``pieces`` linear
+    functions of x."""
 
-    def __init__(self, n_in: int, n_out: int, pieces: int = 2, init="he_normal", rng=None,
-                 dtype=np.float64):
+    def __init__(
+        self,
+        n_in: int,
+        n_out: int,
+        pieces: int = 2,
+        init="he_normal",
+        rng=None,
+        dtype=np.float64,
+    ):
         super().__init__()
         self.n_in = check.whole("Maxout", "n_in", n_in)
         self.n_out = check.whole("Maxout", "n_out", n_out)
         self.pieces = check.whole("Maxout", "pieces", pieces)
-        W = initializers.get(init)((n_in, n_out * pieces), check.generator("Maxout", rng))
+        W = initializers.get(init)(
+            (n_in, n_out * pieces), check.generator("Maxout", rng)
+        )
         self.W = Parameter(W.astype(dtype), name="W")
-        self.b = Parameter(np.zeros(n_out * pieces, dtype), name="b", regularize=False)
+        self.b = Parameter(
+            np.zeros(n_out * pieces, dtype), name="b", regularize=False
+        )
 
     def parameters(self) -> list[Parameter]:
         return [self.W, self.b]
 
     def forward(self, x: np.ndarray, training: bool = True) -> np.ndarray:
         x = check_input(self, x, self.n_in, self.W.value.dtype)
-        z = (x @ self.W.value + self.b.value).reshape(len(x), self.n_out, self.pieces)
-        best = z.argmax(axis=2)[..., None]            # which piece wins, per sample and unit
-        self._keep(training, x=x, best=best)
+        z = x @ self.W.value + self.b.value
+        z = z.reshape(len(x), self.n_out, self.pieces)
+        best = z.argmax(axis=2)[..., None]  # which piece wins, per sample and unit
+        self.save_for_backward(training, x=x, best=best)
         return np.take_along_axis(z, best, axis=2)[..., 0]
 
-    def backward(self, da: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
-        kept = self._kept()
-        x, best = kept["x"], kept["best"]
+    def backward(self, da: np.ndarray, input_grad: bool = True):
+        saved = self.saved()
+        x, best = saved["x"], saved["best"]
         dz = np.zeros((len(x), self.n_out, self.pieces), da.dtype)
-        np.put_along_axis(dz, best, da[..., None], axis=2)   # only the winning piece gets gradient
+        # only the winning piece gets gradient
+        np.put_along_axis(dz, best, da[..., None], axis=2)
         dz = dz.reshape(len(x), -1)
-        self.W.grad = x.T @ dz
-        self.b.grad = dz.sum(axis=0)
+        self.W.grad = np.matmul(x.T, dz, out=grad_buffer(self.W))
+        self.b.grad = np.sum(dz, axis=0, out=grad_buffer(self.b))
         return dz @ self.W.value.T if input_grad else None
 
     def __repr__(self) -> str:
         return f"Maxout({self.n_in} -> {self.n_out}, pieces={self.pieces})"
+
+
 # --8<-- [end:maxout]
 
 
 # --8<-- [start:dropout]
 class Dropout(Layer):
-    """Inverted dropout: keep each unit with probability keep_prob and scale it by 1/keep_prob."""
+    """Inverted dropout: keep each unit with probability keep_prob, then scale it
+    by 1 / keep_prob so that its expected value does not change."""
 
     def __init__(self, keep_prob: float, rng=None):
         super().__init__()
-        if not 0 < keep_prob <= 1:
-            raise ValueError(f"Dropout: keep_prob must be in (0, 1], got {keep_prob!r}")
-        self.keep_prob = keep_prob
+        self.keep_prob = check.fraction(
+            "Dropout", "keep_prob", keep_prob, zero=False, one=True
+        )
         self.rng = check.generator("Dropout", rng)
         self.freeze_mask = False  # reuse the last mask (for gradient checking)
         self.mask: np.ndarray | None = None
 
     def forward(self, x: np.ndarray, training: bool = True) -> np.ndarray:
         if not training or self.keep_prob == 1:
-            self._keep(training, mask=None)
-            return x                                  # nothing to undo at test time
-        if not (self.freeze_mask and self.mask is not None and self.mask.shape == x.shape):
+            self.save_for_backward(training, mask=None)
+            return x  # nothing to undo at test time
+        reuse = self.freeze_mask and self.mask is not None
+        if not (reuse and self.mask.shape == x.shape):
             keep = self.rng.random(x.shape) < self.keep_prob
             self.mask = keep.astype(x.dtype) / x.dtype.type(self.keep_prob)
-        self._keep(training, mask=self.mask)
+        self.save_for_backward(training, mask=self.mask)
         return x * self.mask
 
-    def backward(self, dy: np.ndarray) -> np.ndarray:
-        mask = self._kept()["mask"]
+    def backward(self, dy: np.ndarray, input_grad: bool = True):
+        mask = self.saved()["mask"]
+        if not input_grad:
+            return None
         return dy if mask is None else dy * mask
 
     def __repr__(self) -> str:
         return f"Dropout(keep_prob={self.keep_prob})"
+
+
 # --8<-- [end:dropout]
 
 
 # --8<-- [start:batchnorm]
 class BatchNorm(Layer):
-    """Ioffe and Szegedy (2015): normalize each feature over the batch, then scale and shift."""
+    """Ioffe and Szegedy (2015): normalize each feature over the batch, then scale
+    and shift."""
 
-    def __init__(self, n: int, momentum: float = 0.9, eps: float = 1e-5, dtype=np.float64):
+    def __init__(
+        self, n: int, momentum: float = 0.9, eps: float = 1e-5, dtype=np.float64
+    ):
         super().__init__()
-        if not 0 <= momentum < 1:
-            raise ValueError(f"BatchNorm: momentum must be in [0, 1), got {momentum!r}")
-        self.n, self.momentum, self.eps = n, momentum, eps
+        self.n = check.whole("BatchNorm", "n", n)
+        self.momentum = check.fraction("BatchNorm", "momentum", momentum)
+        self.eps = check.positive("BatchNorm", "eps", eps)
         self.gamma = Parameter(np.ones(n, dtype), name="gamma", regularize=False)
         self.beta = Parameter(np.zeros(n, dtype), name="beta", regularize=False)
         self.running_mean = np.zeros(n, dtype)
@@ -277,8 +345,15 @@ class BatchNorm(Layer):
         x = check_input(self, x, self.n, self.gamma.value.dtype)
         if training:
             if len(x) < 2:
-                raise ValueError(f"{self!r}: a training batch needs at least 2 examples, got {len(x)}")
-            mu, var = x.mean(axis=0), x.var(axis=0)          # biased variance, as in the paper
+                check.fail(
+                    self,
+                    "x",
+                    "a batch of at least 2 rows in training",
+                    f"{len(x)} row",
+                    described=True,
+                )
+            mu = x.mean(axis=0)
+            var = x.var(axis=0)  # the biased variance, as in the paper
             rho = self.momentum
             self.running_mean = rho * self.running_mean + (1 - rho) * mu
             self.running_var = rho * self.running_var + (1 - rho) * var
@@ -286,27 +361,30 @@ class BatchNorm(Layer):
             mu, var = self.running_mean, self.running_var
         inv_std = 1 / np.sqrt(var + self.eps)
         x_hat = (x - mu) * inv_std
-        self._keep(training, x_hat=x_hat, inv_std=inv_std)
+        self.save_for_backward(training, x_hat=x_hat, inv_std=inv_std)
         return self.gamma.value * x_hat + self.beta.value
 
-    def backward(self, dy: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
-        kept = self._kept()
-        x_hat, inv_std = kept["x_hat"], kept["inv_std"]
-        B = len(dy)
-        self.beta.grad = dy.sum(axis=0)
-        self.gamma.grad = (dy * x_hat).sum(axis=0)
+    def backward(self, dy: np.ndarray, input_grad: bool = True):
+        saved = self.saved()
+        x_hat, inv_std = saved["x_hat"], saved["inv_std"]
+        self.beta.grad = np.sum(dy, axis=0, out=grad_buffer(self.beta))
+        self.gamma.grad = np.sum(dy * x_hat, axis=0, out=grad_buffer(self.gamma))
         if not input_grad:
             return None
-        # The compact form of the chain rule through the batch mean and variance:
-        return (self.gamma.value * inv_std / B) * (B * dy - self.beta.grad - x_hat * self.gamma.grad)
+        # the compact form of the chain rule through the batch mean and variance
+        B = len(dy)
+        scale = self.gamma.value * inv_std / B
+        return scale * (B * dy - self.beta.grad - x_hat * self.gamma.grad)
 
     def __repr__(self) -> str:
         return f"BatchNorm({self.n}, momentum={self.momentum})"
+
+
 # --8<-- [end:batchnorm]
 
 
 def layers_of(model: Layer) -> list[Layer]:
-    """The layers of a model with a ``layers`` list in order, else the model alone in a list."""
+    """A model's ``layers`` list in order, or the model alone in a list."""
     layers = getattr(model, "layers", None)
     return list(layers) if isinstance(layers, list) else [model]
 
@@ -324,21 +402,22 @@ class Sequential(Layer):
             x = layer.forward(x, training)
         return x
 
-    def backward(self, dy: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
-        """Gradients of every layer; ``input_grad=False`` spares the first layer's dX when nobody needs it."""
+    def backward(self, dy: np.ndarray, input_grad: bool = True):
+        """The gradients of every layer, last to first; dX of the model's input
+        only if ``input_grad``."""
         for layer in reversed(self.layers[1:]):
             dy = layer.backward(dy)
-        first = self.layers[0]
-        return first.backward(dy) if input_grad or not first.parameters() else first.backward(dy, input_grad=False)
+        return self.layers[0].backward(dy, input_grad)
 
     def predict(self, x: np.ndarray) -> np.ndarray:
-        """The output in evaluation mode (no dropout, running statistics); keeps no caches."""
+        """The output in evaluation mode (no dropout, running statistics);
+        saves nothing for backward."""
         return self.forward(x, training=False)
 
     def parameters(self) -> list[Parameter]:
         return [p for layer in self.layers for p in layer.parameters()]
 
-    def astype(self, dtype) -> "Sequential":
+    def astype(self, dtype) -> Sequential:
         for layer in self.layers:
             layer.astype(dtype)
         return self
@@ -350,5 +429,11 @@ class Sequential(Layer):
         return self.layers[i]
 
     def __repr__(self) -> str:
-        return "Sequential(\n" + "".join(f"  ({i}) {layer!r}\n" for i, layer in enumerate(self.layers)) + ")"
+        return (
+            "Sequential(\n"
+            + "".join(f"  ({i}) {layer!r}\n" for i, layer in enumerate(self.layers))
+            + ")"
+        )
+
+
 # --8<-- [end:sequential]

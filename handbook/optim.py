@@ -1,4 +1,5 @@
-"""Optimizers: built on a list of Parameters; ``step()`` updates ``.value`` in place from ``.grad``.
+"""Optimizers: built on a list of Parameters; ``step()`` moves each ``.value`` in
+place along its ``.grad``.
 
 ``lr`` is a plain attribute, so a schedule may change it between steps. State arrays
 (velocities, squared-gradient averages) have the dtype of their parameter.
@@ -18,197 +19,283 @@ from handbook.parameter import Parameter
 class Optimizer:
     """Holds the parameters, the learning rate and each parameter's state arrays.
 
-    Subclasses define ``update(w, g, *state)``, one parameter's update written like its
-    formula. Parameters are updated independently, so for a large model ``step`` runs
-    their updates on all cores at once (NumPy releases the GIL inside its loops).
+    A subclass lists its per-parameter arrays in ``state_names`` (zero at the start,
+    e.g. ``("v",)``) and defines ``update(w, g, *state)``: one parameter's update,
+    written like its formula, that changes ``w`` and the state arrays in place
+    (``w -= ...``, ``v[...] = ...``). An assignment such as ``w = w - lr * g`` would
+    only rebind a local name and change nothing; the contract tests catch that.
+    Parameters are updated independently, so for a large model ``step`` runs their
+    updates on all cores at once (NumPy releases the GIL inside its loops).
+
+    An optimizer whose update treats every entry on its own (all of this module's)
+    says so with ``elementwise = True``: ``step`` may then pass a large parameter's
+    arrays slice by slice, so that the update's temporary arrays stay in the CPU's
+    cache. An update that needs a whole array (a norm of w) leaves it False.
     """
 
-    state_names: tuple[str, ...] = ()  # per-parameter arrays, zero at the start, e.g. ("v",)
+    state_names: tuple[str, ...] = ()
+    elementwise = False
 
     def __init__(self, params, lr: float):
         self.params: list[Parameter] = list(params)
         if not self.params:
-            raise ValueError(f"{type(self).__name__}: got an empty list of parameters")
-        self.lr = check.non_negative(type(self).__name__, "lr", lr)
-        self.t = 0  # number of steps taken, for bias correction
-        self.state = [tuple(np.zeros_like(p.value) for _ in self.state_names) for p in self.params]
+            check.fail(
+                self,
+                "params",
+                "a non-empty list of parameters",
+                "[]",
+                described=True,
+            )
+        self.lr = check.non_negative(self, "lr", lr)
+        self.t = 0  # the number of steps taken, for bias correction
+        self.state = [
+            {name: np.zeros_like(p.value) for name in self.state_names}
+            for p in self.params
+        ]
 
     def step(self) -> None:
         self.t += 1
-        jobs = [(p.value, p.grad, *state) for p, state in zip(self.params, self.state) if p.grad is not None]
+        jobs = [
+            (p.value, p.grad, *state.values())
+            for p, state in zip(self.params, self.state, strict=True)
+            if p.grad is not None
+        ]
+        if self.elementwise:
+            jobs = [piece for arrays in jobs for piece in _slices(arrays)]
         _run_in_parallel(self.update, jobs)
 
     def update(self, w: np.ndarray, g: np.ndarray, *state: np.ndarray) -> None:
         raise NotImplementedError
 
-    def __getattr__(self, name: str) -> list[np.ndarray]:
-        """``opt.v`` (for example) lists the velocity array of every parameter."""
-        names = type(self).state_names
-        if name in names:
-            return [state[names.index(name)] for state in self.__dict__["state"]]
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+    def state_of(self, name: str) -> list[np.ndarray]:
+        """The state array ``name`` (e.g. ``"v"``) of every parameter, in order."""
+        if name not in self.state_names:
+            check.fail(self, "name", f"one of {self.state_names}", name)
+        return [state[name] for state in self.state]
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(lr={self.lr})"
 
 
-PARALLEL_SIZE = 1 << 18  # below this many values in all, threads cost more than they save
+# Below this many values in all, threads cost more than they save.
+PARALLEL_SIZE = 1 << 18
+# Entries per slice of an elementwise update: float32 temporaries of 128 KB, which
+# stay in a core's L2 cache.
+SLICE = 1 << 15
 _pool: ThreadPoolExecutor | None = None
 
 
+def _slices(arrays: tuple[np.ndarray, ...]) -> list[tuple[np.ndarray, ...]]:
+    """The same arrays as flat views, SLICE entries at a time (whole when small or
+    not contiguous: a view of those could not be written through)."""
+    size = arrays[0].size
+    if size <= SLICE or not all(a.flags.c_contiguous for a in arrays):
+        return [arrays]
+    flat = [a.reshape(-1) for a in arrays]
+    return [tuple(a[i : i + SLICE] for a in flat) for i in range(0, size, SLICE)]
+
+
 def _run_in_parallel(update, jobs: list[tuple[np.ndarray, ...]]) -> None:
-    """Apply ``update`` to every parameter's arrays; for large models, on all cores at once
-    (the largest parameter in this thread, the others in worker threads)."""
+    """Apply ``update`` to every job's arrays; for large models, on all cores at
+    once, each core taking a run of jobs of about the same number of entries."""
     global _pool
     cores = os.cpu_count() or 1
-    if sum(arrays[0].size for arrays in jobs) < PARALLEL_SIZE or cores < 2:
+    total = sum(arrays[0].size for arrays in jobs)
+    if total < PARALLEL_SIZE or cores < 2 or len(jobs) < 2:
         for arrays in jobs:
             update(*arrays)
         return
-    _pool = _pool or ThreadPoolExecutor(max_workers=cores - 1, thread_name_prefix="handbook-optim")
-    largest, *others = sorted(jobs, key=lambda arrays: -arrays[0].size)
-    futures = [_pool.submit(update, *arrays) for arrays in others]
-    update(*largest)
+    _pool = _pool or ThreadPoolExecutor(
+        max_workers=cores - 1, thread_name_prefix="handbook-optim"
+    )
+    shares: list[list[tuple[np.ndarray, ...]]] = [[] for _ in range(cores)]
+    done = 0
+    for arrays in jobs:
+        shares[min(cores - 1, done * cores // total)].append(arrays)
+        done += arrays[0].size
+
+    def run(share: list[tuple[np.ndarray, ...]]) -> None:
+        for arrays in share:
+            update(*arrays)
+
+    futures = [_pool.submit(run, share) for share in shares[1:] if share]
+    run(shares[0])
     for future in futures:
         future.result()
 
 
 # --8<-- [start:ewma]
 def ewma(values, beta: float, bias_correction: bool = False) -> np.ndarray:
-    """Exponentially weighted averages v_t = beta v_{t-1} + (1 - beta) theta_t, from v_0 = 0;
-    with bias_correction, v_t / (1 - beta^t). One number of memory, an effective window of 1/(1 - beta)."""
+    """Exponentially weighted averages v_t = beta v_{t-1} + (1 - beta) theta_t.
+
+    From v_0 = 0; with ``bias_correction``, v_t / (1 - beta^t). One number of
+    memory, an effective window of 1 / (1 - beta) values.
+    """
     check.fraction("ewma", "beta", beta)
     v, out = 0.0, np.empty(len(values))
     for t, theta in enumerate(values, start=1):
         v = beta * v + (1 - beta) * theta
         out[t - 1] = v / (1 - beta**t) if bias_correction else v
     return out
+
+
 # --8<-- [end:ewma]
 
 
 # --8<-- [start:sgd]
 class SGD(Optimizer):
-    """w -= lr * g."""
+    """w = w - lr g."""
+
+    elementwise = True  # each entry alone: step may pass large arrays in slices
 
     def update(self, w, g):
         w -= self.lr * g
+
+
 # --8<-- [end:sgd]
 
 
 # --8<-- [start:momentum]
 class Momentum(Optimizer):
-    """v = beta v + (1 - beta) g;  w -= lr v. An average of recent gradients damps oscillations."""
+    """v = beta v + (1 - beta) g;  w = w - lr v.
+
+    An average of recent gradients damps the oscillations across a ravine.
+    """
 
     state_names = ("v",)
+    elementwise = True
 
     def __init__(self, params, lr: float, beta: float = 0.9):
         super().__init__(params, lr)
-        check.fraction(self, "beta", beta)
-        self.beta = beta
+        self.beta = check.fraction(self, "beta", beta)
 
     def update(self, w, g, v):
-        v *= self.beta
-        v += (1 - self.beta) * g
+        v[...] = self.beta * v + (1 - self.beta) * g
         w -= self.lr * v
+
+
 # --8<-- [end:momentum]
 
 
 # --8<-- [start:nesterov]
 class Nesterov(Momentum):
-    """Momentum that looks ahead: step along beta v + (1 - beta) g, where the velocity is going."""
+    """Momentum that looks ahead: w = w - lr (beta v + (1 - beta) g), a step
+    where the velocity is going."""
 
     def update(self, w, g, v):
-        v *= self.beta
-        v += (1 - self.beta) * g
+        v[...] = self.beta * v + (1 - self.beta) * g
         w -= self.lr * (self.beta * v + (1 - self.beta) * g)
+
+
 # --8<-- [end:nesterov]
 
 
 # --8<-- [start:adagrad]
 class AdaGrad(Optimizer):
-    """cache += g^2;  w -= lr g / (sqrt(cache) + eps). Steps shrink forever as the cache grows."""
+    """cache = cache + g^2;  w = w - lr g / (sqrt(cache) + eps).
+
+    The steps shrink forever as the cache grows.
+    """
 
     state_names = ("cache",)
+    elementwise = True
 
     def __init__(self, params, lr: float, eps: float = 1e-7):
         super().__init__(params, lr)
-        check.positive(self, "eps", eps)
-        self.eps = eps
+        self.eps = check.positive(self, "eps", eps)
 
     def update(self, w, g, cache):
         cache += g * g
         w -= self.lr * g / (np.sqrt(cache) + self.eps)
+
+
 # --8<-- [end:adagrad]
 
 
 # --8<-- [start:rmsprop]
 class RMSprop(Optimizer):
-    """s = beta s + (1 - beta) g^2;  w -= lr g / (sqrt(s) + eps). AdaGrad that forgets old gradients."""
+    """s = beta s + (1 - beta) g^2;  w = w - lr g / (sqrt(s) + eps).
+
+    AdaGrad that forgets old gradients.
+    """
 
     state_names = ("s",)
+    elementwise = True
 
     def __init__(self, params, lr: float, beta: float = 0.9, eps: float = 1e-8):
         super().__init__(params, lr)
-        check.fraction(self, "beta", beta)
-        check.positive(self, "eps", eps)
-        self.beta, self.eps = beta, eps
+        self.beta = check.fraction(self, "beta", beta)
+        self.eps = check.positive(self, "eps", eps)
 
     def update(self, w, g, s):
-        s *= self.beta
-        s += (1 - self.beta) * (g * g)
+        s[...] = self.beta * s + (1 - self.beta) * g * g
         w -= self.lr * g / (np.sqrt(s) + self.eps)
+
+
 # --8<-- [end:rmsprop]
 
 
 # --8<-- [start:adam]
 class Adam(Optimizer):
-    """Kingma and Ba (2015): momentum (v) plus RMSprop (s), both bias-corrected.
+    """Kingma and Ba (2015): momentum (v) plus RMSprop (s), both bias-corrected."""
 
-    v = b1 v + (1 - b1) g,   s = b2 s + (1 - b2) g^2,
-    w -= lr * v_hat / (sqrt(s_hat) + eps),  v_hat = v / (1 - b1^t),  s_hat = s / (1 - b2^t).
-    """
+    state_names = ("v", "s")
+    elementwise = True
 
-    state_names = ("v", "s", "scratch")
-
-    def __init__(self, params, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
-                 eps: float = 1e-8):
+    def __init__(
+        self,
+        params,
+        lr: float = 1e-3,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        eps: float = 1e-8,
+    ):
         super().__init__(params, lr)
-        check.fraction(self, "beta1", beta1)
-        check.fraction(self, "beta2", beta2)
-        check.positive(self, "eps", eps)
-        self.beta1, self.beta2, self.eps = beta1, beta2, eps
+        self.beta1 = check.fraction(self, "beta1", beta1)
+        self.beta2 = check.fraction(self, "beta2", beta2)
+        self.eps = check.positive(self, "eps", eps)
 
-    def update(self, w, g, v, s, tmp):
+    def update(self, w, g, v, s):
         b1, b2, t = self.beta1, self.beta2, self.t
-        np.subtract(g, v, out=tmp); tmp *= 1 - b1; v += tmp            # v += (1 - b1)(g - v)
-        np.multiply(g, g, out=tmp); tmp -= s; tmp *= 1 - b2; s += tmp  # s += (1 - b2)(g^2 - s)
-        # lr v_hat / (sqrt(s_hat) + eps) = (lr c2 / c1) v / (sqrt(s) + eps c2), c1 = 1 - b1^t, c2 = sqrt(1 - b2^t)
-        c1, c2 = 1 - b1**t, (1 - b2**t) ** 0.5
-        np.sqrt(s, out=tmp); tmp += self.eps * c2
-        np.divide(v, tmp, out=tmp); tmp *= self.lr * c2 / c1
-        w -= tmp
+        v[...] = b1 * v + (1 - b1) * g
+        s[...] = b2 * s + (1 - b2) * g * g
+        v_hat = v / (1 - b1**t)
+        s_hat = s / (1 - b2**t)
+        w -= self.lr * v_hat / (np.sqrt(s_hat) + self.eps)
+
+
 # --8<-- [end:adam]
 
 
 # --8<-- [start:adamw]
 class AdamW(Adam):
-    """Loshchilov and Hutter (2019): Adam with decoupled weight decay, w -= lr * weight_decay * w first."""
+    """Loshchilov and Hutter (2019): Adam with decoupled weight decay, a shrinking
+    w = w - lr weight_decay w before Adam's step."""
 
-    def __init__(self, params, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
-                 eps: float = 1e-8, weight_decay: float = 1e-2):
+    def __init__(
+        self,
+        params,
+        lr: float = 1e-3,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+    ):
         super().__init__(params, lr, beta1, beta2, eps)
-        check.non_negative(self, "weight_decay", weight_decay)
-        self.weight_decay = weight_decay
+        self.weight_decay = check.non_negative(self, "weight_decay", weight_decay)
 
-    def update(self, w, g, v, s, tmp):
+    def update(self, w, g, v, s):
         w *= 1 - self.lr * self.weight_decay
-        super().update(w, g, v, s, tmp)
+        super().update(w, g, v, s)
+
+
 # --8<-- [end:adamw]
 
 
 # --8<-- [start:clipping]
 def clip_by_value(params, limit: float) -> float:
-    """Clip every gradient entry to [-limit, limit]; returns the global norm before clipping."""
+    """Clip every gradient entry to [-limit, limit]; returns the global norm
+    before clipping."""
     check.positive("clip_by_value", "limit", limit)
     norm = global_norm(params)
     for p in params:
@@ -218,7 +305,8 @@ def clip_by_value(params, limit: float) -> float:
 
 
 def clip_by_norm(params, max_norm: float) -> float:
-    """Rescale all gradients together so that their global norm is at most max_norm; keeps the direction."""
+    """Rescale all gradients together so that their global norm is at most
+    max_norm, keeping their direction; returns the norm before clipping."""
     check.positive("clip_by_norm", "max_norm", max_norm)
     norm = global_norm(params)
     if norm > max_norm:
@@ -230,5 +318,8 @@ def clip_by_norm(params, max_norm: float) -> float:
 
 def global_norm(params) -> float:
     """sqrt of the sum of all squared gradient entries, over all parameters."""
-    return float(np.sqrt(sum(float(np.vdot(p.grad, p.grad)) for p in params if p.grad is not None)))
+    squares = [float(np.vdot(p.grad, p.grad)) for p in params if p.grad is not None]
+    return float(np.sqrt(sum(squares)))
+
+
 # --8<-- [end:clipping]

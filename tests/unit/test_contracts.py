@@ -94,6 +94,39 @@ def test_every_layer_refuses_backward_before_forward(cls: type) -> None:
         layer.backward(np.ones((6, output_width(layer))))
 
 
+@pytest.mark.parametrize("cls", LAYERS, ids=lambda cls: cls.__name__)
+def test_every_layer_skips_dx_when_asked_and_writes_the_same_gradients(cls: type) -> None:
+    """backward(dy, input_grad=False) returns None, sets the same gradients, and every
+    backward writes them into the arrays .grad already holds (one rule for all)."""
+    layer = make_layer(cls)
+    x = np.random.default_rng(0).normal(size=(6, WIDTH))
+    dy = np.random.default_rng(1).normal(size=(6, output_width(layer)))
+    layer.forward(x)
+    assert layer.backward(dy) is not None, cls.__name__
+    first = [p.grad for p in layer.parameters()]
+    expected = [g.copy() for g in first]
+    layer.forward(x)
+    assert layer.backward(dy, input_grad=False) is None, cls.__name__
+    for p, array, value in zip(layer.parameters(), first, expected, strict=True):
+        assert p.grad is array, f"{cls.__name__}.{p.name}: a new gradient array"
+        np.testing.assert_allclose(p.grad, value, rtol=1e-12, err_msg=cls.__name__)
+
+
+@pytest.mark.parametrize("cls", LAYERS, ids=lambda cls: cls.__name__)
+def test_an_evaluation_forward_leaves_what_backward_needs(cls: type) -> None:
+    layer = make_layer(cls)
+    rng = np.random.default_rng(0)
+    x, other = rng.normal(size=(6, WIDTH)), rng.normal(size=(6, WIDTH))
+    dy = rng.normal(size=(6, output_width(layer)))
+    if isinstance(layer, hb.Dropout):
+        layer.freeze_mask = True
+    layer.forward(x)
+    before = layer.backward(dy)
+    layer.forward(x)
+    layer.forward(other, training=False)
+    np.testing.assert_allclose(layer.backward(dy), before, err_msg=cls.__name__)
+
+
 @pytest.mark.parametrize("cls", [cls for cls in LAYERS if "n_in" in inspect.signature(cls).parameters
                                  or "n" in inspect.signature(cls).parameters],
                          ids=lambda cls: cls.__name__)
@@ -191,3 +224,23 @@ def test_a_rebinding_update_is_caught() -> None:
 
     assert broken_update(Rebinding, np.float64) == (
         "Rebinding did not move W: [[1. 1.]\n [1. 1.]\n [1. 1.]]")
+
+
+@pytest.mark.parametrize("cls", [cls for cls in OPTIMIZERS if cls.elementwise],
+                         ids=lambda cls: cls.__name__)
+def test_an_elementwise_optimizer_gives_the_same_steps_slice_by_slice(cls: type) -> None:
+    """Its update treats each entry alone, so updating a large parameter in slices
+    (what step does for speed) changes nothing: the flag tells the truth."""
+    rng = np.random.default_rng(0)
+    start = rng.normal(size=(300, 250))
+    assert start.size > hb.optim.SLICE
+    sliced, whole = hb.Parameter(start.copy()), hb.Parameter(start.copy())
+    fast, slow = cls([sliced], lr=0.01), cls([whole], lr=0.01)
+    slow.elementwise = False
+    for _ in range(3):
+        g = rng.normal(size=start.shape)
+        sliced.grad, whole.grad = g.copy(), g.copy()
+        fast.step()
+        slow.step()
+    np.testing.assert_array_equal(sliced.value, whole.value)
+    assert not np.array_equal(sliced.value, start)

@@ -190,7 +190,7 @@ def test_errors_name_the_layer_and_what_was_expected():
         hb.ReLU().backward(np.ones((3, 2)))
     with pytest.raises(ValueError, match="momentum must be in \\[0, 1\\)"):
         hb.BatchNorm(3, momentum=1.0)
-    with pytest.raises(ValueError, match="at least 2 examples"):
+    with pytest.raises(ValueError, match="at least 2 rows"):
         hb.BatchNorm(3).forward(np.ones((1, 3)))
     with pytest.raises(ValueError, match="unknown initializer 'he'"):
         hb.Dense(3, 2, init="he")

@@ -96,7 +96,7 @@ def test_adam_and_adamw_follow_the_bias_corrected_formula(dtype):
             w = w - 0.01 * (v / (1 - 0.9**t)) / (np.sqrt(s / (1 - 0.999**t)) + 1e-8)
             np.testing.assert_allclose(got, w, rtol=1e-6 if dtype == np.float32 else 1e-12)
             assert got.dtype == dtype
-        assert all(a.dtype == dtype for a in opt.v + opt.s)
+        assert all(a.dtype == dtype for a in opt.state_of("v") + opt.state_of("s"))
 
 
 def test_adam_first_step_is_lr_times_the_sign_of_the_gradient():
