@@ -1,13 +1,17 @@
-"""Losses: ``forward(output, y) -> float`` (the mean over the batch) and ``backward() -> d(output)``."""
+"""Losses: ``forward(output, y) -> J``, the mean over the batch, and
+``backward() -> dJ/d(output)`` for the last forward."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from handbook import validation as check
+
 
 # --8<-- [start:softmax]
 def log_softmax(z: np.ndarray) -> np.ndarray:
-    """log softmax(z) along the last axis, without overflow: shift by the largest logit first."""
+    """log softmax(z) along the last axis, without overflow: shift by the largest
+    logit first."""
     shifted = z - z.max(axis=-1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
@@ -15,118 +19,234 @@ def log_softmax(z: np.ndarray) -> np.ndarray:
 def softmax(z: np.ndarray) -> np.ndarray:
     """e^z / sum(e^z) along the last axis; every row sums to 1."""
     return np.exp(log_softmax(z))
+
+
 # --8<-- [end:softmax]
 
 
 class Loss:
-    def _kept(self) -> dict:
-        if getattr(self, "_cache", None) is None:
-            raise RuntimeError(f"{type(self).__name__}: backward called before forward")
-        return self._cache
+    """What every loss shares: the arrays its backward needs, and an accuracy.
+
+    ``forward`` saves what ``backward`` needs with ``save_for_backward``; a loss
+    that classifies overrides ``accuracy``, which ``hb.fit`` records.
+    """
+
+    def save_for_backward(self, **arrays: np.ndarray) -> None:
+        self.saved_arrays = arrays
+
+    def saved(self) -> dict[str, np.ndarray]:
+        """What the last forward saved; an error if there was none."""
+        arrays = getattr(self, "saved_arrays", None)
+        if arrays is None:
+            raise RuntimeError(
+                f"{type(self).__name__}: backward called before forward"
+            )
+        return arrays
+
+    def accuracy(self, output: np.ndarray, y: np.ndarray) -> float | None:
+        """The share of correct predictions; None: this loss does not classify."""
+        return None
+
+
+def targets_like(who: str, output: np.ndarray, y, unit_interval: bool = False):
+    """``y`` as an array of ``output``'s shape and dtype.
+
+    ``y`` has the output's shape, or one value per row for an output of one column.
+    Anything else (a transposed array, a wrong length, an empty batch) is refused
+    rather than reshaped, and with ``unit_interval`` so are labels outside [0, 1].
+    """
+    output, y = np.asarray(output), np.asarray(y)
+    if output.ndim == 0 or len(output) == 0:
+        check.fail(
+            who,
+            "output",
+            "a batch of at least one row",
+            f"shape {output.shape}",
+            described=True,
+        )
+    column = (
+        output.ndim == 2 and output.shape[1] == 1 and y.shape == output.shape[:1]
+    )
+    if y.shape != output.shape and not column:
+        check.fail(
+            who,
+            "y",
+            f"of shape {output.shape} like the output",
+            f"shape {y.shape}",
+            described=True,
+        )
+    y = y.astype(output.dtype).reshape(output.shape)
+    if unit_interval and ((y < 0) | (y > 1)).any():
+        check.fail(
+            who,
+            "y",
+            "labels in [0, 1]",
+            f"values from {y.min():g} to {y.max():g}",
+            described=True,
+        )
+    return y
+
+
+def class_probabilities(who: str, y, K: int, dtype) -> np.ndarray:
+    """Labels as rows of K class probabilities: integers in [0, K) become one-hot
+    rows; rows given already must be non-negative and sum to 1."""
+    y = np.asarray(y)
+    if y.ndim == 1:
+        if not np.issubdtype(y.dtype, np.integer) or ((y < 0) | (y >= K)).any():
+            shown = f"{y.dtype} from {y.min(initial=0)} to {y.max(initial=0)}"
+            check.fail(
+                who, "labels", f"integers in [0, {K})", shown, described=True
+            )
+        t = np.zeros((len(y), K), dtype)
+        t[np.arange(len(y)), y] = 1
+        return t
+    t = y.astype(dtype)
+    if (t < 0).any() or not np.allclose(t.sum(axis=1), 1, atol=1e-6):
+        check.fail(
+            who,
+            "label rows",
+            "probabilities (>= 0, each row summing to 1)",
+            f"row sums from {t.sum(axis=1).min():g} to {t.sum(axis=1).max():g}",
+            described=True,
+        )
+    return t
+
+
+def check_logits(who: str, z: np.ndarray, y) -> None:
+    """Logits of shape (batch, K), batch >= 1, and labels for each row: (batch,)
+    integers or (batch, K) rows."""
+    z = np.asarray(z)
+    if z.ndim != 2 or len(z) == 0:
+        check.fail(
+            who,
+            "logits",
+            "of shape (batch, K), batch >= 1",
+            f"shape {z.shape}",
+            described=True,
+        )
+    if np.ndim(y) not in (1, 2) or np.shape(y) not in ((len(z),), z.shape):
+        check.fail(
+            who,
+            "labels",
+            f"of shape ({len(z)},) or {z.shape}",
+            f"shape {np.shape(y)}",
+            described=True,
+        )
 
 
 # --8<-- [start:cross-entropy]
 class SoftmaxCrossEntropy(Loss):
-    """J = -(1/m) sum_i sum_k y_k log softmax(z)_k, from logits and integer or one-hot labels."""
+    """J = -(1/m) sum_i sum_k t_ik log softmax(z_i)_k, from logits z and labels:
+    integers, or rows t of class probabilities (one-hot or soft)."""
 
     def __init__(self, label_smoothing: float = 0.0):
-        if not 0 <= label_smoothing < 1:
-            raise ValueError(f"SoftmaxCrossEntropy: label_smoothing must be in [0, 1), got {label_smoothing!r}")
-        self.label_smoothing = label_smoothing
-        self._cache = None
+        self.label_smoothing = check.fraction(
+            "SoftmaxCrossEntropy", "label_smoothing", label_smoothing
+        )
 
     def targets(self, y: np.ndarray, K: int, dtype) -> np.ndarray:
-        """One-hot rows, smoothed: 1 - eps on the true class and eps / (K - 1) on each other."""
-        y = np.asarray(y)
-        if y.ndim == 1:
-            if not np.issubdtype(y.dtype, np.integer) or y.min(initial=0) < 0 or y.max(initial=0) >= K:
-                raise ValueError(f"SoftmaxCrossEntropy: labels must be integers in [0, {K}), got {y.dtype} "
-                                 f"from {y.min(initial=0)} to {y.max(initial=0)}")
-            t = np.zeros((len(y), K), dtype)
-            t[np.arange(len(y)), y] = 1
-        else:
-            t = y.astype(dtype)
+        """Rows of class probabilities, smoothed: 1 - eps on the true class and
+        eps / (K - 1) on each of the others."""
+        t = class_probabilities("SoftmaxCrossEntropy", y, K, dtype)
         eps = self.label_smoothing
         if eps:
             if K < 2:
-                raise ValueError("SoftmaxCrossEntropy: label smoothing needs at least 2 classes")
+                check.fail(
+                    self,
+                    "label smoothing",
+                    "used with at least 2 classes",
+                    K,
+                    described=True,
+                )
             t = t * (1 - eps - eps / (K - 1)) + eps / (K - 1)
         return t
 
     def forward(self, z: np.ndarray, y: np.ndarray) -> float:
-        if z.ndim != 2 or np.shape(y)[0] != len(z) or (np.ndim(y) == 2 and np.shape(y) != z.shape):
-            raise ValueError(f"SoftmaxCrossEntropy: logits of shape {z.shape} do not match labels of "
-                             f"shape {np.shape(y)} (expected ({len(z)},) or {z.shape})")
+        check_logits("SoftmaxCrossEntropy", z, y)
         t = self.targets(y, z.shape[1], z.dtype)
         log_p = log_softmax(z)
-        self._cache = {"p": np.exp(log_p), "t": t}
+        self.save_for_backward(p=np.exp(log_p), t=t)
         return float(-(t * log_p).sum() / len(z))
 
     def backward(self) -> np.ndarray:
-        kept = self._kept()
-        p, t = kept["p"], kept["t"]
-        return (p - t) / p.dtype.type(len(p))          # dJ/dz = (y_hat - y) / m
+        p, t = self.saved()["p"], self.saved()["t"]
+        return (p - t) / p.dtype.type(len(p))  # dJ/dz = (y_hat - y) / m
+
+    def accuracy(self, z: np.ndarray, y: np.ndarray) -> float:
+        """The share of rows whose largest logit is the true (most likely) class."""
+        labels = y if np.ndim(y) == 1 else np.argmax(y, axis=1)
+        return float(np.mean(z.argmax(axis=1) == labels))
+
+
 # --8<-- [end:cross-entropy]
 
 
 # --8<-- [start:binary-cross-entropy]
 class BinaryCrossEntropy(Loss):
-    """Logistic loss from logits: max(z, 0) - z y + log(1 + e^-|z|), exact and overflow-free."""
-
-    def __init__(self):
-        self._cache = None
+    """Logistic loss from logits, exact and overflow-free:
+    J = mean of max(z, 0) - z y + log(1 + e^-|z|), for labels y in [0, 1]."""
 
     def forward(self, z: np.ndarray, y: np.ndarray) -> float:
-        y = np.asarray(y, dtype=z.dtype).reshape(z.shape) if np.size(y) == z.size else None
-        if y is None:
-            raise ValueError(f"BinaryCrossEntropy: logits of shape {z.shape} need one label each")
-        self._cache = {"z": z, "y": y}
-        return float(np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))))
+        y = targets_like("BinaryCrossEntropy", z, y, unit_interval=True)
+        self.save_for_backward(z=z, y=y)
+        return float(
+            np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z))))
+        )
 
     def backward(self) -> np.ndarray:
-        kept = self._kept()
-        z, y = kept["z"], kept["y"]
+        z, y = self.saved()["z"], self.saved()["y"]
         e = np.exp(-np.abs(z))
         sigma = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
         return (sigma - y) / z.dtype.type(z.size)
+
+    def accuracy(self, z: np.ndarray, y: np.ndarray) -> float:
+        """The share of outputs on the side of 0 of their label (z > 0 means 1)."""
+        y = targets_like("BinaryCrossEntropy", z, y, unit_interval=True)
+        return float(np.mean((z > 0) == (y > 0.5)))
+
+
 # --8<-- [end:binary-cross-entropy]
 
 
 # --8<-- [start:mse]
 class MeanSquaredError(Loss):
-    """J = (1/2m) sum_i ||y_hat_i - y_i||^2: half the squared error, summed over outputs, averaged over examples."""
-
-    def __init__(self):
-        self._cache = None
+    """J = (1/2m) sum_i ||y_hat_i - y_i||^2: half the squared error, summed over
+    the outputs, averaged over the examples."""
 
     def forward(self, output: np.ndarray, y: np.ndarray) -> float:
-        y = np.asarray(y, dtype=output.dtype)
-        if y.shape != output.shape:
-            y = y.reshape(output.shape) if y.size == output.size else None
-        if y is None:
-            raise ValueError(f"MeanSquaredError: output of shape {output.shape} and targets of "
-                             f"shape {np.shape(y)} differ")
-        diff = output - y
-        self._cache = {"diff": diff}
+        diff = output - targets_like("MeanSquaredError", output, y)
+        self.save_for_backward(diff=diff)
         return float(0.5 * np.sum(diff * diff) / len(output))
 
     def backward(self) -> np.ndarray:
-        diff = self._kept()["diff"]
+        diff = self.saved()["diff"]
         return diff / diff.dtype.type(len(diff))
+
+
 # --8<-- [end:mse]
 
 
 # --8<-- [start:kl]
 def kl_divergence(p: np.ndarray, q: np.ndarray, check: bool = True) -> np.ndarray:
-    """KL(p || q) = sum_k p_k log(p_k / q_k) along the last axis, with 0 log 0 = 0; never negative
-    when p and q are distributions, which ``check`` enforces."""
-    p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
+    """KL(p || q) = sum_k p_k log(p_k / q_k) along the last axis, with 0 log 0 = 0.
+
+    Never negative when p and q are distributions, which ``check`` enforces. Float
+    input keeps its dtype; integers give float64.
+    """
+    dtype = np.result_type(p, q)
+    dtype = dtype if np.issubdtype(dtype, np.floating) else np.float64
+    p, q = np.asarray(p, dtype=dtype), np.asarray(q, dtype=dtype)
     if check:
         for name, d in (("p", p), ("q", q)):
             if (d < 0).any() or not np.allclose(d.sum(axis=-1), 1, atol=1e-6):
-                raise ValueError(f"kl_divergence: {name} is not a probability distribution (entries must "
-                                 f"be >= 0 and sum to 1 along the last axis; sums are {d.sum(axis=-1)})")
-    with np.errstate(divide="ignore", invalid="ignore"):  # 0 log 0 terms are dropped by the where
-        terms = np.where(p > 0, p * np.log(np.where(p > 0, p, 1) / q), 0.0)
+                raise ValueError(
+                    f"kl_divergence: {name} is not a probability distribution "
+                    "(entries must be >= 0 and sum to 1 along the last axis; sums "
+                    f"are {d.sum(axis=-1)})"
+                )
+    with np.errstate(divide="ignore", invalid="ignore"):  # where drops 0 log 0
+        terms = np.where(p > 0, p * np.log(np.where(p > 0, p, 1) / q), 0)
     return terms.sum(axis=-1)
+
+
 # --8<-- [end:kl]

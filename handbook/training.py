@@ -1,4 +1,5 @@
-"""The training loop: mini-batches, a schedule, early stopping, and a clear stop on NaN or inf."""
+"""The training loop: mini-batches, a schedule, early stopping, and a clear stop
+when training breaks (a NaN or infinity, or a loss that runs away)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from handbook import validation as check
 from handbook.data import minibatches
-from handbook.losses import BinaryCrossEntropy, SoftmaxCrossEntropy
 from handbook.optim import clip_by_norm
 
 
@@ -26,27 +27,72 @@ class History:
     def epochs_run(self) -> int:
         return len(self.train_loss)
 
+    def record(self, train_loss: float, train_acc: float | None, lr: float) -> None:
+        """One epoch's training loss, accuracy (None: not a classifier) and rate."""
+        self.train_loss.append(train_loss)
+        if train_acc is not None:
+            self.train_acc.append(train_acc)
+        self.lr.append(float(lr))
+
+    def record_dev(self, dev_loss: float, dev_acc: float | None) -> None:
+        """The dev set's loss and accuracy after the epoch just recorded; a
+        non-finite dev loss stops training with the epoch named."""
+        if not np.isfinite(dev_loss):
+            raise FloatingPointError(
+                f"hb.fit: the dev loss became {dev_loss} after epoch "
+                f"{self.epochs_run} (counted from 1) while the training "
+                "loss is finite: look for NaN or inf in X_dev, or an output that "
+                "overflows on the dev set"
+            )
+        self.dev_loss.append(dev_loss)
+        if dev_acc is not None:
+            self.dev_acc.append(dev_acc)
+
     def __repr__(self) -> str:
-        last = lambda values: f"{values[-1]:.4f}" if values else "-"
-        return (f"History(epochs={self.epochs_run}, train_loss={last(self.train_loss)}, "
-                f"dev_loss={last(self.dev_loss)}, train_acc={last(self.train_acc)}, "
-                f"dev_acc={last(self.dev_acc)}, best_epoch={self.best_epoch})")
+        def last(values: list[float]) -> str:
+            return f"{values[-1]:.4f}" if values else "-"
+
+        return (
+            f"History(epochs={self.epochs_run}, "
+            f"train_loss={last(self.train_loss)}, dev_loss={last(self.dev_loss)}, "
+            f"train_acc={last(self.train_acc)}, dev_acc={last(self.dev_acc)}, "
+            f"best_epoch={self.best_epoch})"
+        )
 
 
 # --8<-- [start:early-stopping]
 class EarlyStopping:
-    """Stop when the monitored dev metric has not improved by more than min_delta for
-    ``patience`` epochs, and (by default) restore the weights of its best epoch."""
+    """Stop when the monitored dev metric has not improved by more than min_delta
+    for ``patience`` epochs, and (by default) restore the weights of its best epoch.
 
-    def __init__(self, patience: int = 5, min_delta: float = 0.0, restore_best: bool = True,
-                 monitor: str = "dev_loss"):
-        if patience < 1:
-            raise ValueError(f"EarlyStopping: patience must be at least 1, got {patience!r}")
+    ``fit`` calls ``reset`` when it starts, so one instance can serve several runs.
+    """
+
+    def __init__(
+        self,
+        patience: int = 5,
+        min_delta: float = 0.0,
+        restore_best: bool = True,
+        monitor: str = "dev_loss",
+    ):
+        self.patience = check.whole("EarlyStopping", "patience", patience)
+        self.min_delta = check.non_negative("EarlyStopping", "min_delta", min_delta)
         if monitor not in ("dev_loss", "dev_acc"):
-            raise ValueError(f"EarlyStopping: monitor must be 'dev_loss' or 'dev_acc', got {monitor!r}")
-        self.patience, self.min_delta, self.restore_best, self.monitor = patience, min_delta, restore_best, monitor
-        self.sign = 1.0 if monitor == "dev_loss" else -1.0  # lower is better for a loss, higher for accuracy
-        self.best, self.best_epoch, self.best_values, self.waited = np.inf, None, None, 0
+            check.fail(
+                "EarlyStopping", "monitor", "'dev_loss' or 'dev_acc'", monitor
+            )
+        self.restore_best, self.monitor = restore_best, monitor
+        self.sign = 1.0 if monitor == "dev_loss" else -1.0  # lower loss is better
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the best epoch and its weights: a new run starts."""
+        self.best, self.best_epoch, self.best_values, self.waited = (
+            np.inf,
+            None,
+            None,
+            0,
+        )
 
     def should_stop(self, epoch: int, value: float, params) -> bool:
         if self.sign * value < self.best - self.min_delta:
@@ -58,104 +104,160 @@ class EarlyStopping:
 
     def restore(self, params) -> None:
         if self.restore_best and self.best_values is not None:
-            for p, value in zip(params, self.best_values):
+            for p, value in zip(params, self.best_values, strict=True):
                 p.value[...] = value
+
+
 # --8<-- [end:early-stopping]
 
 
-CLASSIFICATION = (SoftmaxCrossEntropy, BinaryCrossEntropy)
-
-
 def accuracy(loss, output: np.ndarray, y: np.ndarray) -> float | None:
-    """The fraction of correct predictions for a classification loss, else None."""
-    if isinstance(loss, SoftmaxCrossEntropy):
-        labels = y if np.ndim(y) == 1 else np.argmax(y, axis=1)
-        return float(np.mean(output.argmax(axis=1) == labels))
-    if isinstance(loss, BinaryCrossEntropy):
-        return float(np.mean((output.reshape(np.shape(y)) > 0) == (np.asarray(y) > 0.5)))
-    return None
+    """The loss's share of correct predictions (its ``accuracy`` method), or None
+    for a loss that does not classify."""
+    method = getattr(loss, "accuracy", None)
+    return None if method is None else method(output, y)
 
 
-def evaluate(model, loss, X: np.ndarray, y: np.ndarray) -> tuple[float, float | None]:
+def evaluate(
+    model, loss, X: np.ndarray, y: np.ndarray
+) -> tuple[float, float | None]:
     """Loss and accuracy on a whole set, in evaluation mode."""
     output = model.predict(X)
     return loss.forward(output, y), accuracy(loss, output, y)
 
 
-def _stop_on_nonfinite(value: float, what: str, epoch: int, batch: int) -> None:
-    if not np.isfinite(value):
-        raise FloatingPointError(
-            f"the {what} became {value} in epoch {epoch}, batch {batch} (both counted from 1). Usual causes: "
-            "a learning rate too large, log(0) or a division by zero, unnormalized inputs, exploding "
-            "gradients. Try a smaller learning rate, standardized inputs or gradient clipping (clip_norm=...)."
-        )
-
-
 # --8<-- [start:fit]
-def fit(model, loss, optimizer, X, y, *, epochs: int, batch_size: int, validation=None, schedule=None,
-        early_stopping: EarlyStopping | None = None, shuffle: bool = True, rng=None, progress: bool = False,
-        regularizer=None, clip_norm: float | None = None) -> History:
-    """Mini-batch training: forward, loss, backward, (penalty, clipping), step; records every epoch.
+def fit(
+    model,
+    loss,
+    optimizer,
+    X,
+    y,
+    *,
+    epochs: int,
+    batch_size: int,
+    validation=None,
+    schedule=None,
+    early_stopping=None,
+    shuffle: bool = True,
+    rng=None,
+    progress: bool = False,
+    regularizer=None,
+    clip_norm: float | None = None,
+    divergence: float | None = 10.0,
+) -> History:
+    """Mini-batch training: forward, loss, backward, (penalty, clipping), step.
 
-    The training loss and accuracy of an epoch are the means over its mini-batches, as
-    computed during training (so with dropout active); the dev set is evaluated after
-    each epoch, in evaluation mode.
+    The training loss and accuracy of an epoch are the means over its mini-batches,
+    as computed during training (so with dropout active); the dev set is evaluated
+    after each epoch, in evaluation mode. Training stops with an error naming the
+    epoch (and batch) when a loss or gradient is not finite, and when the training
+    loss stays above ``divergence`` times its first value for three epochs.
     """
-    _check_arguments(X, y, epochs, batch_size, validation, early_stopping)
-    _check_model(model, loss, optimizer)
-    rng = np.random.default_rng(rng)
+    check_fit(
+        model, loss, optimizer, X, y, epochs, batch_size, validation, early_stopping
+    )
+    rng = check.generator("hb.fit", rng)
     history, params = History(), model.parameters()
-    for epoch in _epochs(epochs, progress):
+    watch = DivergenceWatch(divergence)
+    if early_stopping:
+        early_stopping.reset()
+    for epoch in epoch_range(epochs, progress):
         if schedule is not None:
             optimizer.lr = schedule(epoch)
         total_loss, total_correct = 0.0, 0.0
-        for batch, (X_t, y_t) in enumerate(minibatches(X, y, batch_size, shuffle, rng), start=1):
-            m = len(X_t)
+        batches = minibatches(X, y, batch_size, shuffle, rng)
+        for batch, (X_t, y_t) in enumerate(batches, start=1):
             output = model.forward(X_t, training=True)
             J = loss.forward(output, y_t)
             model.backward(loss.backward(), input_grad=False)
             if regularizer is not None:
-                J += regularizer.penalty(model, m)
-                regularizer.add_gradient(model, m)
-            size = clip_by_norm(params, clip_norm) if clip_norm else _gradient_size(params)
-            _stop_on_nonfinite(J, "loss", epoch, batch)
-            _stop_on_nonfinite(size, "sum of the gradients", epoch, batch)
+                J += regularizer.penalty(model, len(X_t))
+                regularizer.add_gradient(model, len(X_t))
+            if clip_norm:
+                size = clip_by_norm(params, clip_norm)
+            else:
+                size = gradient_sum(params)
+            stop_if_not_finite(J, size, epoch, batch)
+            if epoch == batch == 1:
+                watch.start = J
             optimizer.step()
-            total_loss += J * m
-            total_correct += (accuracy(loss, output, y_t) or 0.0) * m
-        _record(history, model, loss, validation, total_loss / len(X), total_correct / len(X), optimizer.lr)
-        if early_stopping and early_stopping.should_stop(epoch, getattr(history, early_stopping.monitor)[-1], params):
+            correct = accuracy(loss, output, y_t)
+            total_loss += J * len(X_t)
+            total_correct += (correct or 0.0) * len(X_t)
+        train_acc = None if correct is None else total_correct / len(X)
+        history.record(total_loss / len(X), train_acc, optimizer.lr)
+        if validation is not None:
+            history.record_dev(*evaluate(model, loss, *validation))
+        watch.check(history.train_loss[-1], epoch)
+        if early_stopping and early_stopping.should_stop(
+            epoch, getattr(history, early_stopping.monitor)[-1], params
+        ):
             break
     if early_stopping:
         early_stopping.restore(params)
         history.best_epoch = early_stopping.best_epoch
     return history
+
+
 # --8<-- [end:fit]
 
 
-def _record(history: History, model, loss, validation, train_loss: float, train_acc: float, lr: float) -> None:
-    history.train_loss.append(train_loss)
-    history.lr.append(float(lr))
-    if isinstance(loss, CLASSIFICATION):
-        history.train_acc.append(train_acc)
-    if validation is not None:
-        dev_loss, dev_acc = evaluate(model, loss, *validation)
-        if not np.isfinite(dev_loss):
-            raise FloatingPointError(
-                f"fit: the dev loss became {dev_loss} after epoch {len(history.train_loss)} (counted "
-                "from 1) while the training loss is finite: look for NaN or inf in X_dev, or an "
-                "output that overflows on the dev set")
-        history.dev_loss.append(dev_loss)
-        if dev_acc is not None:
-            history.dev_acc.append(dev_acc)
-
-
-def _gradient_size(params) -> float:
-    """The sum of all gradient entries: one cheap reduction, NaN or inf as soon as any entry is."""
+def gradient_sum(params) -> float:
+    """The sum of all gradient entries: one cheap reduction, and NaN or inf as soon
+    as any entry is."""
     return float(sum(p.grad.sum() for p in params if p.grad is not None))
 
 
-def _epochs(epochs: int, progress: bool):
+def stop_if_not_finite(
+    J: float, gradient_sum: float, epoch: int, batch: int
+) -> None:
+    """Raise FloatingPointError, naming the epoch and batch, for a NaN or infinite
+    loss or gradient."""
+    for what, value in (("loss", J), ("sum of the gradients", gradient_sum)):
+        if not np.isfinite(value):
+            raise FloatingPointError(
+                f"hb.fit: the {what} became {value} in epoch {epoch}, "
+                f"batch {batch} (both counted from 1). Usual causes: a learning "
+                "rate too large, "
+                "log(0) or a division by zero, unnormalized inputs, exploding "
+                "gradients. Try a smaller learning rate, standardized inputs or "
+                "gradient clipping (clip_norm=...)."
+            )
+
+
+class DivergenceWatch:
+    """Stops a run whose training loss stays far above where it started.
+
+    A loss that grows without ever reaching inf (SGD at a huge learning rate ends
+    at chance with a loss of 50) is as broken as a NaN, but nothing else would say
+    so. Above ``factor`` times the first mini-batch's loss for ``patience``
+    epochs in a row counts as diverged; ``factor=None`` turns the watch off.
+    """
+
+    def __init__(self, factor: float | None, patience: int = 3):
+        if factor is not None:
+            check.number("hb.fit", "divergence", factor, low=1, low_open=True)
+        self.factor, self.patience = factor, patience
+        self.start: float | None = None  # the loss of the first mini-batch
+        self.above = 0
+
+    def check(self, train_loss: float, epoch: int) -> None:
+        if self.factor is None or self.start is None or self.start <= 0:
+            return
+        self.above = self.above + 1 if train_loss > self.factor * self.start else 0
+        if self.above >= self.patience:
+            raise FloatingPointError(
+                "hb.fit: training diverged: the training loss was "
+                f"{train_loss:.4g} in epoch {epoch} (counted from 1), above "
+                f"{self.factor:g} times the first mini-batch's {self.start:.4g} "
+                f"for {self.patience} epochs. Try a smaller learning rate; pass "
+                "divergence=None to train on anyway."
+            )
+
+
+def epoch_range(epochs: int, progress: bool):
+    """The epochs 1 to ``epochs``, with a tqdm progress bar if ``progress``."""
     if not progress:
         return range(1, epochs + 1)
     try:
@@ -165,31 +267,92 @@ def _epochs(epochs: int, progress: bool):
     return tqdm(range(1, epochs + 1), desc="epochs")
 
 
-def _check_model(model, loss, optimizer) -> None:
-    """The loss and optimizer are instances, and the optimizer steps exactly the model's parameters."""
-    from handbook import validation as check
-
-    for argument, value in (("model", model), ("loss", loss), ("optimizer", optimizer)):
+def check_fit(
+    model, loss, optimizer, X, y, epochs, batch_size, validation, early_stopping
+) -> None:
+    """What ``fit`` refuses, with the argument named: classes instead of instances,
+    an optimizer of other parameters, empty or mismatched data, a bad dev set."""
+    for argument, value in (
+        ("model", model),
+        ("loss", loss),
+        ("optimizer", optimizer),
+    ):
         if isinstance(value, type):
-            check.fail("hb.fit", argument, f"an instance ({value.__name__}(...))",
-                       f"the class {value.__name__}", TypeError, described=True)
+            check.fail(
+                "hb.fit",
+                argument,
+                f"an instance ({value.__name__}(...))",
+                f"the class {value.__name__}",
+                TypeError,
+                described=True,
+            )
     stepped = getattr(optimizer, "params", None)
     if not isinstance(stepped, list):
-        check.fail("hb.fit", "optimizer", "an optimizer built on model.parameters()", optimizer, TypeError)
+        check.fail(
+            "hb.fit",
+            "optimizer",
+            "an optimizer built on model.parameters()",
+            optimizer,
+            TypeError,
+        )
     if len({id(p) for p in stepped}) != len(stepped):
-        check.fail("hb.fit", "optimizer", "built on each parameter once",
-                   "a parameter listed twice", described=True)
+        check.fail(
+            "hb.fit",
+            "optimizer",
+            "built on each parameter once",
+            "a parameter listed twice",
+            described=True,
+        )
     if {id(p) for p in stepped} != {id(p) for p in model.parameters()}:
-        check.fail("hb.fit", "optimizer", "built on this model's parameters (model.parameters())",
-                   "an optimizer of other parameters", described=True)
-
-
-def _check_arguments(X, y, epochs, batch_size, validation, early_stopping) -> None:
-    if not isinstance(epochs, (int, np.integer)) or epochs < 1:
-        raise ValueError(f"fit: epochs must be a positive integer, got {epochs!r}")
-    if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"fit: batch_size must be a positive integer, got {batch_size!r}")
-    if len(X) != len(y):
-        raise ValueError(f"fit: X and y must have the same number of rows, got {len(X)} and {len(y)}")
-    if early_stopping is not None and validation is None:
-        raise ValueError("fit: early_stopping watches the dev loss, so it needs validation=(X_dev, y_dev)")
+        check.fail(
+            "hb.fit",
+            "optimizer",
+            "built on this model's parameters (model.parameters())",
+            "an optimizer of other parameters",
+            described=True,
+        )
+    check.whole("hb.fit", "epochs", epochs)
+    check.whole("hb.fit", "batch_size", batch_size)
+    check.same_rows("hb.fit", X, y)
+    if len(X) == 0:
+        check.fail("hb.fit", "X", "at least one row", "0 rows", described=True)
+    if validation is not None:
+        if not (isinstance(validation, (tuple, list)) and len(validation) == 2):
+            check.fail(
+                "hb.fit",
+                "validation",
+                "a pair (X_dev, y_dev)",
+                type(validation).__name__,
+                TypeError,
+                described=True,
+            )
+        check.same_rows("hb.fit (validation)", *validation)
+        if len(validation[0]) == 0:
+            check.fail(
+                "hb.fit",
+                "validation",
+                "a dev set of at least one row",
+                "0 rows",
+                described=True,
+            )
+    if early_stopping is not None:
+        if validation is None:
+            check.fail(
+                "hb.fit",
+                "early_stopping",
+                "used with validation=(X_dev, y_dev), the set it watches",
+                "no validation",
+                described=True,
+            )
+        X_dev, y_dev = validation
+        one_row = model.predict(X_dev[:1])
+        if early_stopping.monitor == "dev_acc" and (
+            accuracy(loss, one_row, y_dev[:1]) is None
+        ):
+            check.fail(
+                "hb.fit",
+                "early_stopping",
+                "monitor='dev_loss' for a loss without accuracy",
+                f"monitor='dev_acc' with {type(loss).__name__}",
+                described=True,
+            )

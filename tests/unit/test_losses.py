@@ -79,9 +79,49 @@ def test_kl_divergence_and_its_checks():
 def test_loss_errors_are_clear():
     with pytest.raises(ValueError, match="labels must be integers in \\[0, 3\\)"):
         hb.SoftmaxCrossEntropy().forward(np.zeros((2, 3)), np.array([0, 3]))
-    with pytest.raises(ValueError, match="do not match labels"):
+    with pytest.raises(ValueError, match=r"labels must be of shape \(2,\) or \(2, 3\)"):
         hb.SoftmaxCrossEntropy().forward(np.zeros((2, 3)), np.array([0, 1, 2]))
     with pytest.raises(RuntimeError, match="backward called before forward"):
         hb.SoftmaxCrossEntropy().backward()
-    with pytest.raises(ValueError, match="label_smoothing must be in"):
+    with pytest.raises(ValueError, match="label_smoothing must be"):
         hb.SoftmaxCrossEntropy(label_smoothing=1.0)
+
+
+@pytest.mark.parametrize(("loss", "output", "y", "message"), [
+    # a transposed target has as many values as the output: refused, not reshaped
+    (hb.MeanSquaredError(), np.zeros((6, 3)), np.zeros((3, 6)),
+     r"MeanSquaredError: y must be of shape \(6, 3\) like the output, got shape \(3, 6\)"),
+    (hb.MeanSquaredError(), np.zeros((0, 3)), np.zeros((0, 3)),
+     "MeanSquaredError: output must be a batch of at least one row"),
+    (hb.BinaryCrossEntropy(), np.zeros((4, 1)), np.array([0, 1, 2, 1]),
+     r"BinaryCrossEntropy: y must be labels in \[0, 1\], got values from 0 to 2"),
+    (hb.BinaryCrossEntropy(), np.zeros((1, 4)), np.array([0, 1, 1, 0]),
+     r"BinaryCrossEntropy: y must be of shape \(1, 4\)"),
+    (hb.SoftmaxCrossEntropy(), np.zeros(3), np.array([0]),
+     r"SoftmaxCrossEntropy: logits must be of shape \(batch, K\), batch >= 1, "
+     r"got shape \(3,\)"),
+    (hb.SoftmaxCrossEntropy(), np.zeros((0, 3)), np.zeros(0, np.int64),
+     "SoftmaxCrossEntropy: logits must be of shape"),
+    (hb.SoftmaxCrossEntropy(), np.zeros((2, 3)), np.array([[0.5, 0.5, 0.5], [1, 0, 0]]),
+     "SoftmaxCrossEntropy: label rows must be probabilities"),
+    (hb.SoftmaxCrossEntropy(), np.zeros((2, 3)), np.array([0.0, 1.0]),
+     r"SoftmaxCrossEntropy: labels must be integers in \[0, 3\), got float64"),
+])
+def test_a_loss_refuses_targets_it_would_misread(loss, output, y, message):
+    with pytest.raises(ValueError, match=message):
+        loss.forward(output, y)
+
+
+def test_targets_of_one_per_row_fit_a_one_column_output_and_soft_rows_are_taken():
+    z = np.array([[2.0], [-1.0]])
+    assert hb.BinaryCrossEntropy().forward(z, np.array([1, 0])) == pytest.approx(
+        hb.BinaryCrossEntropy().forward(z, np.array([[1.0], [0.0]])))
+    soft = np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]])
+    loss = hb.SoftmaxCrossEntropy()
+    assert np.isfinite(loss.forward(np.zeros((2, 3)), soft))
+    assert loss.accuracy(np.array([[3.0, 0, 0], [0, 0, 1.0]]), soft) == 1.0
+
+
+def test_kl_divergence_keeps_float32():
+    p = np.array([0.5, 0.5], np.float32)
+    assert hb.kl_divergence(p, p).dtype == np.float32

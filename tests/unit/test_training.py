@@ -93,14 +93,106 @@ def test_invalid_arguments_are_named():
     X, y = digits_subset(10)
     model = hb.Sequential(hb.Dense(64, 10, rng=0))
     opt = hb.optim.SGD(model.parameters(), 0.1)
-    with pytest.raises(ValueError, match="epochs must be a positive integer"):
-        hb.fit(model, hb.SoftmaxCrossEntropy(), opt, X, y, epochs=0, batch_size=2)
-    with pytest.raises(ValueError, match="batch_size must be a positive integer"):
-        hb.fit(model, hb.SoftmaxCrossEntropy(), opt, X, y, epochs=1, batch_size=0)
-    with pytest.raises(ValueError, match="same number of rows, got 10 and 9"):
-        hb.fit(model, hb.SoftmaxCrossEntropy(), opt, X, y[:9], epochs=1, batch_size=2)
-    with pytest.raises(ValueError, match="early_stopping .* needs validation"):
-        hb.fit(model, hb.SoftmaxCrossEntropy(), opt, X, y, epochs=1, batch_size=2, early_stopping=hb.EarlyStopping())
+    loss = hb.SoftmaxCrossEntropy()
+    with pytest.raises(ValueError, match="hb.fit: epochs must be >= 1, got 0"):
+        hb.fit(model, loss, opt, X, y, epochs=0, batch_size=2)
+    with pytest.raises(TypeError, match="hb.fit: epochs must be a whole number"):
+        hb.fit(model, loss, opt, X, y, epochs=2.5, batch_size=2)
+    with pytest.raises(ValueError, match="hb.fit: batch_size must be >= 1, got 0"):
+        hb.fit(model, loss, opt, X, y, epochs=1, batch_size=0)
+    with pytest.raises(ValueError, match="hb.fit: X and y must be of the same length"
+                                         r".*got 10 and 9 rows"):
+        hb.fit(model, loss, opt, X, y[:9], epochs=1, batch_size=2)
+    with pytest.raises(ValueError, match="hb.fit: X must be at least one row, got 0 rows"):
+        hb.fit(model, loss, opt, X[:0], y[:0], epochs=1, batch_size=2)
+    with pytest.raises(ValueError, match="hb.fit: early_stopping must be used with "
+                                         "validation"):
+        hb.fit(model, loss, opt, X, y, epochs=1, batch_size=2,
+               early_stopping=hb.EarlyStopping())
+    with pytest.raises(TypeError, match=r"hb.fit: validation must be a pair \(X_dev, "
+                                        r"y_dev\), got ndarray"):
+        hb.fit(model, loss, opt, X, y, epochs=1, batch_size=2, validation=X)
+    with pytest.raises(ValueError, match=r"hb.fit \(validation\): X and y must be"):
+        hb.fit(model, loss, opt, X, y, epochs=1, batch_size=2, validation=(X, y[:3]))
+    with pytest.raises(ValueError, match="hb.fit: validation must be a dev set of at "
+                                         "least one row, got 0 rows"):
+        hb.fit(model, loss, opt, X, y, epochs=1, batch_size=2, validation=(X[:0], y[:0]))
+    regression = hb.Sequential(hb.Dense(64, 1, rng=0))
+    with pytest.raises(ValueError, match="monitor='dev_loss' for a loss without "
+                                         "accuracy, got monitor='dev_acc' with "
+                                         "MeanSquaredError"):
+        hb.fit(regression, hb.MeanSquaredError(),
+               hb.optim.SGD(regression.parameters(), 0.1), X, y.astype(float),
+               epochs=1, batch_size=2, validation=(X, y.astype(float)),
+               early_stopping=hb.EarlyStopping(monitor="dev_acc"))
+    with pytest.raises(ValueError, match="EarlyStopping: min_delta must be >= 0"):
+        hb.EarlyStopping(min_delta=-0.1)
+    with pytest.raises(ValueError, match="hb.fit: divergence must be > 1"):
+        hb.fit(model, loss, opt, X, y, epochs=1, batch_size=2, divergence=0.5)
+
+
+@pytest.mark.parametrize("make", [lambda p: hb.optim.SGD(p, lr=100.0),
+                                  lambda p: hb.optim.Adam(p, lr=100.0)],
+                         ids=["SGD", "Adam"])
+def test_a_run_that_diverges_without_reaching_inf_is_stopped_with_its_epoch(make):
+    X, y = digits_subset(300)
+    model = hb.Sequential(hb.Dense(64, 32, rng=0), hb.ReLU(), hb.Dense(32, 10, rng=1))
+    with pytest.raises(FloatingPointError, match=r"hb.fit: training diverged: the "
+                                                 r"training loss was .* in epoch \d+"):
+        hb.fit(model, hb.SoftmaxCrossEntropy(), make(model.parameters()), X, y,
+               epochs=30, batch_size=32, rng=0)
+
+
+def test_divergence_none_trains_on_and_a_healthy_run_is_never_stopped():
+    X, y = digits_subset(300)
+    for divergence, lr in ((None, 100.0), (10.0, 0.1)):
+        model = hb.Sequential(hb.Dense(64, 32, rng=0), hb.ReLU(), hb.Dense(32, 10, rng=1))
+        history = hb.fit(model, hb.SoftmaxCrossEntropy(),
+                         hb.optim.SGD(model.parameters(), lr), X, y, epochs=10,
+                         batch_size=32, rng=0, divergence=divergence)
+        assert history.epochs_run == 10
+
+
+def test_one_early_stopping_serves_two_runs():
+    """reset() at the start of fit: the second run does not inherit the first's
+    best loss (it would stop at once) or its weights."""
+    X, y = digits_subset(300)
+    stopper = hb.EarlyStopping(patience=2)
+    runs = []
+    for seed in (0, 1):
+        model = hb.Sequential(hb.Dense(64, 10, rng=seed))
+        history = hb.fit(model, hb.SoftmaxCrossEntropy(),
+                         hb.optim.SGD(model.parameters(), 0.5), X[:200], y[:200],
+                         epochs=40, batch_size=50, validation=(X[200:], y[200:]),
+                         early_stopping=stopper, rng=0)
+        runs.append((history, model[0].W.value.copy()))
+    (first, w_first), (second, w_second) = runs
+    assert second.epochs_run > 3 and second.best_epoch is not None
+    assert not np.allclose(w_first, w_second)
+
+
+def test_a_loss_class_defined_on_a_page_records_accuracy_like_the_packages():
+    """fit asks the loss for its accuracy, so the class a page defines from the
+    package's source (its own copy) behaves like the package's: no isinstance."""
+    import re
+    from pathlib import Path
+
+    import handbook.losses
+
+    source = Path(handbook.losses.__file__).read_text(encoding="utf-8")
+    section = re.search(r"\[start:cross-entropy\]\n(.*?)# --8<-- \[end", source,
+                        re.DOTALL)[1]
+    page: dict = {}
+    exec("import numpy as np\nfrom handbook import validation as check\n"
+         "from handbook.losses import Loss, check_logits, class_probabilities, "
+         "log_softmax\n" + section, page)
+    assert page["SoftmaxCrossEntropy"] is not hb.SoftmaxCrossEntropy
+    X, y = digits_subset(100)
+    model = hb.Sequential(hb.Dense(64, 10, rng=0))
+    history = hb.fit(model, page["SoftmaxCrossEntropy"](),
+                     hb.optim.SGD(model.parameters(), 0.1), X, y, epochs=2,
+                     batch_size=50, validation=(X, y), rng=0)
+    assert len(history.train_acc) == len(history.dev_acc) == 2
 
 
 def test_the_first_non_finite_batch_is_the_one_named():
