@@ -6,10 +6,26 @@ beside its formula. Rows are samples: ``x`` has shape ``(batch, features)``.
 
 from handbook import data, datasets, diagnose, init, optim, plot, schedules, tuning
 from handbook.gradcheck import GradientCheckReport, gradient_check
-from handbook.layers import (BatchNorm, Dense, Dropout, Layer, LeakyReLU, Maxout, ReLU, Sequential,
-                             Sigmoid, Tanh)
-from handbook.losses import (BinaryCrossEntropy, MeanSquaredError, SoftmaxCrossEntropy, kl_divergence,
-                             log_softmax, softmax)
+from handbook.layers import (
+    BatchNorm,
+    Dense,
+    Dropout,
+    Layer,
+    LeakyReLU,
+    Maxout,
+    ReLU,
+    Sequential,
+    Sigmoid,
+    Tanh,
+)
+from handbook.losses import (
+    BinaryCrossEntropy,
+    MeanSquaredError,
+    SoftmaxCrossEntropy,
+    kl_divergence,
+    log_softmax,
+    softmax,
+)
 from handbook.parameter import Parameter
 from handbook.regularization import L1, L2, soft_threshold
 from handbook.training import EarlyStopping, History, fit
@@ -17,8 +33,37 @@ from handbook.training import EarlyStopping, History, fit
 __version__ = "0.1.0"
 
 __all__ = [
-    "BatchNorm", "BinaryCrossEntropy", "Dense", "Dropout", "EarlyStopping", "GradientCheckReport", "History",
-    "L1", "L2", "Layer", "LeakyReLU", "Maxout", "MeanSquaredError", "Parameter", "ReLU", "Sequential",
-    "Sigmoid", "SoftmaxCrossEntropy", "Tanh", "data", "datasets", "diagnose", "fit", "gradient_check",
-    "init", "kl_divergence", "log_softmax", "optim", "plot", "schedules", "soft_threshold", "softmax", "tuning",
+    "L1",
+    "L2",
+    "BatchNorm",
+    "BinaryCrossEntropy",
+    "Dense",
+    "Dropout",
+    "EarlyStopping",
+    "GradientCheckReport",
+    "History",
+    "Layer",
+    "LeakyReLU",
+    "Maxout",
+    "MeanSquaredError",
+    "Parameter",
+    "ReLU",
+    "Sequential",
+    "Sigmoid",
+    "SoftmaxCrossEntropy",
+    "Tanh",
+    "data",
+    "datasets",
+    "diagnose",
+    "fit",
+    "gradient_check",
+    "init",
+    "kl_divergence",
+    "log_softmax",
+    "optim",
+    "plot",
+    "schedules",
+    "soft_threshold",
+    "softmax",
+    "tuning",
 ]

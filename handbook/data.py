@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -10,33 +10,56 @@ from handbook import validation as check
 
 
 # --8<-- [start:split]
-def split(X: np.ndarray, y: np.ndarray, ratios=(0.6, 0.2, 0.2), *, stratify: bool = False, rng=None):
-    """Shuffle and cut into train/dev(/test) sets by ``ratios``; with ``stratify``, each class alone.
+def split(
+    X: np.ndarray,
+    y: np.ndarray,
+    ratios=(0.6, 0.2, 0.2),
+    *,
+    stratify: bool = False,
+    rng=None,
+):
+    """Shuffle and cut into train/dev(/test) sets by ``ratios``.
 
-    Every set but the first gets floor(ratio * n) rows (per class when stratified); the
-    first gets the rest. Returns ``(X_train, y_train), (X_dev, y_dev)[, (X_test, y_test)]``.
+    With ``stratify``, each class is shuffled and cut alone. Every set but the first
+    gets floor(ratio * n) rows (per class when stratified); the first gets the rest.
+    Returns ``(X_train, y_train), (X_dev, y_dev)[, (X_test, y_test)]``.
     """
     check.same_rows("split", X, y)
     ratios = np.asarray(ratios, dtype=float)
-    if len(ratios) not in (2, 3) or (ratios <= 0).any() or not np.isclose(ratios.sum(), 1.0):
-        raise ValueError(f"ratios must be 2 or 3 positive numbers summing to 1, got {tuple(ratios)}")
+    if (
+        len(ratios) not in (2, 3)
+        or (ratios <= 0).any()
+        or not np.isclose(ratios.sum(), 1.0)
+    ):
+        raise ValueError(
+            "ratios must be 2 or 3 positive numbers summing to 1, "
+            f"got {tuple(ratios)}"
+        )
     rng = check.generator("split", rng)
-    groups = [np.flatnonzero(y == c) for c in np.unique(y)] if stratify else [np.arange(len(y))]
+    groups = (
+        [np.flatnonzero(y == c) for c in np.unique(y)]
+        if stratify
+        else [np.arange(len(y))]
+    )
     parts: list[list[np.ndarray]] = [[] for _ in ratios]
     for rows in groups:
         rows = rng.permutation(rows)
         sizes = np.floor(ratios[1:] * len(rows)).astype(int)
         bounds = np.cumsum([len(rows) - sizes.sum(), *sizes])
-        for part, chunk in zip(parts, np.split(rows, bounds[:-1])):
+        chunks = np.split(rows, bounds[:-1])
+        for part, chunk in zip(parts, chunks, strict=True):
             part.append(chunk)
     indices = [rng.permutation(np.concatenate(p)) for p in parts]
     return tuple((X[i], y[i]) for i in indices)
+
+
 # --8<-- [end:split]
 
 
 # --8<-- [start:split-sizes]
-def split_sizes(m: int, share: float = 0.2, enough: int = 10_000,
-                large_share: float = 0.0025) -> tuple[int, int, int]:
+def split_sizes(
+    m: int, share: float = 0.2, enough: int = 10_000, large_share: float = 0.0025
+) -> tuple[int, int, int]:
     """Train/dev/test sizes for m examples. Dev and test get ``share`` of m each
     until that reaches ``enough`` examples, keep ``enough`` until ``large_share`` of
     m is more, then grow with it; the training set gets the rest.
@@ -48,27 +71,38 @@ def split_sizes(m: int, share: float = 0.2, enough: int = 10_000,
     if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < 1:
         raise ValueError(f"split_sizes: m must be a positive integer, got {m!r}")
     if not 0 < share < 0.5 or enough < 0 or large_share < 0:
-        raise ValueError("split_sizes: need 0 < share < 0.5, enough >= 0 and "
-                         f"large_share >= 0, got share={share}, enough={enough}, "
-                         f"large_share={large_share}")
+        raise ValueError(
+            "split_sizes: need 0 < share < 0.5, enough >= 0 and "
+            f"large_share >= 0, got share={share}, enough={enough}, "
+            f"large_share={large_share}"
+        )
     each = min(share * m, max(enough, large_share * m))
-    held_out = int(2 * each)  # rounded down once, then halved: no size ever shrinks
+    # rounded down once, then halved: no size ever shrinks
+    held_out = int(2 * each)
     dev = held_out - held_out // 2  # an odd example goes to the dev set
     return int(m) - held_out, dev, held_out // 2
+
+
 # --8<-- [end:split-sizes]
 
 
 # --8<-- [start:minibatches]
-def minibatches(X: np.ndarray, y: np.ndarray, batch_size: int, shuffle: bool = True,
-                rng=None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """Mini-batches X^{t}, y^{t} of batch_size rows covering every row once; the last may be smaller."""
+def minibatches(
+    X: np.ndarray, y: np.ndarray, batch_size: int, shuffle: bool = True, rng=None
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Mini-batches X^{t}, y^{t} of batch_size rows, covering every row once.
+
+    The last mini-batch may be smaller.
+    """
     check.same_rows("minibatches", X, y)
     check.whole("minibatches", "batch_size", batch_size)
     rng = check.generator("minibatches", rng)
     order = rng.permutation(len(X)) if shuffle else np.arange(len(X))
     for start in range(0, len(X), batch_size):
-        rows = order[start:start + batch_size]
+        rows = order[start : start + batch_size]
         yield X[rows], y[rows]
+
+
 # --8<-- [end:minibatches]
 
 
@@ -83,13 +117,17 @@ class Fitted:
         if not self.fitted:
             raise RuntimeError(f"{name}: call fit(X_train) before transform")
         if np.ndim(X) != 2 or X.shape[1] != self.n_features:
-            raise ValueError(f"{name}: expected input of shape "
-                             f"(batch, {self.n_features}), got {np.shape(X)}")
+            raise ValueError(
+                f"{name}: expected input of shape "
+                f"(batch, {self.n_features}), got {np.shape(X)}"
+            )
 
     def _fit(self, X: np.ndarray) -> None:
         if np.ndim(X) != 2 or len(X) == 0:
-            raise ValueError(f"{type(self).__name__}: fit expects a non-empty "
-                             f"(batch, features) array, got {np.shape(X)}")
+            raise ValueError(
+                f"{type(self).__name__}: fit expects a non-empty "
+                f"(batch, features) array, got {np.shape(X)}"
+            )
         self.n_features, self.fitted = X.shape[1], True
 
     def fit_transform(self, X: np.ndarray) -> np.ndarray:
@@ -117,6 +155,8 @@ class Standardizer(Fitted):
     def inverse_transform(self, X: np.ndarray) -> np.ndarray:
         self._require_fit(X)
         return (X * self.sigma + self.mu).astype(X.dtype, copy=False)
+
+
 # --8<-- [end:standardizer]
 
 
@@ -128,8 +168,10 @@ class MinMaxScaler(Fitted):
     def __init__(self, feature_range: tuple[float, float] = (0.0, 1.0)):
         self.low, self.high = feature_range
         if not self.low < self.high:
-            raise ValueError("MinMaxScaler: feature_range must be (low, high) with "
-                             f"low < high, got {feature_range}")
+            raise ValueError(
+                "MinMaxScaler: feature_range must be (low, high) with "
+                f"low < high, got {feature_range}"
+            )
 
     def fit(self, X: np.ndarray) -> "MinMaxScaler":
         self._fit(X)
@@ -147,6 +189,8 @@ class MinMaxScaler(Fitted):
         self._require_fit(X)
         original = self.min + (X - self.low) / (self.high - self.low) * self.span
         return original.astype(X.dtype, copy=False)
+
+
 # --8<-- [end:minmax]
 
 
@@ -158,8 +202,9 @@ class Whitener(Fitted):
 
     def __init__(self, method: str = "pca", eps: float = 1e-5):
         if method not in ("pca", "zca"):
-            raise ValueError("Whitener: method must be 'pca' or 'zca', "
-                             f"got {method!r}")
+            raise ValueError(
+                f"Whitener: method must be 'pca' or 'zca', got {method!r}"
+            )
         self.method, self.eps = method, eps
 
     def fit(self, X: np.ndarray) -> "Whitener":
@@ -176,15 +221,23 @@ class Whitener(Fitted):
     def transform(self, X: np.ndarray) -> np.ndarray:
         self._require_fit(X)
         return ((X - self.mu) @ self.W).astype(X.dtype, copy=False)
+
+
 # --8<-- [end:whitener]
 
 
 # --8<-- [start:one-hot]
 def one_hot(y: np.ndarray, K: int | None = None, dtype=np.float64) -> np.ndarray:
-    """Integer labels 0..K-1 to rows with a single 1 (K defaults to the largest label + 1)."""
+    """Integer labels 0..K-1 to rows with a single 1.
+
+    K defaults to the largest label + 1.
+    """
     y = np.asarray(y)
     if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer) or (y < 0).any():
-        raise ValueError(f"one_hot: expected a 1-D array of non-negative integer labels, got {y.dtype} {y.shape}")
+        raise ValueError(
+            "one_hot: expected a 1-D array of non-negative integer labels, "
+            f"got {y.dtype} {y.shape}"
+        )
     if K is None and len(y) == 0:
         raise ValueError("one_hot: give K for an empty label array")
     K = int(y.max()) + 1 if K is None else K
@@ -193,102 +246,158 @@ def one_hot(y: np.ndarray, K: int | None = None, dtype=np.float64) -> np.ndarray
     Y = np.zeros((len(y), K), dtype=dtype)
     Y[np.arange(len(y)), y] = 1
     return Y
+
+
 # --8<-- [end:one-hot]
 
 
-# Data augmentation for square grey-level images stored as rows (the digits: 8 x 8 = 64 features).
+# Data augmentation for square grey-level images stored as rows
+# (the digits: 8 x 8 = 64 features).
+
 
 def as_images(X: np.ndarray) -> tuple[np.ndarray, int]:
-    """Rows of side * side pixels as an array of images (n, side, side), and the side."""
+    """Rows of side * side pixels as images (n, side, side), and the side."""
     X = np.asarray(X)
-    side = int(round(np.sqrt(X.shape[1]))) if X.ndim == 2 else 0
+    side = round(np.sqrt(X.shape[1])) if X.ndim == 2 else 0
     if X.ndim != 2 or side * side != X.shape[1]:
-        check.fail("augmentation", "X", "rows of square images (n, side * side)",
-                   f"shape {X.shape}", described=True)
+        check.fail(
+            "augmentation",
+            "X",
+            "rows of square images (n, side * side)",
+            f"shape {X.shape}",
+            described=True,
+        )
     return X.reshape(len(X), side, side), side
 
 
 # --8<-- [start:flip-shift]
 def flip(X: np.ndarray, horizontal: bool = True) -> np.ndarray:
-    """Mirror every image left-right (or top-bottom). Only for labels that survive it."""
+    """Mirror every image left-right (or top-bottom).
+
+    Only for labels that survive it.
+    """
     images, _ = as_images(X)
-    return images[:, :, ::-1].reshape(X.shape) if horizontal else images[:, ::-1, :].reshape(X.shape)
+    mirrored = images[:, :, ::-1] if horizontal else images[:, ::-1, :]
+    return mirrored.reshape(X.shape)
 
 
 def shift(X: np.ndarray, dx: int, dy: int) -> np.ndarray:
     """Move every image dx pixels right and dy pixels down, filling with zeros."""
     images, side = as_images(X)
     out = np.zeros_like(images)
-    src_r, dst_r = slice(max(-dy, 0), side - max(dy, 0)), slice(max(dy, 0), side - max(-dy, 0))
-    src_c, dst_c = slice(max(-dx, 0), side - max(dx, 0)), slice(max(dx, 0), side - max(-dx, 0))
+    src_r = slice(max(-dy, 0), side - max(dy, 0))
+    dst_r = slice(max(dy, 0), side - max(-dy, 0))
+    src_c = slice(max(-dx, 0), side - max(dx, 0))
+    dst_c = slice(max(dx, 0), side - max(-dx, 0))
     out[:, dst_r, dst_c] = images[:, src_r, src_c]
     return out.reshape(X.shape)
 
 
-def add_noise(X: np.ndarray, std: float, rng=None, low: float = 0.0, high: float = 1.0) -> np.ndarray:
+def add_noise(
+    X: np.ndarray, std: float, rng=None, low: float = 0.0, high: float = 1.0
+) -> np.ndarray:
     """Add Gaussian noise to every pixel, clipped to the valid range."""
     check.non_negative("add_noise", "std", std)
     noise = check.generator("add_noise", rng).normal(0, std, X.shape)
     return np.clip(X + noise.astype(X.dtype), low, high)
+
+
 # --8<-- [end:flip-shift]
 
 
 # --8<-- [start:warp]
 def warp(X: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """Resample each image at (rows, cols) source coordinates, per image and output pixel,
-    by bilinear interpolation; outside the image is 0."""
+    """Resample each image at source coordinates by bilinear interpolation.
+
+    ``rows`` and ``cols`` hold the coordinates, per image and output pixel; outside
+    the image is 0.
+    """
     images, side = as_images(X)
     r0, c0 = np.floor(rows).astype(int), np.floor(cols).astype(int)
     fr, fc = rows - r0, cols - c0
     n = np.arange(len(images))[:, None, None]
     out = np.zeros(images.shape, dtype=np.result_type(X.dtype, np.float32))
-    for dr, dc, weight in ((0, 0, (1 - fr) * (1 - fc)), (0, 1, (1 - fr) * fc), (1, 0, fr * (1 - fc)), (1, 1, fr * fc)):
+    for dr, dc, weight in (
+        (0, 0, (1 - fr) * (1 - fc)),
+        (0, 1, (1 - fr) * fc),
+        (1, 0, fr * (1 - fc)),
+        (1, 1, fr * fc),
+    ):
         r, c = r0 + dr, c0 + dc
         inside = (r >= 0) & (r < side) & (c >= 0) & (c < side)
-        out += weight * np.where(inside, images[n, np.clip(r, 0, side - 1), np.clip(c, 0, side - 1)], 0)
+        out += weight * np.where(
+            inside, images[n, np.clip(r, 0, side - 1), np.clip(c, 0, side - 1)], 0
+        )
     return out.reshape(X.shape).astype(X.dtype)
 
 
 def affine(X: np.ndarray, degrees=0.0, scale=1.0, rng=None) -> np.ndarray:
-    """Rotate by `degrees` and zoom by `scale` about the image centre; arrays give one value per image."""
-    images, side = as_images(X)
+    """Rotate by `degrees` and zoom by `scale` about the image centre.
+
+    Arrays give one value per image.
+    """
+    _, side = as_images(X)
     angle = np.deg2rad(np.broadcast_to(degrees, len(X)))[:, None, None]
     zoom = np.broadcast_to(scale, len(X))[:, None, None]
     if not np.all(zoom > 0):
         check.fail("affine", "scale", "> 0 for every image", scale)
     centre = (side - 1) / 2
-    r, c = np.meshgrid(np.arange(side) - centre, np.arange(side) - centre, indexing="ij")
-    rows = (np.cos(angle) * r - np.sin(angle) * c) / zoom + centre  # the inverse map: output -> source
+    positions = np.arange(side) - centre
+    r, c = np.meshgrid(positions, positions, indexing="ij")
+    # the inverse map: output -> source
+    rows = (np.cos(angle) * r - np.sin(angle) * c) / zoom + centre
     cols = (np.sin(angle) * r + np.cos(angle) * c) / zoom + centre
     return warp(X, rows, cols)
 
 
-def elastic(X: np.ndarray, alpha: float = 1.0, sigma: float = 1.5, rng=None) -> np.ndarray:
-    """Simard et al. (2003): displace every pixel by a random field smoothed with a Gaussian of width sigma."""
-    images, side = as_images(X)
+def elastic(
+    X: np.ndarray, alpha: float = 1.0, sigma: float = 1.5, rng=None
+) -> np.ndarray:
+    """Simard et al. (2003): displace every pixel by a smooth random field.
+
+    The field is random noise smoothed with a Gaussian of width sigma.
+    """
+    _, side = as_images(X)
     check.positive("elastic", "sigma", sigma)
     rng = check.generator("elastic", rng)
     offsets = np.arange(side) - np.arange(side)[:, None]
-    kernel = np.exp(-(offsets**2) / (2 * sigma**2))  # smoothing along one axis, applied to both
+    # smoothing along one axis, applied to both
+    kernel = np.exp(-(offsets**2) / (2 * sigma**2))
     field = rng.uniform(-1, 1, size=(2, len(X), side, side))
     field = kernel @ field @ kernel.T
     field *= alpha / np.abs(field).max(axis=(2, 3), keepdims=True)
     r, c = np.meshgrid(np.arange(side), np.arange(side), indexing="ij")
     return warp(X, r + field[0], c + field[1])
+
+
 # --8<-- [end:warp]
 
 
 # --8<-- [start:augment]
-def augment(X: np.ndarray, rng=None, max_shift: int = 1, max_degrees: float = 15.0,
-            scale_range: tuple[float, float] = (0.9, 1.1), noise: float = 0.05) -> np.ndarray:
-    """One random label-preserving variant of every image: a small rotation and zoom, a shift
-    of up to max_shift pixels, and a little noise."""
+def augment(
+    X: np.ndarray,
+    rng=None,
+    max_shift: int = 1,
+    max_degrees: float = 15.0,
+    scale_range: tuple[float, float] = (0.9, 1.1),
+    noise: float = 0.05,
+) -> np.ndarray:
+    """One random label-preserving variant of every image.
+
+    A small rotation and zoom, a shift of up to max_shift pixels and a little noise.
+    """
     rng = check.generator("augment", rng)
     n = len(X)
-    out = affine(X, degrees=rng.uniform(-max_degrees, max_degrees, n), scale=rng.uniform(*scale_range, n))
+    out = affine(
+        X,
+        degrees=rng.uniform(-max_degrees, max_degrees, n),
+        scale=rng.uniform(*scale_range, n),
+    )
     moves = rng.integers(-max_shift, max_shift + 1, size=(n, 2))
     for dx, dy in np.unique(moves, axis=0):
         chosen = np.all(moves == (dx, dy), axis=1)
         out[chosen] = shift(out[chosen], int(dx), int(dy))
     return add_noise(out, noise, rng) if noise else out
+
+
 # --8<-- [end:augment]

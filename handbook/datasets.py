@@ -1,6 +1,7 @@
-"""Data sets: scikit-learn's bundled digits and breast cancer (no download), and seeded synthetic sets.
+"""Data sets: scikit-learn's digits and breast cancer, and seeded synthetic sets.
 
-Each returns ``(X, y)``: float rows of features and integer labels.
+The two real sets come bundled with scikit-learn (no download). Each function
+returns ``(X, y)``: float rows of features and integer labels.
 """
 
 from __future__ import annotations
@@ -14,25 +15,36 @@ def _sklearn():
     try:
         import sklearn.datasets
     except ImportError as error:
-        raise ImportError("this data set comes with scikit-learn: pip install scikit-learn") from error
+        raise ImportError(
+            "this data set comes with scikit-learn: pip install scikit-learn"
+        ) from error
     return sklearn.datasets
 
 
 def _check(name: str, n: int, noise: float = 0.0, classes: int = 2) -> None:
     if not isinstance(n, (int, np.integer)) or n < classes:
-        raise ValueError(f"{name}: n must be an integer of at least {classes} (one point per class), got {n!r}")
+        raise ValueError(
+            f"{name}: n must be an integer of at least {classes} "
+            f"(one point per class), got {n!r}"
+        )
     if noise < 0:
         raise ValueError(f"{name}: noise must be >= 0, got {noise!r}")
 
 
 def digits(dtype=np.float64) -> tuple[np.ndarray, np.ndarray]:
-    """1,797 handwritten digits, 8x8 pixels as 64 features scaled to [0, 1]; labels 0 to 9."""
+    """1,797 handwritten digits, labels 0 to 9.
+
+    Each digit is 8x8 pixels, as 64 features scaled to [0, 1].
+    """
     X, y = _sklearn().load_digits(return_X_y=True)
     return (X / 16.0).astype(dtype), y.astype(np.int64)
 
 
 def breast_cancer(dtype=np.float64) -> tuple[np.ndarray, np.ndarray]:
-    """569 tumours, 30 raw features of very different scales; label 1 = benign, 0 = malignant."""
+    """569 tumours, 30 raw features of very different scales.
+
+    Label 1 = benign, 0 = malignant.
+    """
     X, y = _sklearn().load_breast_cancer(return_X_y=True)
     return X.astype(dtype), y.astype(np.int64)
 
@@ -44,44 +56,71 @@ def two_moons(n: int = 200, *, noise: float = 0.1, rng=None, dtype=np.float64):
     y = np.arange(n) % 2
     angle = rng.uniform(0, np.pi, n)
     X = np.column_stack([np.cos(angle), np.sin(angle)])
-    X[y == 1] = np.column_stack([1 - np.cos(angle[y == 1]), 0.5 - np.sin(angle[y == 1])])
+    X[y == 1] = np.column_stack(
+        [1 - np.cos(angle[y == 1]), 0.5 - np.sin(angle[y == 1])]
+    )
     X += rng.normal(0, noise, X.shape)
     return X.astype(dtype), y
 
 
-def circles(n: int = 200, *, noise: float = 0.05, factor: float = 0.5, rng=None, dtype=np.float64):
+def circles(
+    n: int = 200,
+    *,
+    noise: float = 0.05,
+    factor: float = 0.5,
+    rng=None,
+    dtype=np.float64,
+):
     """A small circle (label 1) inside a large one (label 0)."""
     _check("circles", n, noise)
     rng = check.generator("circles", rng)
     y = np.arange(n) % 2
     angle = rng.uniform(0, 2 * np.pi, n)
     radius = np.where(y == 1, factor, 1.0)
-    X = radius[:, None] * np.column_stack([np.cos(angle), np.sin(angle)]) + rng.normal(0, noise, (n, 2))
+    unit_circle = np.column_stack([np.cos(angle), np.sin(angle)])
+    X = radius[:, None] * unit_circle + rng.normal(0, noise, (n, 2))
     return X.astype(dtype), y
 
 
-def spirals(n: int = 300, *, classes: int = 3, noise: float = 0.2, rng=None, dtype=np.float64):
+def spirals(
+    n: int = 300,
+    *,
+    classes: int = 3,
+    noise: float = 0.2,
+    rng=None,
+    dtype=np.float64,
+):
     """``classes`` spiral arms winding around the origin, one per class."""
     _check("spirals", n, noise, classes)
     rng = check.generator("spirals", rng)
     y = np.arange(n) % classes
     r = rng.uniform(0.05, 1, n)
     theta = y * 2 * np.pi / classes + 4 * r + rng.normal(0, noise, n)
-    return (r[:, None] * np.column_stack([np.sin(theta), np.cos(theta)])).astype(dtype), y
+    X = r[:, None] * np.column_stack([np.sin(theta), np.cos(theta)])
+    return X.astype(dtype), y
 
 
-def flower(n: int = 400, *, petals: int = 4, noise: float = 0.2, rng=None, dtype=np.float64):
-    """The planar "flower" of the deeplearning.ai course: two classes in alternating petals."""
+def flower(
+    n: int = 400, *, petals: int = 4, noise: float = 0.2, rng=None, dtype=np.float64
+):
+    """The planar "flower" of the deeplearning.ai course.
+
+    Two classes in alternating petals.
+    """
     _check("flower", n, noise)
     rng = check.generator("flower", rng)
     y = np.arange(n) % 2
     theta = np.linspace(0, np.pi, n) + rng.normal(0, noise, n) + y * np.pi
     r = 4 * np.sin(petals * theta) + rng.normal(0, noise, n)
-    return (np.column_stack([r * np.sin(theta), r * np.cos(theta)])).astype(dtype), y
+    X = np.column_stack([r * np.sin(theta), r * np.cos(theta)])
+    return X.astype(dtype), y
 
 
 def different_scales(n: int = 500, *, rng=None, dtype=np.float64):
-    """Two features in [0, 1] and in [0, 1000] that matter equally: label 1 when x1 + x2 / 1000 > 1."""
+    """Two features, in [0, 1] and in [0, 1000], that matter equally.
+
+    The label is 1 when x1 + x2 / 1000 > 1.
+    """
     _check("different_scales", n)
     rng = check.generator("different_scales", rng)
     X = np.column_stack([rng.uniform(0, 1, n), rng.uniform(0, 1000, n)])
@@ -91,20 +130,32 @@ def different_scales(n: int = 500, *, rng=None, dtype=np.float64):
 
 # --8<-- [start:overfitting-digits]
 def overfitting_digits(n_train: int = 200, *, rng=0, dtype=np.float64):
-    """The regularization chapter's shared setting: a small stratified training subset of digits,
-    which a wide network memorizes, and the rest as a dev set."""
+    """The regularization chapter's shared setting on the digits.
+
+    A small stratified training subset of the digits, which a wide network
+    memorizes, and the rest as a dev set.
+    """
     from handbook.data import split
 
     X, y = digits(dtype)
     share = n_train / len(X)
     return split(X, y, ratios=(1 - share, share), stratify=True, rng=rng)[::-1]
+
+
 # --8<-- [end:overfitting-digits]
 
 
 # --8<-- [start:overfitting-moons]
-def overfitting_moons(n_train: int = 100, n_dev: int = 1000, *, noise: float = 0.3, rng=0):
-    """The regularization chapter's shared setting: 100 noisy two-moons points, which a wide
-    network fits perfectly with a wiggly boundary, and 1,000 more from the same distribution as dev set."""
+def overfitting_moons(
+    n_train: int = 100, n_dev: int = 1000, *, noise: float = 0.3, rng=0
+):
+    """The regularization chapter's shared setting on the two moons.
+
+    100 noisy two-moons points, which a wide network fits perfectly with a wiggly
+    boundary, and 1,000 more from the same distribution as dev set.
+    """
     X, y = two_moons(n_train + n_dev, noise=noise, rng=rng)
     return (X[:n_train], y[:n_train]), (X[n_train:], y[n_train:])
+
+
 # --8<-- [end:overfitting-moons]

@@ -1,4 +1,4 @@
-"""Gradient checking: compare backpropagation with two-sided numerical differences."""
+"""Gradient checking: compare backpropagation with two-sided finite differences."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from handbook.layers import Dropout, Layer, Sequential, layers_of
+from handbook.layers import Layer, layers_of
 
 THRESHOLDS = (
     (1e-7, "correct: backpropagation agrees with the numerical gradient"),
@@ -18,14 +18,19 @@ THRESHOLDS = (
 
 @dataclass
 class GradientCheckReport:
-    """The overall relative error, one error per parameter (to locate a bug) and the verdict."""
+    """The overall relative error, one error per parameter and the verdict.
+
+    The errors per parameter locate a bug.
+    """
 
     relative_error: float
     per_parameter: list[tuple[str, float]] = field(default_factory=list)
 
     @property
     def verdict(self) -> str:
-        return next(text for limit, text in THRESHOLDS if self.relative_error < limit)
+        return next(
+            text for limit, text in THRESHOLDS if self.relative_error < limit
+        )
 
     @property
     def worst(self) -> str:
@@ -33,7 +38,9 @@ class GradientCheckReport:
 
     def __str__(self) -> str:
         rows = [f"  {name:<12} {error:.2e}" for name, error in self.per_parameter]
-        return "\n".join([f"relative error {self.relative_error:.2e}: {self.verdict}", *rows])
+        return "\n".join(
+            [f"relative error {self.relative_error:.2e}: {self.verdict}", *rows]
+        )
 
 
 def relative_error(a: np.ndarray, b: np.ndarray) -> float:
@@ -43,9 +50,19 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
 
 
 # --8<-- [start:gradient-check]
-def gradient_check(model: Layer, loss, X: np.ndarray, y: np.ndarray, eps: float = 1e-7,
-                   regularizer=None, fix_dropout_mask: bool = False) -> GradientCheckReport:
-    """Compare the backward pass with (J(theta + eps) - J(theta - eps)) / (2 eps) for every parameter."""
+def gradient_check(
+    model: Layer,
+    loss,
+    X: np.ndarray,
+    y: np.ndarray,
+    eps: float = 1e-7,
+    regularizer=None,
+    fix_dropout_mask: bool = False,
+) -> GradientCheckReport:
+    """Compare the backward pass with numerical gradients, for every parameter.
+
+    Each numerical derivative is (J(theta + eps) - J(theta - eps)) / (2 eps).
+    """
     refuse_uncheckable(model, X, fix_dropout_mask)
     m = len(X)
 
@@ -71,58 +88,97 @@ def gradient_check(model: Layer, loss, X: np.ndarray, y: np.ndarray, eps: float 
                 p.value[i] = saved
                 g[i] = (J_plus - J_minus) / (2 * eps)
             numeric.append(g)
-    flat = lambda arrays: np.concatenate([a.ravel() for a in arrays])
+
+    def flat(arrays: list[np.ndarray]) -> np.ndarray:
+        return np.concatenate([a.ravel() for a in arrays])
+
+    overall = relative_error(flat(numeric), flat(analytic))
     names = parameter_names(model)
-    return GradientCheckReport(
-        relative_error(flat(numeric), flat(analytic)),
-        [(n, relative_error(g, a)) for n, g, a in zip(names, numeric, analytic)],
-    )
+    per_parameter = [
+        (n, relative_error(g, a))
+        for n, g, a in zip(names, numeric, analytic, strict=True)
+    ]
+    return GradientCheckReport(overall, per_parameter)
+
+
 # --8<-- [end:gradient-check]
 
 
 def parameter_names(model: Layer) -> list[str]:
-    """Names of the model's parameters as a report lists them: "0.W" is the first layer's W."""
-    if isinstance(model, Sequential):
-        return [f"{i}.{p.name}" for i, layer in enumerate(model.layers) for p in layer.parameters()]
-    return [p.name for p in model.parameters()]
+    """Names of the model's parameters as a report lists them.
+
+    "0.W" is the first layer's W.
+    """
+    if getattr(model, "layers", None) is None:
+        return [p.name for p in model.parameters()]
+    return [
+        f"{i}.{p.name}"
+        for i, layer in enumerate(layers_of(model))
+        for p in layer.parameters()
+    ]
 
 
 def refuse_uncheckable(model: Layer, X: np.ndarray, fix_dropout_mask: bool) -> None:
-    """Refuse what a finite-difference check cannot judge: float32, or dropout that redraws its mask."""
+    """Refuse what a finite-difference check cannot judge.
+
+    That is float32 parameters or inputs, and dropout that redraws its mask.
+    """
     for p in model.parameters():
         if p.value.dtype != np.float64:
-            raise TypeError(f"gradient_check needs float64 parameters (got {p.value.dtype}): differences of "
-                            "eps = 1e-7 drown in float32 rounding; use model.astype(np.float64)")
+            raise TypeError(
+                f"gradient_check needs float64 parameters (got {p.value.dtype}): "
+                "differences of eps = 1e-7 drown in float32 rounding; "
+                "use model.astype(np.float64)"
+            )
     if np.asarray(X).dtype != np.float64:
-        raise TypeError(f"gradient_check needs float64 inputs, got {np.asarray(X).dtype}")
-    dropouts = [layer for layer in layers_of(model) if isinstance(layer, Dropout) and layer.keep_prob < 1]
+        raise TypeError(
+            f"gradient_check needs float64 inputs, got {np.asarray(X).dtype}"
+        )
+    dropouts = [
+        layer
+        for layer in layers_of(model)
+        # a dropout layer, the package's or a copy: one with a mask to freeze
+        if hasattr(layer, "freeze_mask") and layer.keep_prob < 1
+    ]
     if dropouts and not fix_dropout_mask:
-        raise ValueError(f"gradient_check: {dropouts[0]!r} draws a new mask at every forward pass, so the cost "
-                         "is not a fixed function of the parameters; set keep_prob=1 for the check, or pass "
-                         "fix_dropout_mask=True")
+        raise ValueError(
+            f"gradient_check: {dropouts[0]!r} draws a new mask at every forward "
+            "pass, so the cost is not a fixed function of the parameters; "
+            "set keep_prob=1 for the check, or pass fix_dropout_mask=True"
+        )
 
 
 class frozen:
-    """During a check: dropout masks fixed if asked, batch-norm running statistics restored after."""
+    """Keeps a model steady during a gradient check.
+
+    Dropout masks are fixed if asked; batch-norm running statistics are restored
+    afterwards.
+    """
 
     def __init__(self, model: Layer, fix_dropout_mask: bool):
         self.layers = layers_of(model)
         self.fix = fix_dropout_mask
 
     def __enter__(self):
-        self.saved = [{k: v.copy() for k, v in layer.buffers().items()} for layer in self.layers]
-        self.dropouts = [layer for layer in self.layers if isinstance(layer, Dropout)]
+        self.saved = [
+            {k: v.copy() for k, v in layer.buffers().items()}
+            for layer in self.layers
+        ]
+        self.dropouts = [
+            layer for layer in self.layers if hasattr(layer, "freeze_mask")
+        ]
         self.was_frozen = [d.freeze_mask for d in self.dropouts]
         if self.fix:
             for d in self.dropouts:
                 d.freeze_mask = True
-                d.mask = None  # the first forward pass of the check draws the mask it keeps
+                # the first forward pass of the check draws the mask it keeps
+                d.mask = None
         return self
 
     def __exit__(self, *exc):
-        for layer, buffers in zip(self.layers, self.saved):
+        for layer, buffers in zip(self.layers, self.saved, strict=True):
             for name, value in buffers.items():
                 setattr(layer, name, value)
-        for d, was in zip(self.dropouts, self.was_frozen):
+        for d, was in zip(self.dropouts, self.was_frozen, strict=True):
             d.freeze_mask = was
         return False

@@ -1,13 +1,13 @@
-"""Weight initializers: each is ``f(shape, rng) -> ndarray`` for ``shape = (n_in, n_out)``.
+"""Weight initializers: each is a function ``f(shape, rng) -> ndarray``.
 
-The parameterized ones (``constant``, ``normal``, ``uniform``, ``sparse``) are factories:
-``normal(0.01)`` returns such a function. Initializers return float64; a layer casts
-the result to its own dtype.
+``shape`` is ``(n_in, n_out)``. The parameterized ones (``constant``, ``normal``,
+``uniform``, ``sparse``) are factories: ``normal(0.01)`` returns such a function.
+Initializers return float64; a layer casts the result to its own dtype.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -16,7 +16,10 @@ Initializer = Callable[[tuple[int, int], np.random.Generator], np.ndarray]
 
 # --8<-- [start:fixed]
 def zeros(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
-    """All zeros: every unit of a layer computes the same thing (the symmetry problem)."""
+    """All zeros: every unit of a layer computes the same thing.
+
+    This is the symmetry problem.
+    """
     return np.zeros(shape)
 
 
@@ -35,25 +38,36 @@ def uniform(r: float) -> Initializer:
     """U(-r, r), the same range whatever the layer's size."""
     _check_positive(r, "r")
     return lambda shape, rng: rng.uniform(-r, r, size=shape)
+
+
 # --8<-- [end:fixed]
 
 
 # --8<-- [start:variance-scaling]
 def xavier_normal(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
-    """Glorot and Bengio (2010): Var(W) = 2 / (n_in + n_out), for tanh and sigmoid."""
+    """Glorot and Bengio (2010): Var(W) = 2 / (n_in + n_out).
+
+    For tanh and sigmoid layers.
+    """
     n_in, n_out = shape
     return rng.normal(0.0, np.sqrt(2.0 / (n_in + n_out)), size=shape)
 
 
 def xavier_uniform(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
-    """U(-a, a) with a = sqrt(6 / (n_in + n_out)): the same variance as xavier_normal."""
+    """U(-a, a) with a = sqrt(6 / (n_in + n_out)).
+
+    The same variance as xavier_normal.
+    """
     n_in, n_out = shape
     limit = np.sqrt(6.0 / (n_in + n_out))
     return rng.uniform(-limit, limit, size=shape)
 
 
 def he_normal(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
-    """He et al. (2015): Var(W) = 2 / n_in, which keeps the variance through ReLU layers."""
+    """He et al. (2015): Var(W) = 2 / n_in.
+
+    It keeps the variance through ReLU layers.
+    """
     n_in, _ = shape
     return rng.normal(0.0, np.sqrt(2.0 / n_in), size=shape)
 
@@ -66,26 +80,42 @@ def he_uniform(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
 
 
 def lecun_normal(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
-    """LeCun et al. (1998): Var(W) = 1 / n_in (what some courses call Xavier for tanh)."""
+    """LeCun et al. (1998): Var(W) = 1 / n_in.
+
+    What some courses call Xavier initialization for tanh.
+    """
     n_in, _ = shape
     return rng.normal(0.0, np.sqrt(1.0 / n_in), size=shape)
+
+
 # --8<-- [end:variance-scaling]
 
 
 # --8<-- [start:orthogonal]
-def orthogonal(shape: tuple[int, int], rng: np.random.Generator, gain: float = 1.0) -> np.ndarray:
-    """Saxe et al. (2014): orthonormal columns (or rows), so ||x W|| = ||x|| when n_in >= n_out."""
+def orthogonal(
+    shape: tuple[int, int], rng: np.random.Generator, gain: float = 1.0
+) -> np.ndarray:
+    """Saxe et al. (2014): orthonormal columns (or rows).
+
+    So ||x W|| = ||x|| when n_in >= n_out.
+    """
     n_in, n_out = shape
     a = rng.normal(size=(max(n_in, n_out), min(n_in, n_out)))
     q, r = np.linalg.qr(a)
-    q *= np.sign(np.diag(r))  # makes the result uniformly distributed over orthogonal matrices
+    # makes the result uniformly distributed over orthogonal matrices
+    q *= np.sign(np.diag(r))
     return gain * (q if n_in >= n_out else q.T)
+
+
 # --8<-- [end:orthogonal]
 
 
 # --8<-- [start:sparse]
 def sparse(k: int, std: float = 1.0) -> Initializer:
-    """Martens (2010): each unit gets exactly k nonzero N(0, std^2) incoming weights."""
+    """Martens (2010): each unit gets exactly k nonzero incoming weights.
+
+    They are drawn from N(0, std^2); all others are 0.
+    """
     if not isinstance(k, (int, np.integer)) or k < 1:
         raise ValueError(f"sparse: k must be a positive integer, got {k!r}")
 
@@ -95,10 +125,13 @@ def sparse(k: int, std: float = 1.0) -> Initializer:
             raise ValueError(f"sparse({k}): k must be at most n_in = {n_in}")
         W = np.zeros(shape)
         for j in range(n_out):
-            W[rng.choice(n_in, size=k, replace=False), j] = rng.normal(0.0, std, size=k)
+            weights = rng.normal(0.0, std, size=k)
+            W[rng.choice(n_in, size=k, replace=False), j] = weights
         return W
 
     return init
+
+
 # --8<-- [end:sparse]
 
 
@@ -118,7 +151,10 @@ def get(init: str | Initializer) -> Initializer:
     if callable(init):
         return init
     if init not in NAMED:
-        raise ValueError(f"unknown initializer {init!r}; expected one of {sorted(NAMED)} or a function")
+        raise ValueError(
+            f"unknown initializer {init!r}; "
+            f"expected one of {sorted(NAMED)} or a function"
+        )
     return NAMED[init]
 
 

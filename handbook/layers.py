@@ -38,7 +38,7 @@ class Layer:
         running statistics)."""
         return {}
 
-    def astype(self, dtype) -> Layer:
+    def astype(self, dtype) -> "Layer":
         """Convert parameters and buffers to ``dtype``; returns the layer."""
         for p in self.parameters():
             p.value = p.value.astype(dtype)
@@ -417,7 +417,7 @@ class Sequential(Layer):
     def parameters(self) -> list[Parameter]:
         return [p for layer in self.layers for p in layer.parameters()]
 
-    def astype(self, dtype) -> Sequential:
+    def astype(self, dtype) -> "Sequential":
         for layer in self.layers:
             layer.astype(dtype)
         return self

@@ -21,4 +21,6 @@ class Parameter:
 
     def __repr__(self) -> str:
         return f"Parameter(shape={self.value.shape}, dtype={self.value.dtype})"
+
+
 # --8<-- [end:parameter]

@@ -1,14 +1,15 @@
-"""Learning-rate schedules: callables of the epoch number (or the step number t), counted from 1.
+"""Learning-rate schedules: callables of the epoch or step number t = 1, 2, ...
 
 ``hb.fit`` sets ``optimizer.lr = schedule(epoch)`` before epochs 1, 2, 3, ...; the
-formulas are those of the course, where ``epoch_num`` starts at 1 (with lr0 = 0.2 and
-decay_rate = 1, inverse time decay gives 0.1, 0.0667, 0.05, 0.04 for epochs 1 to 4).
+formulas are those of the course, where ``epoch_num`` starts at 1. With lr0 = 0.2
+and decay_rate = 1, for example, inverse time decay gives 0.1, 0.0667, 0.05, 0.04
+for epochs 1 to 4.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 from handbook import validation as check
 
@@ -21,7 +22,10 @@ class Schedule:
 
     def __call__(self, t: int) -> float:
         if t < 0:
-            raise ValueError(f"{self.description}: the epoch or step number must be >= 0, got {t!r}")
+            raise ValueError(
+                f"{self.description}: the epoch or step number must be >= 0, "
+                f"got {t!r}"
+            )
         return float(self.formula(t))
 
     def __repr__(self) -> str:
@@ -33,7 +37,10 @@ def inverse_time(lr0: float, decay_rate: float) -> Schedule:
     """lr = lr0 / (1 + decay_rate * epoch)."""
     check.positive("inverse_time", "lr0", lr0)
     check.non_negative("inverse_time", "decay_rate", decay_rate)
-    return Schedule(lambda t: lr0 / (1 + decay_rate * t), f"inverse_time(lr0={lr0}, decay_rate={decay_rate})")
+    return Schedule(
+        lambda t: lr0 / (1 + decay_rate * t),
+        f"inverse_time(lr0={lr0}, decay_rate={decay_rate})",
+    )
 
 
 def exponential(lr0: float, base: float = 0.95) -> Schedule:
@@ -44,27 +51,40 @@ def exponential(lr0: float, base: float = 0.95) -> Schedule:
 
 
 def inverse_sqrt(lr0: float, k: float = 1.0) -> Schedule:
-    """lr = k / sqrt(t) * lr0, with t the epoch or the mini-batch number (from 1)."""
+    """lr = k / sqrt(t) * lr0, with t the epoch or mini-batch number (from 1)."""
     check.positive("inverse_sqrt", "lr0", lr0)
     check.positive("inverse_sqrt", "k", k)
-    return Schedule(lambda t: k / math.sqrt(max(t, 1)) * lr0, f"inverse_sqrt(lr0={lr0}, k={k})")
+    return Schedule(
+        lambda t: k / math.sqrt(max(t, 1)) * lr0, f"inverse_sqrt(lr0={lr0}, k={k})"
+    )
 
 
 def step(lr0: float, drop: float = 0.5, every: int = 10) -> Schedule:
-    """Staircase: lr = lr0 * drop ** floor((epoch - 1) / every), e.g. halved every 10 epochs."""
+    """Staircase: lr = lr0 * drop ** floor((epoch - 1) / every).
+
+    With the defaults, the rate is halved every 10 epochs.
+    """
     check.positive("step", "lr0", lr0)
     check.number("step", "drop", drop, low=0, high=1, low_open=True)
     check.whole("step", "every", every)
-    return Schedule(lambda t: lr0 * drop ** (max(t - 1, 0) // every), f"step(lr0={lr0}, drop={drop}, every={every})")
+    return Schedule(
+        lambda t: lr0 * drop ** (max(t - 1, 0) // every),
+        f"step(lr0={lr0}, drop={drop}, every={every})",
+    )
 
 
 def linear(lr0: float, lr_min: float, steps: int) -> Schedule:
-    """lr_t = (1 - t/k) lr0 + (t/k) lr_min for t <= k = steps, then lr_min: linear decay to a floor."""
+    """Linear decay to a floor: lr_t = (1 - t/k) lr0 + (t/k) lr_min.
+
+    That is for t <= k = steps; after that, lr_min.
+    """
     check.positive("linear", "lr0", lr0)
     check.non_negative("linear", "lr_min", lr_min)
     check.whole("linear", "steps", steps)
-    return Schedule(lambda t: (1 - min(t / steps, 1.0)) * lr0 + min(t / steps, 1.0) * lr_min,
-                    f"linear(lr0={lr0}, lr_min={lr_min}, steps={steps})")
+    return Schedule(
+        lambda t: (1 - min(t / steps, 1.0)) * lr0 + min(t / steps, 1.0) * lr_min,
+        f"linear(lr0={lr0}, lr_min={lr_min}, steps={steps})",
+    )
 
 
 def cosine(lr0: float, steps: int, lr_min: float = 0.0) -> Schedule:
@@ -72,15 +92,28 @@ def cosine(lr0: float, steps: int, lr_min: float = 0.0) -> Schedule:
     check.positive("cosine", "lr0", lr0)
     check.whole("cosine", "steps", steps)
     check.non_negative("cosine", "lr_min", lr_min)
-    return Schedule(lambda t: lr_min + (lr0 - lr_min) * (1 + math.cos(math.pi * min(t / steps, 1.0))) / 2,
-                    f"cosine(lr0={lr0}, steps={steps}, lr_min={lr_min})")
+    return Schedule(
+        lambda t: (
+            lr_min
+            + (lr0 - lr_min) * (1 + math.cos(math.pi * min(t / steps, 1.0))) / 2
+        ),
+        f"cosine(lr0={lr0}, steps={steps}, lr_min={lr_min})",
+    )
 
 
 def warmup(schedule: Schedule | float, warmup_steps: int) -> Schedule:
-    """Ramp linearly from 0 up to the wrapped schedule (or constant rate) over the first warmup_steps."""
+    """Ramp linearly from 0 up to the wrapped schedule over the first warmup_steps.
+
+    ``schedule`` may also be a constant rate.
+    """
     check.whole("warmup", "warmup_steps", warmup_steps)
     if not callable(schedule):
         check.positive("warmup", "schedule", schedule)
     target = schedule if callable(schedule) else (lambda t, lr=float(schedule): lr)
-    return Schedule(lambda t: target(t) * min(t / warmup_steps, 1.0), f"warmup({schedule!r}, {warmup_steps})")
+    return Schedule(
+        lambda t: target(t) * min(t / warmup_steps, 1.0),
+        f"warmup({schedule!r}, {warmup_steps})",
+    )
+
+
 # --8<-- [end:decay]

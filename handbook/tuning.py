@@ -1,4 +1,6 @@
-"""Hyperparameter search: sampling on the right scale, random and grid search, coarse to fine.
+"""Hyperparameter search: random and grid search, coarse to fine.
+
+Samplers draw each hyperparameter on the right scale.
 
 A search runs a training function ``train(**hyperparameters) -> score`` (higher is
 better, say a dev accuracy) on many settings and returns the trials, best first.
@@ -7,18 +9,20 @@ better, say a dev accuracy) on many settings and returns the trials, best first.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
 from handbook import validation as check
 
 
-
 # --8<-- [start:samplers]
 def log_uniform(low: float, high: float) -> Callable:
-    """10**r with r uniform in [log10 low, log10 high]: every decade gets the same share."""
+    """10**r with r uniform in [log10 low, log10 high].
+
+    Every decade gets the same share of the samples.
+    """
     if not 0 < low < high:
         raise ValueError(f"log_uniform: need 0 < low < high, got {low!r}, {high!r}")
     a, b = np.log10(low), np.log10(high)
@@ -26,9 +30,15 @@ def log_uniform(low: float, high: float) -> Callable:
 
 
 def one_minus_log_uniform(low: float, high: float) -> Callable:
-    """beta = 1 - 10**r, so that 1 - beta is log-uniform: as many samples in [0.9, 0.99] as in [0.99, 0.999]."""
+    """beta = 1 - 10**r, so that 1 - beta is log-uniform.
+
+    As many samples fall in [0.9, 0.99] as in [0.99, 0.999].
+    """
     if not 0 <= low < high < 1:
-        raise ValueError(f"one_minus_log_uniform: need 0 <= low < high < 1, got {low!r}, {high!r}")
+        raise ValueError(
+            "one_minus_log_uniform: need 0 <= low < high < 1, "
+            f"got {low!r}, {high!r}"
+        )
     sample = log_uniform(1 - high, 1 - low)
     return lambda rng, size=None: 1 - sample(rng, size)
 
@@ -41,6 +51,8 @@ def uniform(low: float, high: float) -> Callable:
 def integers(low: int, high: int) -> Callable:
     """A whole number in [low, high], for hidden units or layers."""
     return lambda rng, size=None: rng.integers(low, high + 1, size)
+
+
 # --8<-- [end:samplers]
 
 
@@ -50,18 +62,24 @@ class Trial:
     score: float
 
     def __repr__(self) -> str:
-        settings = ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
-                             for k, v in self.hyperparameters.items())
+        settings = ", ".join(
+            f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
+            for k, v in self.hyperparameters.items()
+        )
         return f"Trial({settings}: score {self.score:.4f})"
 
 
 # --8<-- [start:search]
-def random_search(train: Callable[..., float], space: dict[str, Callable], trials: int, rng=None) -> list[Trial]:
-    """Draw every hyperparameter afresh for each trial from its sampler; best trial first."""
+def random_search(
+    train: Callable[..., float], space: dict[str, Callable], trials: int, rng=None
+) -> list[Trial]:
+    """Each trial draws every hyperparameter from its sampler; best trial first."""
     rng = check.generator("random_search", rng)
     results = []
     for _ in range(trials):
-        hyperparameters = {name: plain(sample(rng)) for name, sample in space.items()}
+        hyperparameters = {
+            name: plain(sample(rng)) for name, sample in space.items()
+        }
         results.append(Trial(hyperparameters, float(train(**hyperparameters))))
     return sorted(results, key=lambda t: -t.score)
 
@@ -69,25 +87,49 @@ def random_search(train: Callable[..., float], space: dict[str, Callable], trial
 def grid_search(train: Callable[..., float], grid: dict[str, list]) -> list[Trial]:
     """Every combination of the listed values; best trial first."""
     names = list(grid)
-    results = [Trial(dict(zip(names, values)), float(train(**dict(zip(names, values)))))
-               for values in itertools.product(*grid.values())]
+    results = []
+    for values in itertools.product(*grid.values()):
+        hyperparameters = dict(zip(names, values, strict=True))
+        results.append(Trial(hyperparameters, float(train(**hyperparameters))))
     return sorted(results, key=lambda t: -t.score)
 
 
-def coarse_to_fine(train: Callable[..., float], ranges: dict[str, tuple[float, float]], trials: int,
-                   rounds: int = 2, keep: int = 3, rng=None) -> list[list[Trial]]:
-    """Random search on log-uniform ranges, then again inside the box around the `keep` best trials."""
+def coarse_to_fine(
+    train: Callable[..., float],
+    ranges: dict[str, tuple[float, float]],
+    trials: int,
+    rounds: int = 2,
+    keep: int = 3,
+    rng=None,
+) -> list[list[Trial]]:
+    """Random search on log-uniform ranges, then again around the best trials.
+
+    Each round after the first searches the box spanned by the `keep` best trials of
+    the round before.
+    """
     rng = check.generator("coarse_to_fine", rng)
     history = []
     for _ in range(rounds):
-        space = {name: log_uniform(low, high) for name, (low, high) in ranges.items()}
+        space = {
+            name: log_uniform(low, high) for name, (low, high) in ranges.items()
+        }
         results = random_search(train, space, trials, rng)
         history.append(results)
         best = results[:keep]
-        ranges = {name: (min(t.hyperparameters[name] for t in best), max(t.hyperparameters[name] for t in best))
-                  for name in ranges}
-        ranges = {name: (low, high if high > low else low * 1.0001) for name, (low, high) in ranges.items()}
+        ranges = {
+            name: (
+                min(t.hyperparameters[name] for t in best),
+                max(t.hyperparameters[name] for t in best),
+            )
+            for name in ranges
+        }
+        ranges = {
+            name: (low, high if high > low else low * 1.0001)
+            for name, (low, high) in ranges.items()
+        }
     return history
+
+
 # --8<-- [end:search]
 
 

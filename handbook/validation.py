@@ -1,8 +1,8 @@
 """Argument checks shared by the whole package, with one message format.
 
-A mistake should be reported where it is made, in the package's words, not as NumPy's
-broadcasting error three calls later or as a NaN ten epochs later. Every check here
-raises with the message
+A mistake should be reported where it is made, in the package's words, not as
+NumPy's broadcasting error three calls later or as a NaN ten epochs later. Every
+check here raises with the message
 
     "<who>: <argument> must be <expectation>, got <value>"
 
@@ -21,32 +21,59 @@ import numpy as np
 
 
 def name_of(who: Any) -> str:
-    """How a message names the caller: a string as is, a class by its name, an object by repr."""
+    """How a message names the caller.
+
+    A string as is, a class by its name, any other object by its repr.
+    """
     if isinstance(who, str):
         return who
     if isinstance(who, type):
         return who.__name__
     try:
         return repr(who)
-    except AttributeError:  # an object whose __init__ has not set what its repr shows yet
+    except AttributeError:
+        # an object whose __init__ has not set what its repr shows yet
         return type(who).__name__
 
 
-def fail(who: Any, argument: str, expectation: str, value: Any,
-         error: type[Exception] = ValueError, *, described: bool = False) -> NoReturn:
+def fail(
+    who: Any,
+    argument: str,
+    expectation: str,
+    value: Any,
+    error: type[Exception] = ValueError,
+    *,
+    described: bool = False,
+) -> NoReturn:
     """Raise ``error`` with the package's message format.
 
     ``value`` is shown by its repr (a large array by its shape), or as it is when
     ``described`` (a description such as "shape (2, 3)").
     """
     large = isinstance(value, np.ndarray) and value.size > 8
-    shown = value if described else f"an array of shape {value.shape}" if large else repr(value)
+    if described:
+        shown = value
+    elif large:
+        shown = f"an array of shape {value.shape}"
+    else:
+        shown = repr(value)
     raise error(f"{name_of(who)}: {argument} must be {expectation}, got {shown}")
 
 
-def number(who: Any, argument: str, value: Any, *, low: float | None = None,
-           high: float | None = None, low_open: bool = False, high_open: bool = False) -> float:
-    """A finite real number in the given range (``low_open``: ``low`` itself excluded)."""
+def number(
+    who: Any,
+    argument: str,
+    value: Any,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> float:
+    """A finite real number in the given range.
+
+    ``low_open`` excludes ``low`` itself, ``high_open`` excludes ``high``.
+    """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         fail(who, argument, "a real number", value, TypeError)
     if not np.isfinite(value):
@@ -76,14 +103,25 @@ def non_negative(who: Any, argument: str, value: Any) -> float:
     return number(who, argument, value, low=0)
 
 
-def fraction(who: Any, argument: str, value: Any, *, zero: bool = True, one: bool = False) -> float:
-    """A number between 0 and 1, each end allowed or not: a decay rate, a keep probability."""
-    return number(who, argument, value, low=0, high=1, low_open=not zero, high_open=not one)
+def fraction(
+    who: Any, argument: str, value: Any, *, zero: bool = True, one: bool = False
+) -> float:
+    """A number between 0 and 1: a decay rate, a keep probability.
+
+    ``zero`` and ``one`` say whether each end is allowed.
+    """
+    return number(
+        who, argument, value, low=0, high=1, low_open=not zero, high_open=not one
+    )
 
 
 def whole(who: Any, argument: str, value: Any, *, low: int = 1) -> int:
-    """A whole number of at least ``low``: a size, a count of epochs (not a float, not a bool)."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+    """A whole number of at least ``low``: a size, a count of epochs.
+
+    Not a float, not a bool.
+    """
+    is_bool = isinstance(value, (bool, np.bool_))
+    if is_bool or not isinstance(value, numbers.Integral):
         fail(who, argument, f"a whole number >= {low}", value, TypeError)
     if value < low:
         fail(who, argument, f">= {low}", value)
@@ -93,8 +131,8 @@ def whole(who: Any, argument: str, value: Any, *, low: int = 1) -> int:
 def generator(who: Any, rng: Any) -> np.random.Generator:
     """A ``numpy.random.Generator`` as given, or a new one from a seed.
 
-    A seed is what ``numpy.random.default_rng`` takes: a whole number >= 0, a list of
-    them (``[seed, epoch]``), a ``SeedSequence``, or None for fresh entropy.
+    A seed is what ``numpy.random.default_rng`` takes: a whole number >= 0, a list
+    of them (``[seed, epoch]``), a ``SeedSequence``, or None for fresh entropy.
     """
     if isinstance(rng, np.random.Generator):
         return rng
@@ -107,17 +145,31 @@ def generator(who: Any, rng: Any) -> np.random.Generator:
         fail(who, "rng", expectation, rng, TypeError)
 
 
-def real_array(who: Any, argument: str, value: Any, *, ndim: int | None = None) -> np.ndarray:
+def real_array(
+    who: Any, argument: str, value: Any, *, ndim: int | None = None
+) -> np.ndarray:
     """An array of real numbers (lists are converted).
 
     Integers and booleans become float64; floats keep their dtype.
     """
     array = np.asarray(value)
     if array.dtype.kind not in "biuf":
-        fail(who, argument, "an array of real numbers", f"dtype {array.dtype}", TypeError,
-             described=True)
+        fail(
+            who,
+            argument,
+            "an array of real numbers",
+            f"dtype {array.dtype}",
+            TypeError,
+            described=True,
+        )
     if ndim is not None and array.ndim != ndim:
-        fail(who, argument, f"{ndim}-dimensional", f"shape {array.shape}", described=True)
+        fail(
+            who,
+            argument,
+            f"{ndim}-dimensional",
+            f"shape {array.shape}",
+            described=True,
+        )
     return array if array.dtype.kind == "f" else array.astype(np.float64)
 
 
@@ -125,12 +177,23 @@ def finite(who: Any, argument: str, array: np.ndarray) -> np.ndarray:
     """The array, if every value is finite."""
     if not np.all(np.isfinite(array)):
         bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
-        fail(who, argument, "finite everywhere", f"{bad} NaN or infinite values", described=True)
+        fail(
+            who,
+            argument,
+            "finite everywhere",
+            f"{bad} NaN or infinite values",
+            described=True,
+        )
     return array
 
 
 def same_rows(who: Any, X: Any, y: Any) -> None:
     """Inputs and labels with one row per example each."""
     if len(X) != len(y):
-        fail(who, "X and y", "of the same length (one label per row)",
-             f"{len(X)} and {len(y)} rows", described=True)
+        fail(
+            who,
+            "X and y",
+            "of the same length (one label per row)",
+            f"{len(X)} and {len(y)} rows",
+            described=True,
+        )
