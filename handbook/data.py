@@ -22,18 +22,19 @@ def split(
 
     With ``stratify``, each class is shuffled and cut alone. Every set but the first
     gets floor(ratio * n) rows (per class when stratified); the first gets the rest.
-    Returns ``(X_train, y_train), (X_dev, y_dev)[, (X_test, y_test)]``.
+    Returns ``(X_train, y_train), (X_dev, y_dev)[, (X_test, y_test)]``. A set that
+    would be empty, or with ``stratify`` miss a class, is refused.
     """
     check.same_rows("split", X, y)
     ratios = np.asarray(ratios, dtype=float)
-    if (
-        len(ratios) not in (2, 3)
-        or (ratios <= 0).any()
-        or not np.isclose(ratios.sum(), 1.0)
+    if not (
+        len(ratios) in (2, 3) and (ratios > 0).all() and np.isclose(sum(ratios), 1)
     ):
-        raise ValueError(
-            "ratios must be 2 or 3 positive numbers summing to 1, "
-            f"got {tuple(ratios)}"
+        check.fail(
+            "split",
+            "ratios",
+            "2 or 3 positive numbers summing to 1",
+            tuple(ratios.tolist()),
         )
     rng = check.generator("split", rng)
     groups = (
@@ -45,11 +46,28 @@ def split(
     for rows in groups:
         rows = rng.permutation(rows)
         sizes = np.floor(ratios[1:] * len(rows)).astype(int)
+        if stratify and (sizes == 0).any():
+            check.fail(
+                "split",
+                "stratify",
+                "used with every class in every set",
+                f"class {y[rows[0]]} with {len(rows)} rows",
+                described=True,
+            )
         bounds = np.cumsum([len(rows) - sizes.sum(), *sizes])
         chunks = np.split(rows, bounds[:-1])
         for part, chunk in zip(parts, chunks, strict=True):
             part.append(chunk)
     indices = [rng.permutation(np.concatenate(p)) for p in parts]
+    if any(len(i) == 0 for i in indices):
+        sizes = "/".join(str(len(i)) for i in indices)
+        check.fail(
+            "split",
+            "ratios",
+            "a split with no empty set",
+            f"{sizes} rows of {len(X)}",
+            described=True,
+        )
     return tuple((X[i], y[i]) for i in indices)
 
 
@@ -68,14 +86,18 @@ def split_sizes(
     examples up to 4,000,000 (98/1/1 at a million) and 99.5/0.25/0.25 beyond.
     No size ever shrinks when m grows, and the training set is never empty.
     """
-    if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < 1:
-        raise ValueError(f"split_sizes: m must be a positive integer, got {m!r}")
-    if not 0 < share < 0.5 or enough < 0 or large_share < 0:
-        raise ValueError(
-            "split_sizes: need 0 < share < 0.5, enough >= 0 and "
-            f"large_share >= 0, got share={share}, enough={enough}, "
-            f"large_share={large_share}"
-        )
+    check.whole("split_sizes", "m", m)
+    check.number(
+        "split_sizes",
+        "share",
+        share,
+        low=0,
+        high=0.5,
+        low_open=True,
+        high_open=True,
+    )
+    check.non_negative("split_sizes", "enough", enough)
+    check.non_negative("split_sizes", "large_share", large_share)
     each = min(share * m, max(enough, large_share * m))
     # rounded down once, then halved: no size ever shrinks
     held_out = int(2 * each)
@@ -108,27 +130,44 @@ def minibatches(
 
 class Fitted:
     """A scaler that refuses to transform before fit, so that dev and test data can
-    only reuse training statistics."""
+    only reuse training statistics.
+
+    ``fitting(X)`` and ``fitted_input(X)`` check the array a scaler is given and
+    return it as real numbers (integers become float64; floats keep their dtype).
+    """
 
     fitted = False
 
-    def _require_fit(self, X: np.ndarray) -> None:
-        name = type(self).__name__
-        if not self.fitted:
-            raise RuntimeError(f"{name}: call fit(X_train) before transform")
-        if np.ndim(X) != 2 or X.shape[1] != self.n_features:
-            raise ValueError(
-                f"{name}: expected input of shape "
-                f"(batch, {self.n_features}), got {np.shape(X)}"
-            )
-
-    def _fit(self, X: np.ndarray) -> None:
-        if np.ndim(X) != 2 or len(X) == 0:
-            raise ValueError(
-                f"{type(self).__name__}: fit expects a non-empty "
-                f"(batch, features) array, got {np.shape(X)}"
+    def fitting(self, X: np.ndarray) -> np.ndarray:
+        """The training data of ``fit``: a non-empty (batch, features) array."""
+        X = check.real_array(type(self), "X", X)
+        if X.ndim != 2 or len(X) == 0:
+            check.fail(
+                type(self),
+                "X",
+                "a non-empty (batch, features) array",
+                f"shape {X.shape}",
+                described=True,
             )
         self.n_features, self.fitted = X.shape[1], True
+        return X
+
+    def fitted_input(self, X: np.ndarray) -> np.ndarray:
+        """The input of ``transform``: after fit, with the training features."""
+        if not self.fitted:
+            raise RuntimeError(
+                f"{type(self).__name__}: call fit(X_train) before transform"
+            )
+        X = check.real_array(type(self), "X", X)
+        if X.ndim != 2 or X.shape[1] != self.n_features:
+            check.fail(
+                type(self),
+                "X",
+                f"of shape (batch, {self.n_features})",
+                f"shape {X.shape}",
+                described=True,
+            )
+        return X
 
     def fit_transform(self, X: np.ndarray) -> np.ndarray:
         return self.fit(X).transform(X)
@@ -143,17 +182,17 @@ class Standardizer(Fitted):
         self.eps = eps
 
     def fit(self, X: np.ndarray) -> "Standardizer":
-        self._fit(X)
+        X = self.fitting(X)
         self.mu = X.mean(axis=0)
         self.sigma = X.std(axis=0) + self.eps  # divide by sigma, not sigma^2
         return self
 
     def transform(self, X: np.ndarray) -> np.ndarray:
-        self._require_fit(X)
+        X = self.fitted_input(X)
         return ((X - self.mu) / self.sigma).astype(X.dtype, copy=False)
 
     def inverse_transform(self, X: np.ndarray) -> np.ndarray:
-        self._require_fit(X)
+        X = self.fitted_input(X)
         return (X * self.sigma + self.mu).astype(X.dtype, copy=False)
 
 
@@ -174,19 +213,19 @@ class MinMaxScaler(Fitted):
             )
 
     def fit(self, X: np.ndarray) -> "MinMaxScaler":
-        self._fit(X)
+        X = self.fitting(X)
         self.min, top = X.min(axis=0), X.max(axis=0)
         span = top - self.min
         self.span = np.where(span > 0, span, 1)  # a constant feature keeps span 1
         return self
 
     def transform(self, X: np.ndarray) -> np.ndarray:
-        self._require_fit(X)
+        X = self.fitted_input(X)
         scaled = self.low + (X - self.min) / self.span * (self.high - self.low)
         return scaled.astype(X.dtype, copy=False)
 
     def inverse_transform(self, X: np.ndarray) -> np.ndarray:
-        self._require_fit(X)
+        X = self.fitted_input(X)
         original = self.min + (X - self.low) / (self.high - self.low) * self.span
         return original.astype(X.dtype, copy=False)
 
@@ -208,7 +247,7 @@ class Whitener(Fitted):
         self.method, self.eps = method, eps
 
     def fit(self, X: np.ndarray) -> "Whitener":
-        self._fit(X)
+        X = self.fitting(X)
         self.mu = X.mean(axis=0)
         covariance = np.cov(X - self.mu, rowvar=False, bias=True)
         eigenvalues, U = np.linalg.eigh(covariance)
@@ -219,7 +258,7 @@ class Whitener(Fitted):
         return self
 
     def transform(self, X: np.ndarray) -> np.ndarray:
-        self._require_fit(X)
+        X = self.fitted_input(X)
         return ((X - self.mu) @ self.W).astype(X.dtype, copy=False)
 
 

@@ -11,9 +11,14 @@ from handbook.layers import Layer, layers_of
 THRESHOLDS = (
     (1e-7, "correct: backpropagation agrees with the numerical gradient"),
     (1e-5, "probably correct, but look at the parameters with the largest errors"),
-    (1e-3, "suspicious: there is probably a bug"),
+    (
+        1e-3,
+        "suspicious: there is probably a bug, unless a ReLU or max input lies "
+        "within eps of its kink (or two max inputs tie): check at another point",
+    ),
     (np.inf, "wrong: backpropagation almost certainly has a bug"),
 )
+NOT_FINITE = "not finite: a gradient is NaN or inf, so nothing can be compared"
 
 
 @dataclass
@@ -28,6 +33,8 @@ class GradientCheckReport:
 
     @property
     def verdict(self) -> str:
+        if not np.isfinite(self.relative_error):
+            return NOT_FINITE
         return next(
             text for limit, text in THRESHOLDS if self.relative_error < limit
         )
@@ -44,7 +51,10 @@ class GradientCheckReport:
 
 
 def relative_error(a: np.ndarray, b: np.ndarray) -> float:
-    """||a - b|| / (||a|| + ||b||), 0 when both are 0."""
+    """||a - b|| / (||a|| + ||b||), 0 when both are 0, NaN when either is not
+    finite (a NaN never counts as agreement)."""
+    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
+        return float("nan")
     denominator = np.linalg.norm(a) + np.linalg.norm(b)
     return float(np.linalg.norm(a - b) / denominator) if denominator > 0 else 0.0
 
@@ -71,7 +81,12 @@ def gradient_check(
         return J + (regularizer.penalty(model, m) if regularizer else 0.0)
 
     with frozen(model, fix_dropout_mask):
-        cost()
+        start = cost()
+        if not np.isfinite(start):
+            raise FloatingPointError(
+                f"gradient_check: the cost is {start} at the starting point; look "
+                "for NaN or inf in X, y or the parameters"
+            )
         model.backward(loss.backward())
         if regularizer:
             regularizer.add_gradient(model, m)

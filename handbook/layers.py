@@ -40,6 +40,15 @@ class Layer:
 
     def astype(self, dtype) -> "Layer":
         """Convert parameters and buffers to ``dtype``; returns the layer."""
+        if not np.issubdtype(np.dtype(dtype), np.floating):
+            check.fail(
+                self,
+                "dtype",
+                "a float dtype (np.float32, np.float64)",
+                np.dtype(dtype).name,
+                TypeError,
+                described=True,
+            )
         for p in self.parameters():
             p.value = p.value.astype(dtype)
             p.grad = None
@@ -74,23 +83,43 @@ def check_input(
 ) -> np.ndarray:
     """The layer's input as an array of shape (batch, n_in), parameters' dtype.
 
-    A wrong shape or a float of another dtype is refused with an error naming the
-    layer; integer or boolean input is converted to the parameters' dtype.
+    A wrong shape, complex numbers or a float of another dtype are refused with an
+    error naming the layer; integer or boolean input is converted to the
+    parameters' dtype.
     """
-    x = np.asarray(x)
+    given = np.asarray(x)
+    x = check.real_array(layer, "x", given)
     if x.ndim != 2 or x.shape[1] != n_in:
         raise ValueError(
             f"{layer!r}: expected input of shape (batch, {n_in}), got {x.shape}"
         )
     if dtype is not None and x.dtype != dtype:
-        if not np.issubdtype(x.dtype, np.floating):
-            return x.astype(dtype)
+        if given.dtype.kind in "biu":  # integers or booleans
+            return given.astype(dtype)
         raise TypeError(
             f"{layer!r}: input is {x.dtype} but the parameters are {dtype}; "
             f"convert the data (x.astype(np.{dtype})) "
             f"or the model (model.astype(np.{x.dtype}))"
         )
     return x
+
+
+def check_gradient(
+    layer: Layer, dy: np.ndarray, shape: tuple[int, ...]
+) -> np.ndarray:
+    """``dy``, the gradient of the cost with respect to the layer's output, which
+    must have the output's shape: a (1, n) row or a transposed array would
+    otherwise broadcast silently."""
+    dy = np.asarray(dy)
+    if dy.shape != tuple(shape):
+        check.fail(
+            layer,
+            "dy",
+            f"of shape {tuple(shape)} like the output",
+            f"shape {dy.shape}",
+            described=True,
+        )
+    return dy
 
 
 # --8<-- [start:dense]
@@ -130,6 +159,7 @@ class Dense(Layer):
 
     def backward(self, dz: np.ndarray, input_grad: bool = True):
         x = self.saved()["x"]
+        dz = check_gradient(self, dz, (len(x), self.n_out))
         self.W.grad = np.matmul(x.T, dz, out=grad_buffer(self.W))  # dW = X^T dZ
         if self.b is not None:
             # db = the sum of dZ over the batch
@@ -170,6 +200,7 @@ class Sigmoid(Layer):
 
     def backward(self, da: np.ndarray, input_grad: bool = True):
         a = self.saved()["a"]
+        da = check_gradient(self, da, a.shape)
         # sigma' = sigma (1 - sigma), at most 1/4
         return da * a * (1 - a) if input_grad else None
 
@@ -184,6 +215,7 @@ class Tanh(Layer):
 
     def backward(self, da: np.ndarray, input_grad: bool = True):
         a = self.saved()["a"]
+        da = check_gradient(self, da, a.shape)
         return da * (1 - a * a) if input_grad else None
 
 
@@ -197,6 +229,7 @@ class ReLU(Layer):
 
     def backward(self, da: np.ndarray, input_grad: bool = True):
         a = self.saved()["a"]
+        da = check_gradient(self, da, a.shape)
         return da * (a > 0) if input_grad else None
 
 
@@ -216,6 +249,7 @@ class LeakyReLU(Layer):
 
     def backward(self, da: np.ndarray, input_grad: bool = True):
         positive = self.saved()["positive"]
+        da = check_gradient(self, da, positive.shape)
         return np.where(positive, da, self.alpha * da) if input_grad else None
 
     def __repr__(self) -> str:
@@ -265,6 +299,7 @@ class Maxout(Layer):
     def backward(self, da: np.ndarray, input_grad: bool = True):
         saved = self.saved()
         x, best = saved["x"], saved["best"]
+        da = check_gradient(self, da, (len(x), self.n_out))
         dz = np.zeros((len(x), self.n_out, self.pieces), da.dtype)
         # only the winning piece gets gradient
         np.put_along_axis(dz, best, da[..., None], axis=2)
@@ -295,6 +330,7 @@ class Dropout(Layer):
         self.mask: np.ndarray | None = None
 
     def forward(self, x: np.ndarray, training: bool = True) -> np.ndarray:
+        x = check.real_array(self, "x", x)
         if not training or self.keep_prob == 1:
             self.save_for_backward(training, mask=None)
             return x  # nothing to undo at test time
@@ -309,7 +345,7 @@ class Dropout(Layer):
         mask = self.saved()["mask"]
         if not input_grad:
             return None
-        return dy if mask is None else dy * mask
+        return dy if mask is None else check_gradient(self, dy, mask.shape) * mask
 
     def __repr__(self) -> str:
         return f"Dropout(keep_prob={self.keep_prob})"
@@ -367,6 +403,7 @@ class BatchNorm(Layer):
     def backward(self, dy: np.ndarray, input_grad: bool = True):
         saved = self.saved()
         x_hat, inv_std = saved["x_hat"], saved["inv_std"]
+        dy = check_gradient(self, dy, x_hat.shape)
         self.beta.grad = np.sum(dy, axis=0, out=grad_buffer(self.beta))
         self.gamma.grad = np.sum(dy * x_hat, axis=0, out=grad_buffer(self.gamma))
         if not input_grad:

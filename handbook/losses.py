@@ -55,7 +55,7 @@ def targets_like(who: str, output: np.ndarray, y, unit_interval: bool = False):
     Anything else (a transposed array, a wrong length, an empty batch) is refused
     rather than reshaped, and with ``unit_interval`` so are labels outside [0, 1].
     """
-    output, y = np.asarray(output), np.asarray(y)
+    output, y = check.real_array(who, "output", output), np.asarray(y)
     if output.ndim == 0 or len(output) == 0:
         check.fail(
             who,
@@ -115,7 +115,7 @@ def class_probabilities(who: str, y, K: int, dtype) -> np.ndarray:
 def check_logits(who: str, z: np.ndarray, y) -> None:
     """Logits of shape (batch, K), batch >= 1, and labels for each row: (batch,)
     integers or (batch, K) rows."""
-    z = np.asarray(z)
+    z = check.real_array(who, "logits", z)
     if z.ndim != 2 or len(z) == 0:
         check.fail(
             who,

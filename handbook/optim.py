@@ -67,6 +67,21 @@ class Optimizer:
     def update(self, w: np.ndarray, g: np.ndarray, *state: np.ndarray) -> None:
         raise NotImplementedError
 
+    def check_eps(self, eps: float) -> float:
+        """The constant that keeps a division finite: positive, and still positive
+        in every parameter's dtype (1e-8 is 0 in float16)."""
+        eps = check.positive(type(self), "eps", eps)
+        for p in self.params:
+            tiny = np.finfo(p.value.dtype).smallest_subnormal
+            if p.value.dtype.type(eps) == 0:
+                check.fail(
+                    type(self),
+                    "eps",
+                    f"at least {tiny:.1e} for {p.value.dtype} parameters",
+                    eps,
+                )
+        return eps
+
     def state_of(self, name: str) -> list[np.ndarray]:
         """The state array ``name`` (e.g. ``"v"``) of every parameter, in order."""
         if name not in self.state_names:
@@ -202,7 +217,7 @@ class AdaGrad(Optimizer):
 
     def __init__(self, params, lr: float, eps: float = 1e-7):
         super().__init__(params, lr)
-        self.eps = check.positive(self, "eps", eps)
+        self.eps = self.check_eps(eps)
 
     def update(self, w, g, cache):
         cache += g * g
@@ -225,7 +240,7 @@ class RMSprop(Optimizer):
     def __init__(self, params, lr: float, beta: float = 0.9, eps: float = 1e-8):
         super().__init__(params, lr)
         self.beta = check.fraction(self, "beta", beta)
-        self.eps = check.positive(self, "eps", eps)
+        self.eps = self.check_eps(eps)
 
     def update(self, w, g, s):
         s[...] = self.beta * s + (1 - self.beta) * g * g
@@ -253,7 +268,7 @@ class Adam(Optimizer):
         super().__init__(params, lr)
         self.beta1 = check.fraction(self, "beta1", beta1)
         self.beta2 = check.fraction(self, "beta2", beta2)
-        self.eps = check.positive(self, "eps", eps)
+        self.eps = self.check_eps(eps)
 
     def update(self, w, g, v, s):
         b1, b2, t = self.beta1, self.beta2, self.t

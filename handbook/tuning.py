@@ -69,6 +69,11 @@ class Trial:
         return f"Trial({settings}: score {self.score:.4f})"
 
 
+def best_first(trials: list[Trial]) -> list[Trial]:
+    """Trials by score, highest first; a NaN score (a run that broke) goes last."""
+    return sorted(trials, key=lambda t: (np.isnan(t.score), -t.score))
+
+
 # --8<-- [start:search]
 def random_search(
     train: Callable[..., float], space: dict[str, Callable], trials: int, rng=None
@@ -81,7 +86,7 @@ def random_search(
             name: plain(sample(rng)) for name, sample in space.items()
         }
         results.append(Trial(hyperparameters, float(train(**hyperparameters))))
-    return sorted(results, key=lambda t: -t.score)
+    return best_first(results)
 
 
 def grid_search(train: Callable[..., float], grid: dict[str, list]) -> list[Trial]:
@@ -91,7 +96,7 @@ def grid_search(train: Callable[..., float], grid: dict[str, list]) -> list[Tria
     for values in itertools.product(*grid.values()):
         hyperparameters = dict(zip(names, values, strict=True))
         results.append(Trial(hyperparameters, float(train(**hyperparameters))))
-    return sorted(results, key=lambda t: -t.score)
+    return best_first(results)
 
 
 def coarse_to_fine(

@@ -8,6 +8,7 @@ these tests cannot guess fails here, with the argument named, until it is handle
 from __future__ import annotations
 
 import inspect
+import re
 
 import numpy as np
 import pytest
@@ -110,6 +111,20 @@ def test_every_layer_skips_dx_when_asked_and_writes_the_same_gradients(cls: type
     for p, array, value in zip(layer.parameters(), first, expected, strict=True):
         assert p.grad is array, f"{cls.__name__}.{p.name}: a new gradient array"
         np.testing.assert_allclose(p.grad, value, rtol=1e-12, err_msg=cls.__name__)
+
+
+@pytest.mark.parametrize("cls", LAYERS, ids=lambda cls: cls.__name__)
+def test_every_layer_refuses_a_gradient_of_another_shape_naming_itself(cls: type) -> None:
+    """A (1, n) row would broadcast over the batch and a transposed array might
+    too: backward says so instead of computing something."""
+    layer = make_layer(cls)
+    if isinstance(layer, hb.Dropout):
+        layer.keep_prob = 0.5
+    y = layer.forward(np.random.default_rng(0).normal(size=(6, WIDTH)))
+    named = layer.layers[-1] if isinstance(layer, hb.Sequential) else layer
+    for wrong in (y[:1], np.ones((y.shape[1], y.shape[0]))):
+        with pytest.raises(ValueError, match=f"^{re.escape(repr(named))}: dy must be"):
+            layer.backward(wrong)
 
 
 @pytest.mark.parametrize("cls", LAYERS, ids=lambda cls: cls.__name__)

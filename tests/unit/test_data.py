@@ -39,11 +39,29 @@ def test_split_sizes_rule_of_thumb():
     assert [sizes(m) for m in (1, 2, 3, 5)] == [(1, 0, 0), (2, 0, 0), (2, 1, 0), (3, 1, 1)]
     assert sizes(np.int64(100)) == (60, 20, 20) and type(sizes(np.int64(100))[0]) is int
     assert sizes(1000, share=0.1, enough=50, large_share=0.0) == (900, 50, 50)
-    for bad in (0, -5, 2.5, True):
-        with pytest.raises(ValueError, match="m must be a positive integer"):
+    for bad, error in ((0, ValueError), (-5, ValueError), (2.5, TypeError), (True, TypeError)):
+        with pytest.raises(error, match="^split_sizes: m must be"):
             sizes(bad)
-    with pytest.raises(ValueError, match="0 < share < 0.5"):
+    with pytest.raises(ValueError, match=r"^split_sizes: share must be in \(0, 0.5\)"):
         sizes(100, share=0.5)
+
+
+def test_split_refuses_an_empty_set_and_a_class_missing_from_a_set():
+    X = np.arange(20.0).reshape(10, 2)
+    with pytest.raises(ValueError, match="^split: ratios must be a split with no empty "
+                                         "set, got 3/0 rows of 3"):
+        hb.data.split(X[:3], np.zeros(3, int), ratios=(0.9, 0.1), rng=0)
+    with pytest.raises(ValueError, match="^split: stratify must be used with every class "
+                                         "in every set, got class 1 with 1 rows"):
+        hb.data.split(X, np.array([0] * 9 + [1]), ratios=(0.8, 0.2), stratify=True, rng=0)
+    with pytest.raises(ValueError, match="^split: ratios must be 2 or 3 positive"):
+        hb.data.split(X, np.zeros(10, int), ratios=(0.5, 0.6))
+
+
+def test_a_search_puts_runs_that_broke_last():
+    scores = {1e-3: 0.9, 1e-2: float("nan"), 1e-1: 0.5}
+    trials = hb.tuning.grid_search(lambda lr: scores[lr], {"lr": list(scores)})
+    assert [t.hyperparameters["lr"] for t in trials] == [1e-3, 1e-1, 1e-2]
 
 
 def test_split_sizes_grow_by_one_example_at_a_time():
@@ -211,10 +229,16 @@ def test_scalers_check_their_input_and_keep_float32(make, rng):
     with pytest.raises(RuntimeError, match="call fit\\(X_train\\) before transform"):
         scaler.transform(X)
     assert scaler.fit_transform(X).dtype == np.float32
-    with pytest.raises(ValueError, match=r"expected input of shape \(batch, 3\), got \(5, 4\)"):
+    name = type(scaler).__name__
+    with pytest.raises(ValueError, match=rf"^{name}: X must be of shape \(batch, 3\), "
+                                         r"got shape \(5, 4\)$"):
         scaler.transform(np.ones((5, 4), dtype=np.float32))
-    with pytest.raises(ValueError, match="fit expects a non-empty"):
+    with pytest.raises(ValueError, match=rf"^{name}: X must be a non-empty"):
         make().fit(np.ones(5))
+    with pytest.raises(TypeError, match=rf"^{name}: X must be an array of real numbers"):
+        make().fit(X + 1j)
+    integers = np.arange(600).reshape(200, 3) % 7
+    assert make().fit(integers).transform(integers).dtype == np.float64
 
 
 def test_min_max_inverse_constant_features_and_range(rng):

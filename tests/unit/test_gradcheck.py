@@ -53,3 +53,16 @@ def test_float32_is_refused_and_batch_norm_state_is_restored(rng):
     before = model[1].running_mean.copy()
     hb.gradient_check(model, hb.SoftmaxCrossEntropy(), rng.normal(size=(6, 3)), rng.integers(0, 2, 6))
     np.testing.assert_array_equal(model[1].running_mean, before)
+
+
+def test_a_nan_is_never_agreement():
+    """NaN inputs once gave a relative error of 0 and the verdict "correct"."""
+    rng = np.random.default_rng(0)
+    model = hb.Sequential(hb.Dense(4, 3, rng=0), hb.ReLU(), hb.Dense(3, 2, rng=1))
+    X = rng.normal(size=(10, 4))
+    X[0, 0] = np.nan
+    with pytest.raises(FloatingPointError, match="cost is nan at the starting point"):
+        hb.gradient_check(model, hb.MeanSquaredError(), X, np.zeros((10, 2)))
+    assert np.isnan(hb.gradcheck.relative_error(np.array([np.nan]), np.array([np.nan])))
+    report = hb.GradientCheckReport(float("nan"), [])
+    assert report.verdict.startswith("not finite")

@@ -177,3 +177,16 @@ def test_ewma_window_and_bias_correction():
     assert optim.ewma(constant, 0.98)[0] == pytest.approx(0.2)
     theta = np.array([3.0, 5.0])
     assert optim.ewma(theta, 0.98)[1] == pytest.approx(0.0196 * 3 + 0.02 * 5)
+
+
+def test_an_eps_that_is_zero_in_the_parameters_dtype_is_refused():
+    """1e-8 is 0 in float16: Adam would divide by zero where a gradient is tiny."""
+    p = hb.Parameter(np.ones(3, np.float16))
+    for cls in (hb.optim.Adam, hb.optim.RMSprop, hb.optim.AdaGrad):
+        with pytest.raises(ValueError, match=rf"^{cls.__name__}: eps must be at least "
+                                             r"6.0e-08 for float16 parameters"):
+            cls([p], lr=1e-3, eps=1e-8)
+    p.grad = np.full(3, 1e-4, np.float16)
+    opt = hb.optim.Adam([p], lr=1e-3, eps=1e-4)
+    opt.step()
+    assert np.isfinite(p.value).all() and p.value.dtype == np.float16
