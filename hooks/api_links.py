@@ -12,11 +12,16 @@ from __future__ import annotations
 import importlib
 import inspect
 import posixpath
+import pkgutil
 import re
 from functools import lru_cache
 
-MODULES = ("layers", "losses", "parameter", "init", "regularization", "gradcheck", "optim", "schedules",
-           "training", "data", "datasets", "diagnose", "tuning", "plot")
+import handbook
+
+# Every public module of the package, found in the package itself: the one list (the
+# reference pages, the nav and the reference index are tested against it).
+MODULES = tuple(sorted(m.name for m in pkgutil.iter_modules(handbook.__path__)
+                       if not m.name.startswith("_")))
 INLINE_NAME = re.compile(r"<code>((?:hb|handbook)\.[A-Za-z_][\w.]*)(\([^<]*\))?</code>")
 PROTECTED = re.compile(r"<a\b.*?</a>|<h[1-6]\b.*?</h[1-6]>|<pre\b.*?</pre>", re.DOTALL)
 

@@ -44,6 +44,7 @@ from hooks.blas import pin_kernels  # noqa: E402
 pin_kernels()  # the digits the pages print depend on OpenBLAS's kernels (see hooks/blas.py)
 
 from hooks.api_links import link_api_names  # noqa: E402
+from hooks.fences import blank_fences, fences  # noqa: E402
 from hooks.labs import LabError, execute as execute_lab  # noqa: E402
 from hooks.pages import PageError, exec_fences, page_language, render_exec_blocks, run_page  # noqa: E402
 
@@ -95,18 +96,23 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     return join_chinese_lines(markdown) if page_language(source) == "zh" else markdown
 
 
-DOCTEST_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})python(?P<rest>[^\n]*\n[ \t]*>>>)",
-                           re.MULTILINE)
-
-
 def as_console_sessions(markdown: str) -> str:
     """Highlight doctest blocks as console sessions (``pycon``): prompts and output get classes."""
-    return DOCTEST_FENCE.sub(lambda m: f"{m['indent']}{m['fence']}pycon{m['rest']}", markdown)
+    pieces, position = [], 0
+    for fence in fences(markdown):
+        if fence.is_doctest and fence.language != "pycon":
+            info_start = fence.body_start - len(fence.info) - 1
+            pieces.append(markdown[position:info_start])
+            pieces.append(fence.info.replace(fence.language, "pycon", 1))
+            position = fence.body_start - 1
+    pieces.append(markdown[position:])
+    return "".join(pieces)
 
 
 CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
 CJK_LINE_BREAK = re.compile(f"(?<=[{CJK}])\n(?=[{CJK}])")
-PROTECTED = re.compile(r"^(`{3,}|~{3,}).*?^\1[ \t]*$|^\$\$.*?^\$\$[ \t]*$|<div class=\"handbook-output\".*?</div>",
+# Besides code blocks: display math and the outputs the build inserts.
+PROTECTED = re.compile(r"^\$\$.*?^\$\$[ \t]*$|<div class=\"handbook-output\".*?</div>",
                        re.MULTILINE | re.DOTALL)
 
 
@@ -163,11 +169,15 @@ def heading_ids_from_toc(html: str, toc) -> str:
 
 def join_chinese_lines(markdown: str) -> str:
     """Join lines broken between two Chinese characters, outside code, display math and outputs."""
+    spans = [(fence.start, fence.end) for fence in fences(markdown)]
+    spans += [m.span() for m in PROTECTED.finditer(blank_fences(markdown))]
     pieces, position = [], 0
-    for match in PROTECTED.finditer(markdown):
-        pieces.append(CJK_LINE_BREAK.sub("", markdown[position:match.start()]))
-        pieces.append(match.group(0))
-        position = match.end()
+    for start, end in sorted(spans):
+        if start < position:  # inside a block already kept (an output's code)
+            continue
+        pieces.append(CJK_LINE_BREAK.sub("", markdown[position:start]))
+        pieces.append(markdown[start:end])
+        position = end
     pieces.append(CJK_LINE_BREAK.sub("", markdown[position:]))
     return "".join(pieces)
 

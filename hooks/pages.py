@@ -36,13 +36,14 @@ from typing import Any
 import markdown
 import yaml
 from pymdownx.snippets import SnippetExtension
-from sybil import Document, Example, Lexeme, Sybil
+from sybil import Document, Example, Lexeme, Region, Sybil
 from sybil.evaluators.doctest import NUMBER, DocTestEvaluator, OutputChecker
 from sybil.evaluators.python import pad
 from sybil.example import NotEvaluated
 from sybil.parsers.abstract.doctest import DocTestStringParser
 from sybil.parsers.markdown import SkipParser
-from sybil.parsers.markdown.lexers import RawFencedCodeBlockLexer
+
+from hooks.fences import fences
 
 ROOT = Path(__file__).resolve().parent.parent
 # NUMBER: a printed float is right to the precision it is written with (0.231 accepts
@@ -154,6 +155,8 @@ class SnippetExpander:
             pending = []
             target = match.group("target")
             expanded = self.expand([line])
+            while expanded and not expanded[-1].strip():
+                expanded.pop()  # the blank lines before an end marker: the build drops them
             indent = line[: len(line) - len(line.lstrip())]
             code = textwrap.dedent("\n".join(expanded))
             origin = self.locate(target, textwrap.dedent("\n".join(expanded)).split("\n"))
@@ -255,11 +258,8 @@ class PrecisionEvaluator(DocTestEvaluator):
 class PythonFenceParser:
     """Finds every ```python fence, attributes or not, and makes a runnable example of it."""
 
-    INFO = re.compile(r"(?P<language>[^\s{]+)(?P<attributes>[^\n]*)$\n", re.MULTILINE)
-
     def __init__(self, expander: SnippetExpander):
         self.expander = expander
-        self.lexer = RawFencedCodeBlockLexer(info_pattern=self.INFO)
         self.doctest = DocTestStringParser(PrecisionEvaluator(DOCTEST_FLAGS))
 
     def __call__(self, document: Document):
@@ -271,12 +271,12 @@ class PythonFenceParser:
             yield region
 
     def regions(self, document: Document):
-        for region in self.lexer(document):
-            language = region.lexemes["language"].lower()
-            if language not in ("python", "py", "python3", "pycon"):
+        for fence in fences(document.text):
+            if not fence.is_python:
                 continue
-            attributes = dict(ATTRIBUTE.findall(region.lexemes["attributes"]))
-            source: Lexeme = region.lexemes["source"]
+            attributes = dict(ATTRIBUTE.findall(fence.attributes))
+            source = Lexeme(fence.body, offset=fence.body_start - fence.start, line_offset=0)
+            region = Region(fence.start, fence.end, lexemes={"source": source})
             if str(source).lstrip().startswith(">>>"):
                 if self.expander.has_snippets(str(source)):
                     raise ValueError(
@@ -402,15 +402,11 @@ class PageError(RuntimeError):
 
 def exec_fences(text: str) -> list[tuple[int, int, dict[str, str], str]]:
     """The exec="on" fences of a Markdown text: (start, end, attributes, source) in page order."""
-    document = Document(text, "<page>")
-    lexer = RawFencedCodeBlockLexer(info_pattern=PythonFenceParser.INFO)
     found = []
-    for region in lexer(document):
-        if region.lexemes["language"].lower() != "python":
-            continue
-        attributes = dict(ATTRIBUTE.findall(region.lexemes["attributes"]))
-        if is_exec(attributes):
-            found.append((region.start, region.end, attributes, str(region.lexemes["source"])))
+    for fence in fences(text):
+        attributes = dict(ATTRIBUTE.findall(fence.attributes))
+        if fence.language == "python" and is_exec(attributes):
+            found.append((fence.start, fence.end, attributes, fence.body))
     return found
 
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from pathlib import Path
 
-FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)\n(?P<body>.*?)^(?P=indent)(?P=fence)[ \t]*$",
-                   re.MULTILINE | re.DOTALL)
+from hooks.fences import blank_fences, fences
+
 FURTHER_READING = re.compile(r"^##[ \t]+(Further reading|延伸阅读)[ \t]*$.*", re.MULTILINE | re.DOTALL)
 HIDDEN = [
     re.compile(r"<!--.*?-->", re.DOTALL),                       # comments (skip directives)
@@ -67,7 +67,7 @@ def prose_text(page_text: str) -> str:
     def blank(match: re.Match[str]) -> str:
         return re.sub(r"[^\n]", " ", match.group(0))
 
-    text = FENCE.sub(blank, page_text)
+    text = blank_fences(page_text)
     text = FURTHER_READING.sub(blank, text)
     for pattern in HIDDEN:
         text = pattern.sub(blank, text)
@@ -99,8 +99,8 @@ def prose_numbers(page_text: str) -> list[ProseNumber]:
 def doctest_outputs(page_text: str) -> list[str]:
     """The expected outputs written in the page's doctest blocks."""
     outputs = []
-    for match in FENCE.finditer(page_text):
-        body = match["body"]
+    for fence in fences(page_text):
+        body = fence.body
         if not body.lstrip().startswith(">>>"):
             continue
         outputs.extend(line for line in body.split("\n")

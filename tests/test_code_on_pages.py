@@ -13,23 +13,24 @@ from pathlib import Path
 import pytest
 
 from hooks.pages import ROOT, SnippetExpander, snippet_config
-from hooks.prose import FENCE
+from hooks.fences import fences
 
 DOCS = ROOT / "docs"
 PAGES = sorted(p for p in DOCS.rglob("*.md"))
-PYTHON = ("python", "py", "python3", "pycon")
 
 
-def python_blocks(page: Path) -> list[tuple[int, str]]:
-    """(first line, code as the reader sees it) of each Python block; doctests without prompts."""
+def python_blocks(page: Path, as_shown: bool = False) -> list[tuple[int, str]]:
+    """(first line, code) of each Python block, package snippets expanded; doctests
+    without prompts and output (the code a reader copies), or with them (``as_shown``:
+    what the page shows)."""
     text = page.read_text(encoding="utf-8")
     expander = SnippetExpander(snippet_config())
     blocks = []
-    for match in FENCE.finditer(text):
-        if match["info"].strip().split(" ")[0].lower() not in PYTHON:
+    for fence in fences(text):
+        if not fence.is_python:
             continue
-        body, line = match["body"], text.count("\n", 0, match.start()) + 2
-        if body.lstrip().startswith(">>>"):
+        body, line = fence.body, text.count("\n", 0, fence.start) + 2
+        if body.lstrip().startswith(">>>") and not as_shown:
             body = "".join(e.source for e in doctest.DocTestParser().get_examples(body))
         elif expander.has_snippets(body):
             body = "\n".join(s.code for s in expander.segments(body, str(page), line))
@@ -65,3 +66,22 @@ def test_the_check_catches_a_private_import() -> None:
     code = "from handbook.layers import Layer, _check_input\nx = hb._random\n"
     assert private_imports(code) == ["_check_input", "hb._random"]
     assert private_imports("import numpy as np\nnp.random.default_rng(0)\n") == []
+
+
+def test_every_snippet_section_of_the_package_is_shown_on_a_page() -> None:
+    """A section marked for the pages (``# --8<-- [start:name]``) that no page embeds
+    is code written to be read that nobody reads: show it, or drop its markers."""
+    import re
+
+    start = re.compile(r"#\s*-+8<-+\s*\[\s*start\s*:\s*([\w-]+)\s*\]")
+    embed = re.compile(r'-+8<-+\s+"(handbook/[\w/.]+\.py):([\w-]+)"')
+    sections = {(source.relative_to(ROOT).as_posix(), name)
+                for source in sorted((ROOT / "handbook").rglob("*.py"))
+                for name in start.findall(source.read_text(encoding="utf-8"))}
+    shown = {(path, name) for page in PAGES
+             for path, name in embed.findall(page.read_text(encoding="utf-8"))}
+    assert sections, "no snippet sections found in the package"
+    unused = sorted(f"{path}:{name}" for path, name in sections - shown)
+    assert unused == [], "sections no page shows:\n" + "\n".join(unused)
+    unknown = sorted(f"{path}:{name}" for path, name in shown - sections)
+    assert unknown == [], "pages embed sections that do not exist:\n" + "\n".join(unknown)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from hooks.pages import ROOT
-from hooks.prose import FENCE
+from hooks.fences import blank_fences
 
 DOCS = ROOT / "docs"
 CHAPTERS = ("setting-up", "optimization", "regularization", "tuning")
@@ -30,7 +30,7 @@ def pages(folder: str, lang: str) -> list[Path]:
 
 def links(page: Path) -> set[Path]:
     """The pages (as English paths) that ``page`` links to, outside code."""
-    text = FENCE.sub("", page.read_text(encoding="utf-8"))
+    text = blank_fences(page.read_text(encoding="utf-8"), keep_newlines=False)
     targets = set()
     for match in LINK.finditer(text):
         target = (page.parent / match["target"]).resolve()

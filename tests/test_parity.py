@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from hooks.pages import ROOT
-from hooks.prose import FENCE
+from hooks.fences import fences
 
 DOCS = ROOT / "docs"
 SKIP = re.compile(r"<!--\s*skip:\s*(?P<action>next|start|end)(?P<rest>[^>]*)-->")
@@ -24,7 +24,7 @@ def chinese_twin(page: Path) -> Path:
 
 def code_blocks(text: str) -> list[tuple[str, str]]:
     """Every fenced block of a page as (info string, body), in page order."""
-    return [(m.group("info").strip(), m.group("body")) for m in FENCE.finditer(text)]
+    return [(fence.info.strip(), fence.body) for fence in fences(text)]
 
 
 def parity_problems(docs: Path = DOCS) -> list[str]:
