@@ -37,6 +37,14 @@ def split(
             tuple(ratios.tolist()),
         )
     rng = check.generator("split", rng)
+    if stratify and np.ndim(y) != 1:
+        check.fail(
+            "split",
+            "y",
+            "class labels of shape (n,) to stratify by",
+            f"shape {np.shape(y)}",
+            described=True,
+        )
     groups = (
         [np.flatnonzero(y == c) for c in np.unique(y)]
         if stratify

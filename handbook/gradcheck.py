@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from handbook import validation as check
 from handbook.layers import Layer, layers_of
 
 THRESHOLDS = (
@@ -73,7 +74,7 @@ def gradient_check(
 
     Each numerical derivative is (J(theta + eps) - J(theta - eps)) / (2 eps).
     """
-    refuse_uncheckable(model, X, fix_dropout_mask)
+    refuse_uncheckable(model, X, eps, fix_dropout_mask)
     m = len(X)
 
     def cost() -> float:
@@ -133,11 +134,23 @@ def parameter_names(model: Layer) -> list[str]:
     ]
 
 
-def refuse_uncheckable(model: Layer, X: np.ndarray, fix_dropout_mask: bool) -> None:
+def refuse_uncheckable(
+    model: Layer, X: np.ndarray, eps: float, fix_dropout_mask: bool
+) -> None:
     """Refuse what a finite-difference check cannot judge.
 
     That is float32 parameters or inputs, and dropout that redraws its mask.
     """
+    # a smaller eps drowns in rounding, a larger one measures the curvature too
+    check.number("gradient_check", "eps", eps, low=1e-10, high=1e-3)
+    if not model.parameters():
+        check.fail(
+            "gradient_check",
+            "model",
+            "a model with parameters to check",
+            f"{model!r}, which has none",
+            described=True,
+        )
     for p in model.parameters():
         if p.value.dtype != np.float64:
             raise TypeError(

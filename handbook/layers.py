@@ -40,15 +40,7 @@ class Layer:
 
     def astype(self, dtype) -> "Layer":
         """Convert parameters and buffers to ``dtype``; returns the layer."""
-        if not np.issubdtype(np.dtype(dtype), np.floating):
-            check.fail(
-                self,
-                "dtype",
-                "a float dtype (np.float32, np.float64)",
-                np.dtype(dtype).name,
-                TypeError,
-                described=True,
-            )
+        check.float_dtype(self, dtype)
         for p in self.parameters():
             p.value = p.value.astype(dtype)
             p.grad = None
@@ -104,6 +96,75 @@ def check_input(
     return x
 
 
+def initial_weights(
+    who: str, init, shape: tuple[int, int], rng, dtype
+) -> np.ndarray:
+    """Weights drawn by the initializer ``init`` (a name or a function f(shape,
+    rng)), checked: of the asked shape, finite, in a float ``dtype``."""
+    dtype = check.float_dtype(who, dtype)
+    draw = initializers.get(init)
+    try:
+        W = np.asarray(draw(shape, check.generator(who, rng)))
+    except TypeError as error:
+        check.fail(
+            who,
+            "init",
+            "an initializer f(shape, rng), such as "
+            "hb.init.normal(0.01) (a factory must be called)",
+            f"{init!r}, which raised: {error}",
+            TypeError,
+            described=True,
+        )
+    if W.shape != shape or not np.all(np.isfinite(W)):
+        check.fail(
+            who,
+            "init",
+            f"a function giving finite weights of shape {shape}",
+            f"shape {W.shape}" if W.shape != shape else "NaN or inf",
+            described=True,
+        )
+    return W.astype(dtype)
+
+
+def check_layers(layers) -> list[Layer]:
+    """The layers of a Sequential: instances with forward and backward, each used
+    once (a layer used twice would overwrite what its first use saved for
+    backward, and its gradients, without a word)."""
+    for layer in layers:
+        if isinstance(layer, type) or not (
+            hasattr(layer, "forward") and hasattr(layer, "backward")
+        ):
+            shown = (
+                f"the class {layer.__name__}"
+                if isinstance(layer, type)
+                else (f"{type(layer).__name__} {layer!r}")
+            )
+            check.fail(
+                "Sequential",
+                "layers",
+                "layer instances, such as Dense(4, 3) or ReLU()",
+                shown,
+                TypeError,
+                described=True,
+            )
+    seen: dict[int, int] = {}
+    for i, layer in enumerate(layers):
+        if id(layer) in seen:
+            check.fail(
+                "Sequential",
+                "layers",
+                "each a separate instance",
+                f"{layer!r} at positions {seen[id(layer)]} and {i}",
+                described=True,
+            )
+        seen[id(layer)] = i
+    if not layers:
+        check.fail(
+            "Sequential", "layers", "at least one layer", "none", described=True
+        )
+    return list(layers)
+
+
 def check_gradient(
     layer: Layer, dy: np.ndarray, shape: tuple[int, ...]
 ) -> np.ndarray:
@@ -138,8 +199,8 @@ class Dense(Layer):
         super().__init__()
         self.n_in = check.whole("Dense", "n_in", n_in)
         self.n_out = check.whole("Dense", "n_out", n_out)
-        W = initializers.get(init)((n_in, n_out), check.generator("Dense", rng))
-        self.W = Parameter(W.astype(dtype), name="W")
+        W = initial_weights("Dense", init, (n_in, n_out), rng, dtype)
+        self.W = Parameter(W, name="W")
         self.b = (
             Parameter(np.zeros(n_out, dtype), name="b", regularize=False)
             if bias
@@ -277,10 +338,10 @@ class Maxout(Layer):
         self.n_in = check.whole("Maxout", "n_in", n_in)
         self.n_out = check.whole("Maxout", "n_out", n_out)
         self.pieces = check.whole("Maxout", "pieces", pieces)
-        W = initializers.get(init)(
-            (n_in, n_out * pieces), check.generator("Maxout", rng)
+        shape = (n_in, n_out * pieces)
+        self.W = Parameter(
+            initial_weights("Maxout", init, shape, rng, dtype), name="W"
         )
-        self.W = Parameter(W.astype(dtype), name="W")
         self.b = Parameter(
             np.zeros(n_out * pieces, dtype), name="b", regularize=False
         )
@@ -364,6 +425,7 @@ class BatchNorm(Layer):
     ):
         super().__init__()
         self.n = check.whole("BatchNorm", "n", n)
+        dtype = check.float_dtype("BatchNorm", dtype)
         self.momentum = check.fraction("BatchNorm", "momentum", momentum)
         self.eps = check.positive("BatchNorm", "eps", eps)
         self.gamma = Parameter(np.ones(n, dtype), name="gamma", regularize=False)
@@ -390,6 +452,14 @@ class BatchNorm(Layer):
                 )
             mu = x.mean(axis=0)
             var = x.var(axis=0)  # the biased variance, as in the paper
+            if not np.isfinite(mu).all():
+                check.fail(
+                    self,
+                    "x",
+                    "finite (the running mean would keep a NaN)",
+                    "NaN or inf",
+                    described=True,
+                )
             rho = self.momentum
             self.running_mean = rho * self.running_mean + (1 - rho) * mu
             self.running_var = rho * self.running_var + (1 - rho) * var
@@ -432,7 +502,7 @@ class Sequential(Layer):
 
     def __init__(self, *layers: Layer):
         super().__init__()
-        self.layers = list(layers)
+        self.layers = check_layers(layers)
 
     def forward(self, x: np.ndarray, training: bool = True) -> np.ndarray:
         for layer in self.layers:

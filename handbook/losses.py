@@ -76,12 +76,13 @@ def targets_like(who: str, output: np.ndarray, y, unit_interval: bool = False):
             described=True,
         )
     y = y.astype(output.dtype).reshape(output.shape)
-    if unit_interval and ((y < 0) | (y > 1)).any():
+    if unit_interval and not ((y >= 0) & (y <= 1)).all():  # NaN fails too
         check.fail(
             who,
             "y",
             "labels in [0, 1]",
-            f"values from {y.min():g} to {y.max():g}",
+            f"values from {np.nanmin(y):g} to {np.nanmax(y):g}"
+            + (" and NaN" if np.isnan(y).any() else ""),
             described=True,
         )
     return y
@@ -112,9 +113,9 @@ def class_probabilities(who: str, y, K: int, dtype) -> np.ndarray:
     return t
 
 
-def check_logits(who: str, z: np.ndarray, y) -> None:
-    """Logits of shape (batch, K), batch >= 1, and labels for each row: (batch,)
-    integers or (batch, K) rows."""
+def check_logits(who: str, z: np.ndarray, y) -> np.ndarray:
+    """Logits of shape (batch, K), batch >= 1, returned as real numbers (integers
+    become float64), and labels for each row: (batch,) integers or (batch, K)."""
     z = check.real_array(who, "logits", z)
     if z.ndim != 2 or len(z) == 0:
         check.fail(
@@ -132,6 +133,7 @@ def check_logits(who: str, z: np.ndarray, y) -> None:
             f"shape {np.shape(y)}",
             described=True,
         )
+    return z
 
 
 # --8<-- [start:cross-entropy]
@@ -152,17 +154,17 @@ class SoftmaxCrossEntropy(Loss):
         if eps:
             if K < 2:
                 check.fail(
-                    self,
-                    "label smoothing",
+                    "SoftmaxCrossEntropy",
+                    "label_smoothing",
                     "used with at least 2 classes",
-                    K,
+                    f"{K} class",
                     described=True,
                 )
             t = t * (1 - eps - eps / (K - 1)) + eps / (K - 1)
         return t
 
     def forward(self, z: np.ndarray, y: np.ndarray) -> float:
-        check_logits("SoftmaxCrossEntropy", z, y)
+        z = check_logits("SoftmaxCrossEntropy", z, y)
         t = self.targets(y, z.shape[1], z.dtype)
         log_p = log_softmax(z)
         self.save_for_backward(p=np.exp(log_p), t=t)
@@ -233,6 +235,7 @@ def kl_divergence(p: np.ndarray, q: np.ndarray, check: bool = True) -> np.ndarra
     Never negative when p and q are distributions, which ``check`` enforces. Float
     input keeps its dtype; integers give float64.
     """
+    p, q = np.asarray(p), np.asarray(q)
     dtype = np.result_type(p, q)
     dtype = dtype if np.issubdtype(dtype, np.floating) else np.float64
     p, q = np.asarray(p, dtype=dtype), np.asarray(q, dtype=dtype)

@@ -37,15 +37,7 @@ class Optimizer:
     elementwise = False
 
     def __init__(self, params, lr: float):
-        self.params: list[Parameter] = list(params)
-        if not self.params:
-            check.fail(
-                self,
-                "params",
-                "a non-empty list of parameters",
-                "[]",
-                described=True,
-            )
+        self.params: list[Parameter] = check_parameters(type(self), params)
         self.lr = check.non_negative(self, "lr", lr)
         self.t = 0  # the number of steps taken, for bias correction
         self.state = [
@@ -54,12 +46,22 @@ class Optimizer:
         ]
 
     def step(self) -> None:
+        """One update of every parameter that has a gradient."""
+        check.non_negative(self, "lr", self.lr)  # a schedule or a user may set it
         self.t += 1
-        jobs = [
-            (p.value, p.grad, *state.values())
-            for p, state in zip(self.params, self.state, strict=True)
-            if p.grad is not None
-        ]
+        jobs = []
+        for p, state in zip(self.params, self.state, strict=True):
+            if p.grad is None:
+                continue
+            if p.grad.shape != p.value.shape:  # it would broadcast over the rows
+                check.fail(
+                    self,
+                    f"the gradient of {p!r}",
+                    f"of shape {p.value.shape}",
+                    f"shape {p.grad.shape}",
+                    described=True,
+                )
+            jobs.append((p.value, p.grad, *state.values()))
         if self.elementwise:
             jobs = [piece for arrays in jobs for piece in _slices(arrays)]
         _run_in_parallel(self.update, jobs)
@@ -90,6 +92,35 @@ class Optimizer:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(lr={self.lr})"
+
+
+def check_parameters(who, params) -> list[Parameter]:
+    """A non-empty list of Parameters (what model.parameters() returns)."""
+    if isinstance(params, type) or not hasattr(params, "__iter__"):
+        check.fail(
+            who,
+            "params",
+            "a list of Parameters (model.parameters())",
+            f"{type(params).__name__} {params!r}",
+            TypeError,
+            described=True,
+        )
+    params = list(params)
+    for p in params:
+        if not (hasattr(p, "value") and hasattr(p, "grad")):
+            check.fail(
+                who,
+                "params",
+                "a list of Parameters (model.parameters())",
+                f"a list holding {type(p).__name__} {p!r}",
+                TypeError,
+                described=True,
+            )
+    if not params:
+        check.fail(
+            who, "params", "a non-empty list of Parameters", "[]", described=True
+        )
+    return params
 
 
 # Below this many values in all, threads cost more than they save.

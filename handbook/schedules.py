@@ -79,7 +79,7 @@ def linear(lr0: float, lr_min: float, steps: int) -> Schedule:
     That is for t <= k = steps; after that, lr_min.
     """
     check.positive("linear", "lr0", lr0)
-    check.non_negative("linear", "lr_min", lr_min)
+    check.number("linear", "lr_min", lr_min, low=0, high=lr0)  # a decay goes down
     check.whole("linear", "steps", steps)
     return Schedule(
         lambda t: (1 - min(t / steps, 1.0)) * lr0 + min(t / steps, 1.0) * lr_min,
@@ -91,7 +91,7 @@ def cosine(lr0: float, steps: int, lr_min: float = 0.0) -> Schedule:
     """Half a cosine from lr0 at t = 0 down to lr_min at t = steps, then lr_min."""
     check.positive("cosine", "lr0", lr0)
     check.whole("cosine", "steps", steps)
-    check.non_negative("cosine", "lr_min", lr_min)
+    check.number("cosine", "lr_min", lr_min, low=0, high=lr0)
     return Schedule(
         lambda t: (
             lr_min

@@ -122,7 +122,7 @@ def evaluate(
     model, loss, X: np.ndarray, y: np.ndarray
 ) -> tuple[float, float | None]:
     """Loss and accuracy on a whole set, in evaluation mode."""
-    output = model.predict(X)
+    output = model.forward(X, training=False)
     return loss.forward(output, y), accuracy(loss, output, y)
 
 
@@ -154,8 +154,17 @@ def fit(
     epoch (and batch) when a loss or gradient is not finite, and when the training
     loss stays above ``divergence`` times its first value for three epochs.
     """
-    check_fit(
-        model, loss, optimizer, X, y, epochs, batch_size, validation, early_stopping
+    X, y = check_fit(
+        model,
+        loss,
+        optimizer,
+        X,
+        y,
+        epochs,
+        batch_size,
+        validation,
+        early_stopping,
+        regularizer,
     )
     rng = check.generator("hb.fit", rng)
     history, params = History(), model.parameters()
@@ -164,7 +173,9 @@ def fit(
         early_stopping.reset()
     for epoch in epoch_range(epochs, progress):
         if schedule is not None:
-            optimizer.lr = schedule(epoch)
+            optimizer.lr = check.non_negative(
+                "hb.fit", "schedule(epoch)", schedule(epoch)
+            )
         total_loss, total_correct = 0.0, 0.0
         batches = minibatches(X, y, batch_size, shuffle, rng)
         for batch, (X_t, y_t) in enumerate(batches, start=1):
@@ -178,7 +189,7 @@ def fit(
                 size = clip_by_norm(params, clip_norm)
             else:
                 size = gradient_sum(params)
-            stop_if_not_finite(J, size, epoch, batch)
+            stop_if_not_finite(J, size, epoch, batch, X_t, y_t)
             if epoch == batch == 1:
                 watch.start = J
             optimizer.step()
@@ -210,20 +221,36 @@ def gradient_sum(params) -> float:
 
 
 def stop_if_not_finite(
-    J: float, gradient_sum: float, epoch: int, batch: int
+    J: float,
+    gradient_sum: float,
+    epoch: int,
+    batch: int,
+    X_t: np.ndarray,
+    y_t: np.ndarray,
 ) -> None:
     """Raise FloatingPointError, naming the epoch and batch, for a NaN or infinite
-    loss or gradient."""
+    loss or gradient; when the batch itself holds NaN or inf, say so."""
     for what, value in (("loss", J), ("sum of the gradients", gradient_sum)):
-        if not np.isfinite(value):
+        if np.isfinite(value):
+            continue
+        where = f"in epoch {epoch}, batch {batch} (both counted from 1)"
+        data = [
+            name
+            for name, a in (("X", X_t), ("y", y_t))
+            if np.issubdtype(np.asarray(a).dtype, np.number)
+            and not np.isfinite(a).all()
+        ]
+        if data:
             raise FloatingPointError(
-                f"hb.fit: the {what} became {value} in epoch {epoch}, "
-                f"batch {batch} (both counted from 1). Usual causes: a learning "
-                "rate too large, "
-                "log(0) or a division by zero, unnormalized inputs, exploding "
-                "gradients. Try a smaller learning rate, standardized inputs or "
-                "gradient clipping (clip_norm=...)."
+                f"hb.fit: the {what} became {value} {where}: that batch's "
+                f"{' and '.join(data)} hold NaN or inf; clean the data first"
             )
+        raise FloatingPointError(
+            f"hb.fit: the {what} became {value} {where}. Usual causes: a learning "
+            "rate too large, log(0) or a division by zero, unnormalized inputs, "
+            "exploding gradients. Try a smaller learning rate, standardized inputs "
+            "or gradient clipping (clip_norm=...)."
+        )
 
 
 class DivergenceWatch:
@@ -268,21 +295,47 @@ def epoch_range(epochs: int, progress: bool):
 
 
 def check_fit(
-    model, loss, optimizer, X, y, epochs, batch_size, validation, early_stopping
-) -> None:
-    """What ``fit`` refuses, with the argument named: classes instead of instances,
-    an optimizer of other parameters, empty or mismatched data, a bad dev set."""
-    for argument, value in (
-        ("model", model),
-        ("loss", loss),
-        ("optimizer", optimizer),
-    ):
+    model,
+    loss,
+    optimizer,
+    X,
+    y,
+    epochs,
+    batch_size,
+    validation,
+    early_stopping,
+    regularizer=None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """What ``fit`` refuses, with the argument named: classes instead of
+    instances, objects without the methods fit calls, an optimizer of other
+    parameters, empty or mismatched data, a dev set the model cannot take.
+    Returns X and y as arrays (lists are converted)."""
+    needs = (
+        ("model", model, ("forward", "backward", "parameters")),
+        ("loss", loss, ("forward", "backward")),
+        ("optimizer", optimizer, ("step",)),
+        ("regularizer", regularizer, ("penalty", "add_gradient")),
+        ("early_stopping", early_stopping, ("should_stop", "restore")),
+    )
+    for argument, value, methods in needs:
+        if value is None and argument in ("regularizer", "early_stopping"):
+            continue
         if isinstance(value, type):
             check.fail(
                 "hb.fit",
                 argument,
                 f"an instance ({value.__name__}(...))",
                 f"the class {value.__name__}",
+                TypeError,
+                described=True,
+            )
+        missing = [m for m in methods if not callable(getattr(value, m, None))]
+        if missing:
+            check.fail(
+                "hb.fit",
+                argument,
+                f"an object with {', '.join(methods)}",
+                f"{type(value).__name__} {value!r}",
                 TypeError,
                 described=True,
             )
@@ -313,7 +366,9 @@ def check_fit(
         )
     check.whole("hb.fit", "epochs", epochs)
     check.whole("hb.fit", "batch_size", batch_size)
+    X, y = check.real_array("hb.fit", "X", X), np.asarray(y)
     check.same_rows("hb.fit", X, y)
+    check.finite("hb.fit", "X", X)
     if len(X) == 0:
         check.fail("hb.fit", "X", "at least one row", "0 rows", described=True)
     if validation is not None:
@@ -326,8 +381,9 @@ def check_fit(
                 TypeError,
                 described=True,
             )
-        check.same_rows("hb.fit (validation)", *validation)
-        if len(validation[0]) == 0:
+        X_dev, y_dev = validation
+        check.same_rows("hb.fit (validation)", X_dev, y_dev)
+        if len(X_dev) == 0:
             check.fail(
                 "hb.fit",
                 "validation",
@@ -335,19 +391,22 @@ def check_fit(
                 "0 rows",
                 described=True,
             )
-    if early_stopping is not None:
-        if validation is None:
+        try:  # one dev row through the model and the loss, in evaluation mode
+            output = model.forward(np.asarray(X_dev[:1]), training=False)
+            loss.forward(output, np.asarray(y_dev[:1]))
+        except (ValueError, TypeError) as error:
             check.fail(
                 "hb.fit",
-                "early_stopping",
-                "used with validation=(X_dev, y_dev), the set it watches",
-                "no validation",
+                "validation",
+                "a dev set like the training set",
+                f"one the model or loss refuses: {error}",
+                type(error),
                 described=True,
             )
-        X_dev, y_dev = validation
-        one_row = model.predict(X_dev[:1])
-        if early_stopping.monitor == "dev_acc" and (
-            accuracy(loss, one_row, y_dev[:1]) is None
+        if (
+            early_stopping is not None
+            and early_stopping.monitor == "dev_acc"
+            and (accuracy(loss, output, np.asarray(y_dev[:1])) is None)
         ):
             check.fail(
                 "hb.fit",
@@ -356,3 +415,12 @@ def check_fit(
                 f"monitor='dev_acc' with {type(loss).__name__}",
                 described=True,
             )
+    elif early_stopping is not None:
+        check.fail(
+            "hb.fit",
+            "early_stopping",
+            "used with validation=(X_dev, y_dev), the set it watches",
+            "no validation",
+            described=True,
+        )
+    return X, y

@@ -70,7 +70,16 @@ class Trial:
 
 
 def best_first(trials: list[Trial]) -> list[Trial]:
-    """Trials by score, highest first; a NaN score (a run that broke) goes last."""
+    """Trials by score, highest first; a NaN score (a run that broke) goes last,
+    and a search where every run broke is refused rather than ranked."""
+    if trials and all(np.isnan(t.score) for t in trials):
+        check.fail(
+            "search",
+            "train",
+            "a function whose score is a number for some settings",
+            f"NaN for all {len(trials)} trials",
+            described=True,
+        )
     return sorted(trials, key=lambda t: (np.isnan(t.score), -t.score))
 
 

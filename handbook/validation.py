@@ -128,6 +128,27 @@ def whole(who: Any, argument: str, value: Any, *, low: int = 1) -> int:
     return int(value)
 
 
+def float_dtype(who: Any, dtype: Any) -> np.dtype:
+    """A floating-point dtype (float16, float32, float64): weights of another
+    dtype would be rounded to nothing (He weights as integers are all 0)."""
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        fail(
+            who, "dtype", "a float dtype (np.float32, np.float64)", dtype, TypeError
+        )
+    if not np.issubdtype(dtype, np.floating):
+        fail(
+            who,
+            "dtype",
+            "a float dtype (np.float32, np.float64)",
+            dtype.name,
+            TypeError,
+            described=True,
+        )
+    return dtype
+
+
 def generator(who: Any, rng: Any) -> np.random.Generator:
     """A ``numpy.random.Generator`` as given, or a new one from a seed.
 

@@ -195,3 +195,37 @@ def test_errors_name_the_layer_and_what_was_expected():
     with pytest.raises(ValueError, match="unknown initializer 'he'"):
         hb.Dense(3, 2, init="he")
     assert hb.Dense(4, 2).forward(np.ones((3, 4), dtype=int)).dtype == np.float64
+
+
+def test_sequential_refuses_a_layer_used_twice_and_what_is_not_a_layer():
+    """One instance twice would overwrite what its first use saved for backward:
+    wrong gradients, without a word. Classes, lists and functions are not layers."""
+    relu = hb.ReLU()
+    with pytest.raises(ValueError, match=r"^Sequential: layers must be each a separate "
+                                         r"instance, got ReLU\(\) at positions 1 and 3$"):
+        hb.Sequential(hb.Dense(3, 4, rng=0), relu, hb.Dense(4, 4, rng=1), relu)
+    for bad, shown in ((hb.Dense, "the class Dense"), ([hb.ReLU()], "list"),
+                       (np.tanh, "ufunc")):
+        with pytest.raises(TypeError, match=f"^Sequential: layers must be layer "
+                                            f"instances.*got {shown}"):
+            hb.Sequential(bad)
+    with pytest.raises(ValueError, match="^Sequential: layers must be at least one"):
+        hb.Sequential()
+
+
+def test_weights_are_checked_when_they_are_drawn():
+    with pytest.raises(TypeError, match="^Dense: dtype must be a float dtype"):
+        hb.Dense(3, 2, dtype=np.int64)
+    with pytest.raises(TypeError, match="^BatchNorm: dtype must be a float dtype"):
+        hb.BatchNorm(3, dtype=np.int64)
+    with pytest.raises(ValueError, match=r"^Dense: init must be a function giving finite "
+                                         r"weights of shape \(3, 2\), got shape \(2, 3\)"):
+        hb.Dense(3, 2, init=lambda shape, rng: np.ones((2, 3)))
+    with pytest.raises(ValueError, match="got NaN or inf"):
+        hb.Dense(3, 2, init=lambda shape, rng: np.full(shape, np.nan))
+    with pytest.raises(TypeError, match="^Dense: init must be an initializer"):
+        hb.Dense(3, 2, init=hb.init.normal)  # the factory, not called
+    bn = hb.BatchNorm(2)
+    with pytest.raises(ValueError, match="running mean would keep a NaN"):
+        bn.forward(np.array([[1.0, np.nan], [2.0, 3.0]]))
+    assert np.isfinite(bn.running_mean).all()

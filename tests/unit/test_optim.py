@@ -163,7 +163,7 @@ def test_invalid_hyperparameters_name_the_argument():
             cls(ps, lr=0.1, eps=0.0)
     with pytest.raises(ValueError, match="^clip_by_norm: max_norm must be > 0, got -1$"):
         optim.clip_by_norm(ps, -1)
-    with pytest.raises(ValueError, match="empty list of parameters"):
+    with pytest.raises(ValueError, match="^Adam: params must be a non-empty list of Parameters, got \\[\\]$"):
         optim.Adam([])
 
 
@@ -190,3 +190,22 @@ def test_an_eps_that_is_zero_in_the_parameters_dtype_is_refused():
     opt = hb.optim.Adam([p], lr=1e-3, eps=1e-4)
     opt.step()
     assert np.isfinite(p.value).all() and p.value.dtype == np.float16
+
+
+def test_an_optimizer_refuses_what_is_not_a_parameter_and_a_gradient_that_would_broadcast():
+    model = hb.Sequential(hb.Dense(3, 2, rng=0))
+    with pytest.raises(TypeError, match=r"^SGD: params must be a list of Parameters "
+                                        r"\(model.parameters\(\)\), got Sequential"):
+        hb.optim.SGD(model, 0.1)  # the model, not its parameters
+    with pytest.raises(TypeError, match="^Adam: params must be a list of Parameters"):
+        hb.optim.Adam(model.parameters, 0.1)  # the method, not called
+    opt = hb.optim.SGD(model.parameters(), 0.1)
+    W = model[0].W
+    W.grad = np.ones((1, 2))
+    with pytest.raises(ValueError, match=r"SGD\(lr=0.1\): the gradient of Parameter"
+                                         r".* must be of shape \(3, 2\), got shape \(1, 2\)"):
+        opt.step()
+    W.grad = np.ones((3, 2))
+    opt.lr = float("nan")
+    with pytest.raises(ValueError, match="lr must be"):
+        opt.step()

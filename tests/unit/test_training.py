@@ -196,12 +196,18 @@ def test_a_loss_class_defined_on_a_page_records_accuracy_like_the_packages():
 
 
 def test_the_first_non_finite_batch_is_the_one_named():
+    class BreaksAtTheThirdBatch(hb.SoftmaxCrossEntropy):
+        calls = 0
+
+        def forward(self, z, y):
+            self.calls += 1
+            J = super().forward(z, y)
+            return float("nan") if self.calls == 3 else J
+
     X, y = digits_subset(200)
-    X = X.copy()
-    X[70, 5] = np.nan  # row 70 is in batch 3 (rows 64 to 95) when the data are not shuffled
     model = hb.Sequential(hb.Dense(64, 10, rng=0))
     with pytest.raises(FloatingPointError, match=r"the loss became nan in epoch 1, batch 3 "):
-        hb.fit(model, hb.SoftmaxCrossEntropy(), hb.optim.SGD(model.parameters(), 0.1), X, y,
+        hb.fit(model, BreaksAtTheThirdBatch(), hb.optim.SGD(model.parameters(), 0.1), X, y,
                epochs=2, batch_size=32, shuffle=False)
 
 
@@ -258,3 +264,38 @@ def test_a_dev_set_with_nan_stops_training_with_the_epoch_named():
     with pytest.raises(FloatingPointError, match="dev loss became nan after epoch 1"):
         hb.fit(model, hb.SoftmaxCrossEntropy(), hb.optim.SGD(model.parameters(), lr=0.1), X, y,
                epochs=3, batch_size=5, validation=(X_dev, y))
+
+
+def test_fit_names_what_it_cannot_use_before_the_first_epoch():
+    X, y = digits_subset(20)
+    model = hb.Sequential(hb.Dense(64, 10, rng=0))
+    opt = hb.optim.SGD(model.parameters(), 0.1)
+    loss = hb.SoftmaxCrossEntropy()
+    cases = [
+        (dict(regularizer=hb.L2), TypeError, r"regularizer must be an instance \(L2"),
+        (dict(regularizer=0.01), TypeError, "regularizer must be an object with penalty"),
+        (dict(early_stopping=hb.EarlyStopping, validation=(X, y)), TypeError,
+         "early_stopping must be an instance"),
+        (dict(validation=(X[:, :4], y)), ValueError,
+         "validation must be a dev set like the training set, got one the model"),
+        (dict(schedule=lambda epoch: -0.1), ValueError,
+         r"hb.fit: schedule\(epoch\) must be >= 0, got -0.1"),
+    ]
+    for extra, error, message in cases:
+        with pytest.raises(error, match=message):
+            hb.fit(model, loss, opt, X, y, epochs=1, batch_size=5, **extra)
+    with pytest.raises(TypeError, match="hb.fit: loss must be an object with forward"):
+        hb.fit(model, hb.softmax, opt, X, y, epochs=1, batch_size=5)
+    history = hb.fit(model, loss, opt, X.tolist(), y.tolist(), epochs=1, batch_size=5)
+    assert history.epochs_run == 1  # lists are taken as arrays
+
+
+def test_a_nan_in_the_data_is_named_before_training():
+    X, y = digits_subset(64)
+    X = X.copy()
+    X[3, 3] = np.inf
+    model = hb.Sequential(hb.Dense(64, 10, rng=0))
+    with pytest.raises(ValueError, match="^hb.fit: X must be finite everywhere, got 1 "
+                                         "NaN or infinite values$"):
+        hb.fit(model, hb.SoftmaxCrossEntropy(), hb.optim.SGD(model.parameters(), 0.1),
+               X, y, epochs=1, batch_size=32, shuffle=False)
