@@ -157,6 +157,7 @@ class Fitted:
                 f"shape {X.shape}",
                 described=True,
             )
+        check.finite(type(self), "X", X)  # one NaN would spoil a whole column
         self.n_features, self.fitted = X.shape[1], True
         return X
 
@@ -187,7 +188,7 @@ class Standardizer(Fitted):
     dev and test."""
 
     def __init__(self, eps: float = 1e-8):
-        self.eps = eps
+        self.eps = check.positive("Standardizer", "eps", eps)
 
     def fit(self, X: np.ndarray) -> "Standardizer":
         X = self.fitting(X)
@@ -252,13 +253,22 @@ class Whitener(Fitted):
             raise ValueError(
                 f"Whitener: method must be 'pca' or 'zca', got {method!r}"
             )
-        self.method, self.eps = method, eps
+        self.method = method
+        self.eps = check.non_negative("Whitener", "eps", eps)  # 0: exact whitening
 
     def fit(self, X: np.ndarray) -> "Whitener":
         X = self.fitting(X)
         self.mu = X.mean(axis=0)
-        covariance = np.cov(X - self.mu, rowvar=False, bias=True)
+        covariance = np.atleast_2d(np.cov(X - self.mu, rowvar=False, bias=True))
         eigenvalues, U = np.linalg.eigh(covariance)
+        if eigenvalues.min() + self.eps <= 0:
+            check.fail(
+                "Whitener",
+                "eps",
+                "> 0 for data of lower rank than its "
+                f"{len(eigenvalues)} features (a direction of zero variance)",
+                self.eps,
+            )
         # column j of U divided by sqrt(lambda_j + eps)
         self.W = U / np.sqrt(eigenvalues + self.eps)
         if self.method == "zca":

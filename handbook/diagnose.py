@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from handbook import validation as check
 from handbook.layers import layers_of
 
 RECIPE = {
@@ -177,10 +178,11 @@ def first_nonfinite_layer(model, X: np.ndarray) -> str | None:
 def initial_loss(model, loss, X: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     """The loss of the untrained model, and what it should be.
 
-    That is log K for K balanced classes.
+    That is log K for K balanced classes, log 2 for a single logistic output.
     """
     output = model.forward(X, training=False)
-    return float(loss.forward(output, y)), float(np.log(output.shape[1]))
+    K = output.shape[1]
+    return float(loss.forward(output, y)), float(np.log(2 if K == 1 else K))
 
 
 def overfit_tiny_batch(
@@ -279,10 +281,20 @@ def checkup(
             "standardize the inputs with training-set statistics",
         )
     )
-    class_labels = np.ndim(y) == 1 and np.issubdtype(
-        np.asarray(y).dtype, np.integer
-    )
-    if class_labels:
+    from handbook.training import accuracy
+
+    y = np.asarray(y)
+    one = model.forward(X[:1], training=False)
+    classifier = accuracy(loss, one, y[:1]) is not None
+    if classifier and y.ndim == 1 and np.issubdtype(y.dtype, np.integer):
+        if (y < 0).any():
+            check.fail(
+                "checkup",
+                "y",
+                "class labels >= 0",
+                f"labels from {y.min()}",
+                described=True,
+            )
         counts = np.bincount(y)
         fewest, most = counts.min(), counts.max()
         checks.append(
@@ -298,7 +310,8 @@ def checkup(
             Check(
                 "initial loss",
                 abs(value - expected) < 0.5 * expected,
-                f"{value:.3f} against log K = {expected:.3f}",
+                f"{value:.3f} against {'log 2' if one.shape[1] == 1 else 'log K'}"
+                f" = {expected:.3f}",
                 "shrink the output layer's initial weights "
                 "(the logits start too large)",
             )
