@@ -291,15 +291,18 @@ def one_hot(y: np.ndarray, K: int | None = None, dtype=np.float64) -> np.ndarray
     """
     y = np.asarray(y)
     if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer) or (y < 0).any():
-        raise ValueError(
-            "one_hot: expected a 1-D array of non-negative integer labels, "
-            f"got {y.dtype} {y.shape}"
+        check.fail(
+            "one_hot",
+            "y",
+            "a 1-D array of integer labels >= 0",
+            f"{y.dtype} of shape {y.shape}",
+            described=True,
         )
     if K is None and len(y) == 0:
-        raise ValueError("one_hot: give K for an empty label array")
-    K = int(y.max()) + 1 if K is None else K
+        check.fail("one_hot", "K", "given for an empty label array", None)
+    K = int(y.max()) + 1 if K is None else check.whole("one_hot", "K", K)
     if len(y) and y.max() >= K:
-        raise ValueError(f"one_hot: label {y.max()} does not fit K = {K} classes")
+        check.fail("one_hot", "K", f"more than the largest label {y.max()}", K)
     Y = np.zeros((len(y), K), dtype=dtype)
     Y[np.arange(len(y)), y] = 1
     return Y
@@ -355,6 +358,8 @@ def add_noise(
 ) -> np.ndarray:
     """Add Gaussian noise to every pixel, clipped to the valid range."""
     check.non_negative("add_noise", "std", std)
+    check.number("add_noise", "high", high, low=low, low_open=True)
+    X = check.real_array("add_noise", "X", X)  # integer pixels would drop the noise
     noise = check.generator("add_noise", rng).normal(0, std, X.shape)
     return np.clip(X + noise.astype(X.dtype), low, high)
 
@@ -394,6 +399,7 @@ def affine(X: np.ndarray, degrees=0.0, scale=1.0, rng=None) -> np.ndarray:
     Arrays give one value per image.
     """
     _, side = as_images(X)
+    check.finite("affine", "degrees", np.asarray(degrees))
     angle = np.deg2rad(np.broadcast_to(degrees, len(X)))[:, None, None]
     zoom = np.broadcast_to(scale, len(X))[:, None, None]
     if not np.all(zoom > 0):
@@ -444,6 +450,8 @@ def augment(
     A small rotation and zoom, a shift of up to max_shift pixels and a little noise.
     """
     rng = check.generator("augment", rng)
+    check.whole("augment", "max_shift", max_shift, low=0)
+    check.number("augment", "max_degrees", max_degrees, low=0)
     n = len(X)
     out = affine(
         X,

@@ -21,14 +21,15 @@ def _sklearn():
     return sklearn.datasets
 
 
-def _check(name: str, n: int, noise: float = 0.0, classes: int = 2) -> None:
-    if not isinstance(n, (int, np.integer)) or n < classes:
-        raise ValueError(
-            f"{name}: n must be an integer of at least {classes} "
-            f"(one point per class), got {n!r}"
-        )
-    if noise < 0:
-        raise ValueError(f"{name}: noise must be >= 0, got {noise!r}")
+def check_set(
+    name: str, n: int, noise: float = 0.0, classes: int = 2, dtype=np.float64
+) -> None:
+    """The arguments every synthetic set shares: at least one point per class, a
+    finite noise >= 0, a float dtype."""
+    check.whole(name, "classes", classes, low=2)
+    check.whole(name, "n", n, low=classes)
+    check.number(name, "noise", noise, low=0)
+    check.float_dtype(name, dtype)
 
 
 def digits(dtype=np.float64) -> tuple[np.ndarray, np.ndarray]:
@@ -36,6 +37,7 @@ def digits(dtype=np.float64) -> tuple[np.ndarray, np.ndarray]:
 
     Each digit is 8x8 pixels, as 64 features scaled to [0, 1].
     """
+    dtype = check.float_dtype("digits", dtype)
     X, y = _sklearn().load_digits(return_X_y=True)
     return (X / 16.0).astype(dtype), y.astype(np.int64)
 
@@ -51,7 +53,7 @@ def breast_cancer(dtype=np.float64) -> tuple[np.ndarray, np.ndarray]:
 
 def two_moons(n: int = 200, *, noise: float = 0.1, rng=None, dtype=np.float64):
     """Two interleaving half circles: a boundary no straight line can draw."""
-    _check("two_moons", n, noise)
+    check_set("two_moons", n, noise, dtype=dtype)
     rng = check.generator("two_moons", rng)
     y = np.arange(n) % 2
     angle = rng.uniform(0, np.pi, n)
@@ -72,7 +74,10 @@ def circles(
     dtype=np.float64,
 ):
     """A small circle (label 1) inside a large one (label 0)."""
-    _check("circles", n, noise)
+    check_set("circles", n, noise, dtype=dtype)
+    check.number(
+        "circles", "factor", factor, low=0, high=1, low_open=True, high_open=True
+    )  # the inner circle is inside
     rng = check.generator("circles", rng)
     y = np.arange(n) % 2
     angle = rng.uniform(0, 2 * np.pi, n)
@@ -91,7 +96,7 @@ def spirals(
     dtype=np.float64,
 ):
     """``classes`` spiral arms winding around the origin, one per class."""
-    _check("spirals", n, noise, classes)
+    check_set("spirals", n, noise, classes, dtype)
     rng = check.generator("spirals", rng)
     y = np.arange(n) % classes
     r = rng.uniform(0.05, 1, n)
@@ -107,7 +112,8 @@ def flower(
 
     Two classes in alternating petals.
     """
-    _check("flower", n, noise)
+    check_set("flower", n, noise, dtype=dtype)
+    check.whole("flower", "petals", petals)
     rng = check.generator("flower", rng)
     y = np.arange(n) % 2
     theta = np.linspace(0, np.pi, n) + rng.normal(0, noise, n) + y * np.pi
@@ -121,7 +127,7 @@ def different_scales(n: int = 500, *, rng=None, dtype=np.float64):
 
     The label is 1 when x1 + x2 / 1000 > 1.
     """
-    _check("different_scales", n)
+    check_set("different_scales", n, dtype=dtype)
     rng = check.generator("different_scales", rng)
     X = np.column_stack([rng.uniform(0, 1, n), rng.uniform(0, 1000, n)])
     y = (X[:, 0] + X[:, 1] / 1000 > 1).astype(np.int64)
@@ -138,6 +144,8 @@ def overfitting_digits(n_train: int = 200, *, rng=0, dtype=np.float64):
     from handbook.data import split
 
     X, y = digits(dtype)
+    check.whole("overfitting_digits", "n_train", n_train, low=10)
+    check.number("overfitting_digits", "n_train", n_train, high=len(X) - 10)
     share = n_train / len(X)
     return split(X, y, ratios=(1 - share, share), stratify=True, rng=rng)[::-1]
 
@@ -154,6 +162,8 @@ def overfitting_moons(
     100 noisy two-moons points, which a wide network fits perfectly with a wiggly
     boundary, and 1,000 more from the same distribution as dev set.
     """
+    check.whole("overfitting_moons", "n_train", n_train, low=2)
+    check.whole("overfitting_moons", "n_dev", n_dev, low=2)
     X, y = two_moons(n_train + n_dev, noise=noise, rng=rng)
     return (X[:n_train], y[:n_train]), (X[n_train:], y[n_train:])
 

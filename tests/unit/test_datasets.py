@@ -38,7 +38,24 @@ def test_synthetic_sets_keep_the_dtype_and_refuse_bad_sizes():
     X, y = hb.datasets.flower(40, rng=0, dtype=np.float32)
     assert X.dtype == np.float32 and np.issubdtype(y.dtype, np.integer)
     assert np.bincount(hb.datasets.spirals(301, classes=4, rng=0)[1]).tolist() == [76, 75, 75, 75]
-    with pytest.raises(ValueError, match="spirals: n must be an integer of at least 5"):
+    with pytest.raises(ValueError, match="^spirals: n must be >= 5, got 3$"):
         hb.datasets.spirals(3, classes=5)
     with pytest.raises(ValueError, match="two_moons: noise must be >= 0"):
         hb.datasets.two_moons(10, noise=-1)
+
+
+def test_synthetic_sets_refuse_settings_that_give_meaningless_data():
+    for call, error, message in (
+        (lambda: hb.datasets.two_moons(noise=float("nan")), ValueError, "noise must be"),
+        (lambda: hb.datasets.two_moons(dtype=np.int64), TypeError,
+         "two_moons: dtype must be a float dtype"),
+        (lambda: hb.datasets.spirals(classes=1), ValueError, "spirals: classes must be >= 2"),
+        (lambda: hb.datasets.spirals(classes=1.5), TypeError, "spirals: classes must be"),
+        (lambda: hb.datasets.circles(factor=2), ValueError, r"circles: factor must be in \(0, 1\)"),
+        (lambda: hb.datasets.overfitting_moons(n_train=0), ValueError,
+         "overfitting_moons: n_train must be >= 2"),
+        (lambda: hb.datasets.overfitting_digits(200.5), TypeError,
+         "overfitting_digits: n_train must be a whole number"),
+    ):
+        with pytest.raises(error, match=message):
+            call()
