@@ -112,6 +112,21 @@ def gradient_norms(model) -> list[tuple[str, float]]:
 # --- checks for a network that will not train -------------------------------------
 
 
+def examples(who: str, X: np.ndarray) -> np.ndarray:
+    """X as finite real numbers with at least one row: statistics of no example
+    (or of NaN) would say nothing."""
+    X = check.real_array(who, "X", X)
+    if X.ndim != 2 or len(X) == 0:
+        check.fail(
+            who,
+            "X",
+            "a (batch, features) array with at least one row",
+            f"shape {X.shape}",
+            described=True,
+        )
+    return check.finite(who, "X", X)
+
+
 # --8<-- [start:activation-stats]
 def activation_stats(model, X: np.ndarray) -> list[dict]:
     """Statistics of every layer's output, in evaluation mode.
@@ -120,7 +135,7 @@ def activation_stats(model, X: np.ndarray) -> list[dict]:
     within 0.01 of 0 or 1 for a sigmoid, |a| > 0.99 for tanh. Activations are
     known by their class name, so a page's own copy of a class counts too.
     """
-    stats, a = [], X
+    stats, a = [], examples("activation_stats", X)
     for i, layer in enumerate(layers_of(model)):
         a = layer.forward(a, training=False)
         if type(layer).__name__ == "Sigmoid":
@@ -143,7 +158,7 @@ def activation_stats(model, X: np.ndarray) -> list[dict]:
 
 def dead_relu_fraction(model, X: np.ndarray) -> list[tuple[str, float]]:
     """For every ReLU layer, the share of its units that output 0 for all of X."""
-    out, a = [], X
+    out, a = [], examples("dead_relu_fraction", X)
     for i, layer in enumerate(layers_of(model)):
         a = layer.forward(a, training=False)
         if type(layer).__name__ == "ReLU":

@@ -62,6 +62,11 @@ class Optimizer:
                     described=True,
                 )
             jobs.append((p.value, p.grad, *state.values()))
+        if not jobs:
+            raise RuntimeError(
+                f"{self!r}: step called before any backward: no "
+                "parameter has a gradient"
+            )
         if self.elementwise:
             jobs = [piece for arrays in jobs for piece in _slices(arrays)]
         _run_in_parallel(self.update, jobs)
@@ -329,6 +334,13 @@ class AdamW(Adam):
     ):
         super().__init__(params, lr, beta1, beta2, eps)
         self.weight_decay = check.non_negative(self, "weight_decay", weight_decay)
+        if lr * weight_decay >= 1:  # w would flip sign at every step
+            check.fail(
+                self,
+                "weight_decay",
+                "such that lr * weight_decay < 1",
+                weight_decay,
+            )
 
     def update(self, w, g, v, s):
         w *= 1 - self.lr * self.weight_decay

@@ -32,6 +32,7 @@ class L2:
         ]
 
     def penalty(self, model, m: int) -> float:
+        check.whole(self, "m (the batch size)", m)
         penalized = self.penalized(model)
         squared_norms = sum(float(np.sum(p.value * p.value)) for p in penalized)
         return self.lambd / (2 * m) * squared_norms
@@ -55,6 +56,7 @@ class L1(L2):
     """
 
     def penalty(self, model, m: int) -> float:
+        check.whole(self, "m (the batch size)", m)
         penalized = self.penalized(model)
         norms = sum(float(np.sum(np.abs(p.value))) for p in penalized)
         return self.lambd / m * norms

@@ -21,11 +21,7 @@ class Schedule:
         self.formula, self.description = formula, description
 
     def __call__(self, t: int) -> float:
-        if t < 0:
-            raise ValueError(
-                f"{self.description}: the epoch or step number must be >= 0, "
-                f"got {t!r}"
-            )
+        check.number(self.description, "the epoch or step number t", t, low=0)
         return float(self.formula(t))
 
     def __repr__(self) -> str:

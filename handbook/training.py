@@ -154,18 +154,7 @@ def fit(
     epoch (and batch) when a loss or gradient is not finite, and when the training
     loss stays above ``divergence`` times its first value for three epochs.
     """
-    X, y = check_fit(
-        model,
-        loss,
-        optimizer,
-        X,
-        y,
-        epochs,
-        batch_size,
-        validation,
-        early_stopping,
-        regularizer,
-    )
+    X, y = check_fit(**locals())  # every argument, before the first epoch
     rng = check.generator("hb.fit", rng)
     history, params = History(), model.parameters()
     watch = DivergenceWatch(divergence)
@@ -305,11 +294,16 @@ def check_fit(
     validation,
     early_stopping,
     regularizer=None,
+    shuffle=True,
+    progress=False,
+    clip_norm=None,
+    **others,
 ) -> tuple[np.ndarray, np.ndarray]:
     """What ``fit`` refuses, with the argument named: classes instead of
     instances, objects without the methods fit calls, an optimizer of other
     parameters, empty or mismatched data, a dev set the model cannot take.
-    Returns X and y as arrays (lists are converted)."""
+    Returns X and y as arrays (lists are converted). ``others`` are fit's other
+    arguments, checked where they are used (schedule, rng, divergence)."""
     needs = (
         ("model", model, ("forward", "backward", "parameters")),
         ("loss", loss, ("forward", "backward")),
@@ -365,6 +359,11 @@ def check_fit(
             described=True,
         )
     check.whole("hb.fit", "epochs", epochs)
+    for name, flag in (("shuffle", shuffle), ("progress", progress)):
+        if not isinstance(flag, (bool, np.bool_)):
+            check.fail("hb.fit", name, "True or False", flag, TypeError)
+    if clip_norm is not None:
+        check.positive("hb.fit", "clip_norm", clip_norm)
     check.whole("hb.fit", "batch_size", batch_size)
     X, y = check.real_array("hb.fit", "X", X), np.asarray(y)
     check.same_rows("hb.fit", X, y)

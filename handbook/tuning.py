@@ -50,6 +50,8 @@ def uniform(low: float, high: float) -> Callable:
 
 def integers(low: int, high: int) -> Callable:
     """A whole number in [low, high], for hidden units or layers."""
+    check.whole("integers", "low", low, low=0)
+    check.whole("integers", "high", high, low=low)
     return lambda rng, size=None: rng.integers(low, high + 1, size)
 
 
@@ -89,6 +91,7 @@ def random_search(
 ) -> list[Trial]:
     """Each trial draws every hyperparameter from its sampler; best trial first."""
     rng = check.generator("random_search", rng)
+    check.whole("random_search", "trials", trials)
     results = []
     for _ in range(trials):
         hyperparameters = {
@@ -100,6 +103,18 @@ def random_search(
 
 def grid_search(train: Callable[..., float], grid: dict[str, list]) -> list[Trial]:
     """Every combination of the listed values; best trial first."""
+    for name, values in grid.items():
+        if (
+            isinstance(values, (str, bytes))
+            or not hasattr(values, "__len__")
+            or (len(values) == 0)
+        ):
+            check.fail(
+                "grid_search",
+                f"grid[{name!r}]",
+                "a non-empty list of values",
+                values,
+            )
     names = list(grid)
     results = []
     for values in itertools.product(*grid.values()):
@@ -122,6 +137,9 @@ def coarse_to_fine(
     the round before.
     """
     rng = check.generator("coarse_to_fine", rng)
+    check.whole("coarse_to_fine", "trials", trials)
+    check.whole("coarse_to_fine", "rounds", rounds)
+    check.whole("coarse_to_fine", "keep", keep, low=2)
     history = []
     for _ in range(rounds):
         space = {

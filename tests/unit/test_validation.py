@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import handbook as hb
 from handbook import validation as check
 
 
@@ -73,3 +74,42 @@ def test_the_caller_is_named_by_name_class_or_repr() -> None:
     assert check.name_of(Thing()) == "Thing(3)"
     with pytest.raises(ValueError, match=r"^f: x must be small, got an array of shape \(100,\)$"):
         check.fail("f", "x", "small", np.zeros(100))
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda: hb.optim.AdamW([hb.Parameter(np.ones(2))], lr=10, weight_decay=1),
+     ValueError, r"weight_decay must be such that lr \* weight_decay < 1"),
+    (lambda: hb.optim.Adam([hb.Parameter(np.ones(2))]).step(), RuntimeError,
+     "step called before any backward"),
+    (lambda: hb.tuning.grid_search(lambda lr: lr, {"lr": "0.1"}), ValueError,
+     r"^grid_search: grid\['lr'\] must be a non-empty list of values, got '0.1'$"),
+    (lambda: hb.tuning.grid_search(lambda lr: lr, {"lr": []}), ValueError,
+     "must be a non-empty list"),
+    (lambda: hb.tuning.random_search(lambda lr: lr, {}, trials=0), ValueError,
+     "^random_search: trials must be >= 1"),
+    (lambda: hb.tuning.integers(1.5, 3), TypeError, "^integers: low must be a whole"),
+    (lambda: hb.L2(0.1).penalty(hb.Sequential(hb.Dense(2, 2, rng=0)), 2.5), TypeError,
+     r"m \(the batch size\) must be a whole number"),
+    (lambda: hb.diagnose.dead_relu_fraction(hb.Sequential(hb.Dense(3, 2, rng=0),
+                                                          hb.ReLU()), np.zeros((0, 3))),
+     ValueError, "^dead_relu_fraction: X must be a .* with at least one row"),
+    (lambda: hb.schedules.step(0.1, 0.5, 2)(float("nan")), ValueError,
+     "the epoch or step number t must be finite, got nan"),
+])
+def test_a_hurried_users_mistakes_are_named(call, error, message):
+    """Cases of the second hostile round that once gave a silent or meaningless
+    result; each now says what is wrong."""
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_fit_takes_flags_as_booleans_and_a_positive_clip_norm():
+    X, y = np.random.default_rng(0).normal(size=(8, 3)), np.arange(8) % 2
+    model = hb.Sequential(hb.Dense(3, 2, rng=0))
+    opt = hb.optim.SGD(model.parameters(), 0.1)
+    for extra, message in ((dict(shuffle="no"), "shuffle must be True or False"),
+                           (dict(progress="no"), "progress must be True or False"),
+                           (dict(clip_norm=0), "clip_norm must be > 0")):
+        with pytest.raises((TypeError, ValueError), match=f"^hb.fit: {message}"):
+            hb.fit(model, hb.SoftmaxCrossEntropy(), opt, X, y, epochs=1, batch_size=4,
+                   **extra)
