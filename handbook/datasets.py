@@ -134,7 +134,6 @@ def different_scales(n: int = 500, *, rng=None, dtype=np.float64):
     return X.astype(dtype), y
 
 
-# --8<-- [start:overfitting-digits]
 def overfitting_digits(n_train: int = 200, *, rng=0, dtype=np.float64):
     """The regularization chapter's shared setting on the digits.
 
@@ -150,10 +149,6 @@ def overfitting_digits(n_train: int = 200, *, rng=0, dtype=np.float64):
     return split(X, y, ratios=(1 - share, share), stratify=True, rng=rng)[::-1]
 
 
-# --8<-- [end:overfitting-digits]
-
-
-# --8<-- [start:overfitting-moons]
 def overfitting_moons(
     n_train: int = 100, n_dev: int = 1000, *, noise: float = 0.3, rng=0
 ):
@@ -166,6 +161,3 @@ def overfitting_moons(
     check.whole("overfitting_moons", "n_dev", n_dev, low=2)
     X, y = two_moons(n_train + n_dev, noise=noise, rng=rng)
     return (X[:n_train], y[:n_train]), (X[n_train:], y[n_train:])
-
-
-# --8<-- [end:overfitting-moons]

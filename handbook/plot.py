@@ -170,7 +170,6 @@ def show(fig: Figure) -> None:
     display(SVG(to_svg(fig)))
 
 
-# --8<-- [start:training-curves]
 def training_curves(history, metrics=("loss", "acc")) -> Figure:
     """Training and dev curves per epoch, one panel per metric.
 
@@ -194,9 +193,6 @@ def training_curves(history, metrics=("loss", "acc")) -> Figure:
             ax.set_ylabel(label("loss" if metric == "loss" else "accuracy"))
             ax.legend()
     return fig
-
-
-# --8<-- [end:training-curves]
 
 
 def lines(
