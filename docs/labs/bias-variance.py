@@ -19,7 +19,8 @@ import handbook as hb
 X, y = hb.datasets.digits()
 (X_train, y_train), (X_dev, y_dev), (X_test, y_test) = hb.data.split(
     X, y, ratios=(0.6, 0.2, 0.2), stratify=True, rng=0)
-print(f"train {len(X_train)}, dev {len(X_dev)}, test {len(X_test)}; pixels from {X.min():g} to {X.max():g}")
+print(f"train {len(X_train)}, dev {len(X_dev)}, test {len(X_test)}; "
+      f"pixels from {X.min():g} to {X.max():g}")
 
 # %% [markdown]
 # ## Step 1: train the network as first written
@@ -42,14 +43,17 @@ def error(model, X, y):
 
 def train(init, X_train, X_dev, epochs=20):
     model = classifier(init)
-    history = hb.fit(model, hb.SoftmaxCrossEntropy(), hb.optim.SGD(model.parameters(), lr=0.05),
-                     X_train, y_train, epochs=epochs, batch_size=32, validation=(X_dev, y_dev), rng=0)
+    optimizer = hb.optim.SGD(model.parameters(), lr=0.05)
+    history = hb.fit(model, hb.SoftmaxCrossEntropy(), optimizer, X_train, y_train,
+                     epochs=epochs, batch_size=32, validation=(X_dev, y_dev), rng=0)
     return model, history
 
 
 first, first_history = train(hb.init.normal(1.0), X_train, X_dev)
-errors = {"as written": (error(first, X_train, y_train), error(first, X_dev, y_dev))}
-print(f"training error {errors['as written'][0]:.1%}, dev error {errors['as written'][1]:.1%}")
+errors = {"as written": (error(first, X_train, y_train),
+                         error(first, X_dev, y_dev))}
+train_error, dev_error = errors["as written"]
+print(f"training error {train_error:.1%}, dev error {dev_error:.1%}")
 
 # %% [markdown]
 # ## Step 2: read the bias and the variance
@@ -81,7 +85,8 @@ hb.plot.show(hb.plot.training_curves(first_history))
 
 # %%
 def saturation(model, X):
-    return [round(s["saturated"], 2) for s in hb.diagnose.activation_stats(model, X) if "Tanh" in s["layer"]]
+    stats = hb.diagnose.activation_stats(model, X)
+    return [round(s["saturated"], 2) for s in stats if "Tanh" in s["layer"]]
 
 
 print("saturated tanh outputs, per hidden layer:", saturation(first, X_dev))
@@ -96,7 +101,8 @@ assert min(saturation(first, X_dev)) > 0.5
 a = X_dev
 for layer in first:
     if isinstance(layer, hb.Dense):
-        print(f"std of z after {layer!r}: {layer.forward(a, training=False).std():.1f}")
+        z = layer.forward(a, training=False)
+        print(f"std of z after {layer!r}: {z.std():.1f}")
     a = layer.forward(a, training=False)
 
 # %% [markdown]
@@ -122,10 +128,12 @@ runs = {
 models = {"as written": first}
 for name, (init, A_train, A_dev) in runs.items():
     models[name], _ = train(init, A_train, A_dev)
-    errors[name] = (error(models[name], A_train, y_train), error(models[name], A_dev, y_dev))
+    model = models[name]
+    errors[name] = (error(model, A_train, y_train), error(model, A_dev, y_dev))
 
 for name, (train_error, dev_error) in errors.items():
-    print(f"{name:24} training error {train_error:6.1%}   dev error {dev_error:6.1%}")
+    print(f"{name:24} training error {train_error:6.1%}   "
+          f"dev error {dev_error:6.1%}")
 
 # %% [markdown]
 # Standardizing alone does not help: with $\mathcal N(0, 1)$ weights the
@@ -134,7 +142,8 @@ for name, (train_error, dev_error) in errors.items():
 # trained for the same $20$ epochs, gets most dev digits right.
 
 # %%
-assert errors["both"][1] < errors["Xavier initialization"][1] < errors["as written"][1]
+assert (errors["both"][1] < errors["Xavier initialization"][1]
+        < errors["as written"][1])
 print("saturated tanh outputs with both fixes:", saturation(models["both"], Z_dev))
 
 # %% [markdown]
@@ -146,7 +155,8 @@ print("saturated tanh outputs with both fixes:", saturation(models["both"], Z_de
 
 # %%
 print(hb.diagnose.bias_variance(*errors["both"], bayes_error=0.0))
-print(f"test error of the repaired network: {error(models['both'], Z_test, y_test):.1%}")
+test_error = error(models["both"], Z_test, y_test)
+print(f"test error of the repaired network: {test_error:.1%}")
 
 # %% [markdown]
 # ## What to take away

@@ -12,7 +12,8 @@ import numpy as np
 
 import handbook as hb
 
-bugs = {"missing value", "row number as a feature", "output layer init", "learning rate", "labels shuffled apart"}
+bugs = {"missing value", "row number as a feature", "output layer init",
+        "learning rate", "labels shuffled apart"}
 
 
 def load(bugs):
@@ -22,22 +23,25 @@ def load(bugs):
     if "row number as a feature" in bugs:
         X = np.c_[np.arange(len(X)), X]        # the index column was never dropped
     if "labels shuffled apart" in bugs:
-        y = np.random.default_rng(7).permutation(y)  # shuffled the labels, not the images with them
+        y = np.random.default_rng(7).permutation(y)  # labels shuffled, images not
     return hb.data.split(X, y, ratios=(0.7, 0.3), stratify=True, rng=0)
 
 
 def build(bugs, n_in, rng=0):
     rng = np.random.default_rng(rng)
-    output_init = hb.init.normal(30.0) if "output layer init" in bugs else "xavier_normal"
-    return hb.Sequential(hb.Dense(n_in, 64, rng=rng), hb.ReLU(), hb.Dense(64, 10, init=output_init, rng=rng))
+    too_large = "output layer init" in bugs
+    output_init = hb.init.normal(30.0) if too_large else "xavier_normal"
+    return hb.Sequential(hb.Dense(n_in, 64, rng=rng), hb.ReLU(),
+                         hb.Dense(64, 10, init=output_init, rng=rng))
 
 
 def train(bugs, epochs=15):
     (X_train, y_train), (X_dev, y_dev) = load(bugs)
     model = build(bugs, X_train.shape[1])
     lr = 3.0 if "learning rate" in bugs else 0.1
-    history = hb.fit(model, hb.SoftmaxCrossEntropy(), hb.optim.Momentum(model.parameters(), lr=lr),
-                     X_train, y_train, epochs=epochs, batch_size=32, validation=(X_dev, y_dev), rng=1)
+    optimizer = hb.optim.Momentum(model.parameters(), lr=lr)
+    history = hb.fit(model, hb.SoftmaxCrossEntropy(), optimizer, X_train, y_train,
+                     epochs=epochs, batch_size=32, validation=(X_dev, y_dev), rng=1)
     return model, history
 
 # %% [markdown]
@@ -45,27 +49,32 @@ def train(bugs, epochs=15):
 
 # %%
 def run(bugs):
-    """Train; return the model and its history, or None when training stops on a NaN or inf."""
+    """Train; return the model and its history, or None when fit refuses the data
+    or stops on a NaN or inf."""
     try:
-        with np.errstate(all="ignore"):  # NumPy's warnings; fit raises a clear error instead
+        # NumPy's warnings off; fit raises a clear error instead
+        with np.errstate(all="ignore"):
             model, history = train(bugs)
-    except FloatingPointError as error:
+    except (ValueError, FloatingPointError) as error:
         print("training stopped:", str(error).split(". Usual")[0])
         return None
-    print(f"training accuracy {history.train_acc[-1]:.3f}, dev accuracy {history.dev_acc[-1]:.3f}")
+    print(f"training accuracy {history.train_acc[-1]:.3f}, "
+          f"dev accuracy {history.dev_acc[-1]:.3f}")
     return model, history
 
 
 assert run(bugs) is None
 
 # %% [markdown]
-# The loss is `nan` within the first epoch. Many things produce a NaN; rather than
-# guess, run the checkup on the model and the training data before any training.
+# `hb.fit` refuses to start: one value of the training inputs is not finite. Where
+# does it come from, and is it the only problem? Rather than guess, run the checkup
+# on the model and the training data before any training.
 
 # %%
 def checkup(bugs):
     (X_train, y_train), _ = load(bugs)
-    result = hb.diagnose.checkup(build(bugs, X_train.shape[1]), hb.SoftmaxCrossEntropy(), X_train, y_train)
+    model = build(bugs, X_train.shape[1])
+    result = hb.diagnose.checkup(model, hb.SoftmaxCrossEntropy(), X_train, y_train)
     print(result)
     return result
 
@@ -140,8 +149,9 @@ model, history = run(bugs)
 
 # %%
 assert history.dev_acc[-1] < 0.2
-scores = hb.diagnose.shuffled_label_check(lambda: build(bugs, X_train.shape[1]), hb.SoftmaxCrossEntropy(),
-                                          X_train, y_train, X_dev, y_dev, epochs=10)
+scores = hb.diagnose.shuffled_label_check(
+    lambda: build(bugs, X_train.shape[1]), hb.SoftmaxCrossEntropy(),
+    X_train, y_train, X_dev, y_dev, epochs=10)
 print({name: round(score, 3) for name, score in scores.items()})
 assert abs(scores["labels"] - scores["shuffled labels"]) < 0.05
 

@@ -8,7 +8,8 @@ import numpy as np
 
 import handbook as hb
 
-bugs = {"missing value", "row number as a feature", "output layer init", "learning rate", "labels shuffled apart"}
+bugs = {"missing value", "row number as a feature", "output layer init",
+        "learning rate", "labels shuffled apart"}
 
 
 def load(bugs):
@@ -18,22 +19,25 @@ def load(bugs):
     if "row number as a feature" in bugs:
         X = np.c_[np.arange(len(X)), X]        # the index column was never dropped
     if "labels shuffled apart" in bugs:
-        y = np.random.default_rng(7).permutation(y)  # shuffled the labels, not the images with them
+        y = np.random.default_rng(7).permutation(y)  # labels shuffled, images not
     return hb.data.split(X, y, ratios=(0.7, 0.3), stratify=True, rng=0)
 
 
 def build(bugs, n_in, rng=0):
     rng = np.random.default_rng(rng)
-    output_init = hb.init.normal(30.0) if "output layer init" in bugs else "xavier_normal"
-    return hb.Sequential(hb.Dense(n_in, 64, rng=rng), hb.ReLU(), hb.Dense(64, 10, init=output_init, rng=rng))
+    too_large = "output layer init" in bugs
+    output_init = hb.init.normal(30.0) if too_large else "xavier_normal"
+    return hb.Sequential(hb.Dense(n_in, 64, rng=rng), hb.ReLU(),
+                         hb.Dense(64, 10, init=output_init, rng=rng))
 
 
 def train(bugs, epochs=15):
     (X_train, y_train), (X_dev, y_dev) = load(bugs)
     model = build(bugs, X_train.shape[1])
     lr = 3.0 if "learning rate" in bugs else 0.1
-    history = hb.fit(model, hb.SoftmaxCrossEntropy(), hb.optim.Momentum(model.parameters(), lr=lr),
-                     X_train, y_train, epochs=epochs, batch_size=32, validation=(X_dev, y_dev), rng=1)
+    optimizer = hb.optim.Momentum(model.parameters(), lr=lr)
+    history = hb.fit(model, hb.SoftmaxCrossEntropy(), optimizer, X_train, y_train,
+                     epochs=epochs, batch_size=32, validation=(X_dev, y_dev), rng=1)
     return model, history
 
 # %% [markdown]
@@ -41,26 +45,30 @@ def train(bugs, epochs=15):
 
 # %%
 def run(bugs):
-    """Train; return the model and its history, or None when training stops on a NaN or inf."""
+    """Train; return the model and its history, or None when fit refuses the data
+    or stops on a NaN or inf."""
     try:
-        with np.errstate(all="ignore"):  # NumPy's warnings; fit raises a clear error instead
+        # NumPy's warnings off; fit raises a clear error instead
+        with np.errstate(all="ignore"):
             model, history = train(bugs)
-    except FloatingPointError as error:
+    except (ValueError, FloatingPointError) as error:
         print("training stopped:", str(error).split(". Usual")[0])
         return None
-    print(f"training accuracy {history.train_acc[-1]:.3f}, dev accuracy {history.dev_acc[-1]:.3f}")
+    print(f"training accuracy {history.train_acc[-1]:.3f}, "
+          f"dev accuracy {history.dev_acc[-1]:.3f}")
     return model, history
 
 
 assert run(bugs) is None
 
 # %% [markdown]
-# 第一轮（epoch）还没结束，损失就变成了 `nan`。产生 NaN（非数）的原因很多；与其去猜，不如在训练之前，先对模型和训练数据做一次体检（checkup）。
+# `hb.fit` 拒绝开始训练：训练输入里有一个值不是有限数（NaN，非数，或无穷大）。它从哪里来？问题只有这一个吗？与其去猜，不如在训练之前，先对模型和训练数据做一次体检（checkup）。
 
 # %%
 def checkup(bugs):
     (X_train, y_train), _ = load(bugs)
-    result = hb.diagnose.checkup(build(bugs, X_train.shape[1]), hb.SoftmaxCrossEntropy(), X_train, y_train)
+    model = build(bugs, X_train.shape[1])
+    result = hb.diagnose.checkup(model, hb.SoftmaxCrossEntropy(), X_train, y_train)
     print(result)
     return result
 
@@ -116,8 +124,9 @@ model, history = run(bugs)
 
 # %%
 assert history.dev_acc[-1] < 0.2
-scores = hb.diagnose.shuffled_label_check(lambda: build(bugs, X_train.shape[1]), hb.SoftmaxCrossEntropy(),
-                                          X_train, y_train, X_dev, y_dev, epochs=10)
+scores = hb.diagnose.shuffled_label_check(
+    lambda: build(bugs, X_train.shape[1]), hb.SoftmaxCrossEntropy(),
+    X_train, y_train, X_dev, y_dev, epochs=10)
 print({name: round(score, 3) for name, score in scores.items()})
 assert abs(scores["labels"] - scores["shuffled labels"]) < 0.05
 
@@ -133,7 +142,7 @@ hb.plot.show(hb.plot.training_curves(history))
 # %% [markdown]
 # ## 要点
 #
-# - 先读错误信息：带着轮次和批次的 NaN 告诉你问题出在*什么时候*；体检告诉你问题出在*哪里*（数据、初始化、模型）。
+# - 先读错误信息：带着轮次（epoch）和批次的 NaN 告诉你问题出在*什么时候*；体检告诉你问题出在*哪里*（数据、初始化、模型）。
 # - 先修复第一项失败的检查；后面的失败往往是它的后果。
 # - 体检看不到优化器，也看不出标签错了。训练之后，死掉的单元指向学习率；一个本身没问题、却学不到任何能泛化的东西的模型指向标签，而打乱标签的检验可以证实这一点。
 # - 一次只改一处，然后重新运行：五个 bug，五次修复，不靠猜。

@@ -14,7 +14,8 @@ import handbook as hb
 from handbook import optim, schedules
 
 X, y = hb.datasets.digits()
-(X_train, y_train), (X_dev, y_dev) = hb.data.split(X, y, ratios=(0.7, 0.3), stratify=True, rng=0)
+(X_train, y_train), (X_dev, y_dev) = hb.data.split(X, y, ratios=(0.7, 0.3),
+                                                   stratify=True, rng=0)
 scaler = hb.data.Standardizer().fit(X_train)
 X_train, X_dev = scaler.transform(X_train), scaler.transform(X_dev)
 
@@ -23,16 +24,19 @@ EPOCHS = 20
 
 def network(rng=0):
     rng = np.random.default_rng(rng)
-    return hb.Sequential(hb.Dense(64, 100, rng=rng), hb.ReLU(), hb.Dense(100, 100, rng=rng), hb.ReLU(),
+    return hb.Sequential(hb.Dense(64, 100, rng=rng), hb.ReLU(),
+                         hb.Dense(100, 100, rng=rng), hb.ReLU(),
                          hb.Dense(100, 10, init="xavier_normal", rng=rng))
 
 
 def race(make_optimizer, lr, schedule=None):
-    """Train from the same initial weights on the same mini-batches; return the history."""
+    """Train from the same initial weights on the same mini-batches; return the
+    history."""
     model = network()
     optimizer = make_optimizer(model.parameters(), lr=lr)
-    return hb.fit(model, hb.SoftmaxCrossEntropy(), optimizer, X_train, y_train, epochs=EPOCHS,
-                  batch_size=64, validation=(X_dev, y_dev), schedule=schedule, rng=1)
+    return hb.fit(model, hb.SoftmaxCrossEntropy(), optimizer, X_train, y_train,
+                  epochs=EPOCHS, batch_size=64, validation=(X_dev, y_dev),
+                  schedule=schedule, rng=1)
 
 # %% [markdown]
 # ## Step 1: every optimizer at its best constant learning rate
@@ -59,7 +63,8 @@ def final_loss(history):
 
 def race_or_none(make, lr):
     try:
-        with np.errstate(over="ignore", invalid="ignore"):  # NumPy's warnings; fit raises the error
+        # NumPy's warnings off; fit raises the error
+        with np.errstate(over="ignore", invalid="ignore"):
             return race(make, lr)
     except FloatingPointError:
         return None
@@ -80,13 +85,17 @@ for name, (make, rates) in contestants.items():
 # or overflows.
 
 # %%
-assert all(contestants[name][1][0] < lr < contestants[name][1][-1] for name, (lr, _) in best.items())
+assert all(contestants[name][1][0] < lr < contestants[name][1][-1]
+           for name, (lr, _) in best.items())
 print(f"{'':9} {'best rate':>9} {'training loss':>14} {'dev accuracy':>13}")
 for name, (lr, history) in best.items():
-    print(f"{name:9} {lr:9g} {history.train_loss[-1]:14.4f} {history.dev_acc[-1]:13.3f}")
+    loss, accuracy = history.train_loss[-1], history.dev_acc[-1]
+    print(f"{name:9} {lr:9g} {loss:14.4f} {accuracy:13.3f}")
 
-hb.plot.show(hb.plot.lines(np.arange(1, EPOCHS + 1), {name: h.train_loss for name, (_, h) in best.items()},
-                           xlabel=hb.plot.label("epoch"), ylabel=hb.plot.label("loss"), logy=True))
+epochs = np.arange(1, EPOCHS + 1)
+curves = {name: h.train_loss for name, (_, h) in best.items()}
+hb.plot.show(hb.plot.lines(epochs, curves, xlabel=hb.plot.label("epoch"),
+                           ylabel=hb.plot.label("loss"), logy=True))
 
 # %% [markdown]
 # Once each has its own learning rate, every optimizer ends with a tiny training loss
@@ -99,7 +108,8 @@ hb.plot.show(hb.plot.lines(np.arange(1, EPOCHS + 1), {name: h.train_loss for nam
 
 # %%
 dev = [history.dev_acc[-1] for _, history in best.values()]
-assert max(history.train_loss[-1] for _, history in best.values()) < 0.01 and max(dev) - min(dev) < 0.02
+losses = [history.train_loss[-1] for _, history in best.values()]
+assert max(losses) < 0.01 and max(dev) - min(dev) < 0.02
 
 # %% [markdown]
 # ## Step 2: a schedule tames a rate that is too large
@@ -120,12 +130,14 @@ plans = {
 }
 finish = {plan: race(optim.Adam, lr0, schedule) for plan, schedule in plans.items()}
 for plan, history in finish.items():
-    print(f"{plan:9} training loss {history.train_loss[-1]:.4f}   dev accuracy {history.dev_acc[-1]:.3f}"
+    print(f"{plan:9} training loss {history.train_loss[-1]:.4f}   "
+          f"dev accuracy {history.dev_acc[-1]:.3f}"
           f"   spread over the last 5 epochs {np.std(history.dev_acc[-5:]):.4f}")
 assert finish["cosine"].train_loss[-1] < finish["constant"].train_loss[-1] / 10
 
-hb.plot.show(hb.plot.lines(np.arange(1, EPOCHS + 1), {plan: h.dev_acc for plan, h in finish.items()},
-                           xlabel=hb.plot.label("epoch"), ylabel=hb.plot.label("accuracy")))
+curves = {plan: h.dev_acc for plan, h in finish.items()}
+hb.plot.show(hb.plot.lines(epochs, curves, xlabel=hb.plot.label("epoch"),
+                           ylabel=hb.plot.label("accuracy")))
 
 # %% [markdown]
 # At a constant $\alpha = 0.03$ Adam keeps bouncing around the minimum; the decayed
@@ -137,9 +149,11 @@ hb.plot.show(hb.plot.lines(np.arange(1, EPOCHS + 1), {plan: h.dev_acc for plan, 
 # the epoch and the batch:
 
 # %%
+too_fast = 3 * best["SGD"][0]
 try:
-    with np.errstate(over="ignore", invalid="ignore"):  # NumPy's own warnings; fit raises the error
-        race(optim.SGD, 3 * best["SGD"][0], schedules.cosine(3 * best["SGD"][0], steps=EPOCHS))
+    # NumPy's own warnings off; fit raises the error
+    with np.errstate(over="ignore", invalid="ignore"):
+        race(optim.SGD, too_fast, schedules.cosine(too_fast, steps=EPOCHS))
 except FloatingPointError as error:
     print(str(error).split(". Usual")[0])
 

@@ -10,7 +10,8 @@ import handbook as hb
 from handbook import optim, schedules
 
 X, y = hb.datasets.digits()
-(X_train, y_train), (X_dev, y_dev) = hb.data.split(X, y, ratios=(0.7, 0.3), stratify=True, rng=0)
+(X_train, y_train), (X_dev, y_dev) = hb.data.split(X, y, ratios=(0.7, 0.3),
+                                                   stratify=True, rng=0)
 scaler = hb.data.Standardizer().fit(X_train)
 X_train, X_dev = scaler.transform(X_train), scaler.transform(X_dev)
 
@@ -19,16 +20,19 @@ EPOCHS = 20
 
 def network(rng=0):
     rng = np.random.default_rng(rng)
-    return hb.Sequential(hb.Dense(64, 100, rng=rng), hb.ReLU(), hb.Dense(100, 100, rng=rng), hb.ReLU(),
+    return hb.Sequential(hb.Dense(64, 100, rng=rng), hb.ReLU(),
+                         hb.Dense(100, 100, rng=rng), hb.ReLU(),
                          hb.Dense(100, 10, init="xavier_normal", rng=rng))
 
 
 def race(make_optimizer, lr, schedule=None):
-    """Train from the same initial weights on the same mini-batches; return the history."""
+    """Train from the same initial weights on the same mini-batches; return the
+    history."""
     model = network()
     optimizer = make_optimizer(model.parameters(), lr=lr)
-    return hb.fit(model, hb.SoftmaxCrossEntropy(), optimizer, X_train, y_train, epochs=EPOCHS,
-                  batch_size=64, validation=(X_dev, y_dev), schedule=schedule, rng=1)
+    return hb.fit(model, hb.SoftmaxCrossEntropy(), optimizer, X_train, y_train,
+                  epochs=EPOCHS, batch_size=64, validation=(X_dev, y_dev),
+                  schedule=schedule, rng=1)
 
 # %% [markdown]
 # ## 第 1 步：每个优化器都用自己最好的固定学习率
@@ -52,7 +56,8 @@ def final_loss(history):
 
 def race_or_none(make, lr):
     try:
-        with np.errstate(over="ignore", invalid="ignore"):  # NumPy's warnings; fit raises the error
+        # NumPy's warnings off; fit raises the error
+        with np.errstate(over="ignore", invalid="ignore"):
             return race(make, lr)
     except FloatingPointError:
         return None
@@ -70,20 +75,25 @@ for name, (make, rates) in contestants.items():
 # 每个方法的最佳学习率都落在取值范围的内部，两侧各有一个更差的值；假如最佳值恰好是试过的最大学习率，就还得继续往上搜。学习率越大，$20$ 轮里走得越远，直到再大 3 倍时，训练停滞或者溢出。
 
 # %%
-assert all(contestants[name][1][0] < lr < contestants[name][1][-1] for name, (lr, _) in best.items())
+assert all(contestants[name][1][0] < lr < contestants[name][1][-1]
+           for name, (lr, _) in best.items())
 print(f"{'':9} {'best rate':>9} {'training loss':>14} {'dev accuracy':>13}")
 for name, (lr, history) in best.items():
-    print(f"{name:9} {lr:9g} {history.train_loss[-1]:14.4f} {history.dev_acc[-1]:13.3f}")
+    loss, accuracy = history.train_loss[-1], history.dev_acc[-1]
+    print(f"{name:9} {lr:9g} {loss:14.4f} {accuracy:13.3f}")
 
-hb.plot.show(hb.plot.lines(np.arange(1, EPOCHS + 1), {name: h.train_loss for name, (_, h) in best.items()},
-                           xlabel=hb.plot.label("epoch"), ylabel=hb.plot.label("loss"), logy=True))
+epochs = np.arange(1, EPOCHS + 1)
+curves = {name: h.train_loss for name, (_, h) in best.items()}
+hb.plot.show(hb.plot.lines(epochs, curves, xlabel=hb.plot.label("epoch"),
+                           ylabel=hb.plot.label("loss"), logy=True))
 
 # %% [markdown]
 # 每个优化器都用上自己的学习率之后，最终的训练损失都很小，验证集准确率也只相差一两个百分点：在一个小规模、已标准化、条件良好的问题上，选哪个优化器远不如它的学习率重要。顺带一提，本手册中的动量（momentum）采用平均的形式 $v \leftarrow \beta v + (1-\beta)\,dW$，长期来看每一步是梯度的 $\alpha$ 倍，和 SGD 一样；它的优势要在病态的问题上才体现出来，见[动量一页](../../optimization/momentum/)。
 
 # %%
 dev = [history.dev_acc[-1] for _, history in best.values()]
-assert max(history.train_loss[-1] for _, history in best.values()) < 0.01 and max(dev) - min(dev) < 0.02
+losses = [history.train_loss[-1] for _, history in best.values()]
+assert max(losses) < 0.01 and max(dev) - min(dev) < 0.02
 
 # %% [markdown]
 # ## 第 2 步：学习率调度能驯服过大的学习率
@@ -99,12 +109,14 @@ plans = {
 }
 finish = {plan: race(optim.Adam, lr0, schedule) for plan, schedule in plans.items()}
 for plan, history in finish.items():
-    print(f"{plan:9} training loss {history.train_loss[-1]:.4f}   dev accuracy {history.dev_acc[-1]:.3f}"
+    print(f"{plan:9} training loss {history.train_loss[-1]:.4f}   "
+          f"dev accuracy {history.dev_acc[-1]:.3f}"
           f"   spread over the last 5 epochs {np.std(history.dev_acc[-5:]):.4f}")
 assert finish["cosine"].train_loss[-1] < finish["constant"].train_loss[-1] / 10
 
-hb.plot.show(hb.plot.lines(np.arange(1, EPOCHS + 1), {plan: h.dev_acc for plan, h in finish.items()},
-                           xlabel=hb.plot.label("epoch"), ylabel=hb.plot.label("accuracy")))
+curves = {plan: h.dev_acc for plan, h in finish.items()}
+hb.plot.show(hb.plot.lines(epochs, curves, xlabel=hb.plot.label("epoch"),
+                           ylabel=hb.plot.label("accuracy")))
 
 # %% [markdown]
 # 学习率固定为 $\alpha = 0.03$ 时，Adam 一直在最小值附近来回跳；做了衰减的两次训练起步一样快，并在最后几轮稳定下来。有了衰减，你就可以用一个更大胆的学习率起步。
@@ -112,9 +124,11 @@ hb.plot.show(hb.plot.lines(np.arange(1, EPOCHS + 1), {plan: h.dev_acc for plan, 
 # 学习率大得离谱则是另一回事：朴素 SGD 用它最佳学习率的三倍时，任何调度都救不回来。训练循环会发现数值溢出并停下，同时报告出错的轮次和批次：
 
 # %%
+too_fast = 3 * best["SGD"][0]
 try:
-    with np.errstate(over="ignore", invalid="ignore"):  # NumPy's own warnings; fit raises the error
-        race(optim.SGD, 3 * best["SGD"][0], schedules.cosine(3 * best["SGD"][0], steps=EPOCHS))
+    # NumPy's own warnings off; fit raises the error
+    with np.errstate(over="ignore", invalid="ignore"):
+        race(optim.SGD, too_fast, schedules.cosine(too_fast, steps=EPOCHS))
 except FloatingPointError as error:
     print(str(error).split(". Usual")[0])
 

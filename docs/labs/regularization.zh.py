@@ -11,14 +11,17 @@ import numpy as np
 import handbook as hb
 
 (X_train, y_train), (X_dev, y_dev) = hb.datasets.overfitting_moons()
-X_test, y_test = hb.datasets.two_moons(1000, noise=0.3, rng=1)  # a fresh draw, used once at the end
+# a fresh draw, used once at the end
+X_test, y_test = hb.datasets.two_moons(1000, noise=0.3, rng=1)
 
 
 def network(keep_prob=1.0, rng=0):
     rng = np.random.default_rng(rng)
-    drop = [hb.Dropout(keep_prob, rng=rng)] if keep_prob < 1 else []
-    return hb.Sequential(hb.Dense(2, 128, rng=rng), hb.ReLU(), *drop,
-                         hb.Dense(128, 128, rng=rng), hb.ReLU(), *drop,
+    def drop():  # a layer of its own at each place
+        return [hb.Dropout(keep_prob, rng=rng)] if keep_prob < 1 else []
+
+    return hb.Sequential(hb.Dense(2, 128, rng=rng), hb.ReLU(), *drop(),
+                         hb.Dense(128, 128, rng=rng), hb.ReLU(), *drop(),
                          hb.Dense(128, 2, rng=rng))
 
 
@@ -27,22 +30,26 @@ def accuracy(model, X, y):
 
 
 def train(keep_prob=1.0, X=X_train, y=y_train, epochs=300, **options):
-    """300 full-batch Adam steps on the 100 points (fewer epochs over an augmented set)."""
+    """300 full-batch Adam steps on the 100 points (fewer epochs over an augmented
+    set)."""
     model = network(keep_prob)
-    hb.fit(model, hb.SoftmaxCrossEntropy(), hb.optim.Adam(model.parameters(), lr=1e-2), X, y,
+    optimizer = hb.optim.Adam(model.parameters(), lr=1e-2)
+    hb.fit(model, hb.SoftmaxCrossEntropy(), optimizer, X, y,
            epochs=epochs, batch_size=100, rng=1, **options)
     return model
 
 
 baseline = train()
-print(f"no regularization: training accuracy {accuracy(baseline, X_train, y_train):.3f}, "
+print("no regularization: "
+      f"training accuracy {accuracy(baseline, X_train, y_train):.3f}, "
       f"dev accuracy {accuracy(baseline, X_dev, y_dev):.3f}")
 
 # %% [markdown]
 # 训练集上满分，验证集上的分数却低得多：方差（variance）高。决策边界说明了原因：它绕着单个带噪声的点弯来弯去。
 
 # %%
-hb.plot.show(hb.plot.decision_boundary(lambda X: baseline.predict(X).argmax(axis=1), X_train, y_train))
+hb.plot.show(hb.plot.decision_boundary(lambda X: baseline.predict(X).argmax(axis=1),
+                                       X_train, y_train))
 
 # %% [markdown]
 # ## 第 1 步：逐一扫描各种正则化方法
@@ -72,22 +79,27 @@ def stopped_early(patience):
 
 
 sweeps = {
-    "L2, lambda": {lambd: train(regularizer=hb.L2(lambd)) for lambd in (0.1, 0.3, 1.0, 3.0)},
+    "L2, lambda": {lambd: train(regularizer=hb.L2(lambd))
+                   for lambd in (0.1, 0.3, 1.0, 3.0)},
     "dropout, keep": {p: train(keep_prob=p) for p in (0.5, 0.7, 0.9)},
     "jitter, sigma": {std: augmented(std) for std in (0.05, 0.1, 0.2)},
-    "early stopping, patience": {patience: stopped_early(patience) for patience in (10, 30)},
+    "early stopping, patience": {patience: stopped_early(patience)
+                                 for patience in (10, 30)},
 }
 for family, models in sweeps.items():
-    scores = "   ".join(f"{setting:g}: {accuracy(model, X_dev, y_dev):.3f}" for setting, model in models.items())
+    scores = "   ".join(f"{setting:g}: {accuracy(model, X_dev, y_dev):.3f}"
+                        for setting, model in models.items())
     print(f"{family:25} {scores}")
 
 # %% [markdown]
 # 正则化太弱，方差依旧；太强，偏差（bias）又回来了（看看最大的 $\lambda$）。每类方法的最佳设置都落在两者之间的某处。
 
 # %%
-best = {family: max(models, key=lambda s: accuracy(models[s], X_dev, y_dev)) for family, models in sweeps.items()}
+best = {family: max(models, key=lambda s: accuracy(models[s], X_dev, y_dev))
+        for family, models in sweeps.items()}
 for family, setting in best.items():
-    print(f"best {family:25} {setting:<5g} dev accuracy {accuracy(sweeps[family][setting], X_dev, y_dev):.3f}")
+    score = accuracy(sweeps[family][setting], X_dev, y_dev)
+    print(f"best {family:25} {setting:<5g} dev accuracy {score:.3f}")
 
 # %% [markdown]
 # ## 第 2 步：把最好的两种组合起来
@@ -96,14 +108,17 @@ for family, setting in best.items():
 
 # %%
 lambd, std = best["L2, lambda"], best["jitter, sigma"]
+weaker = lambd / 2
 candidates = {
     f"L2 {lambd:g} + jitter {std:g}": augmented(std, regularizer=hb.L2(lambd)),
-    f"L2 {lambd / 2:g} + jitter {std:g}": augmented(std, regularizer=hb.L2(lambd / 2)),
+    f"L2 {weaker:g} + jitter {std:g}": augmented(std, regularizer=hb.L2(weaker)),
 }
-candidates.update({f"{family} {setting:g}": sweeps[family][setting] for family, setting in best.items()})
+for family, setting in best.items():
+    candidates[f"{family} {setting:g}"] = sweeps[family][setting]
 candidates["none"] = baseline
 
-ranking = sorted(candidates, key=lambda name: -accuracy(candidates[name], X_dev, y_dev))
+ranking = sorted(candidates,
+                 key=lambda name: -accuracy(candidates[name], X_dev, y_dev))
 for name in ranking:
     print(f"{name:30} dev accuracy {accuracy(candidates[name], X_dev, y_dev):.3f}")
 assert ranking[-1] == "none"
@@ -116,12 +131,15 @@ assert ranking[-1] == "none"
 # %%
 winner = candidates[ranking[0]]
 print(f"chosen: {ranking[0]}")
-print(f"dev accuracy {accuracy(winner, X_dev, y_dev):.3f}, test accuracy {accuracy(winner, X_test, y_test):.3f}")
-print(f"without regularization: test accuracy {accuracy(baseline, X_test, y_test):.3f}")
+print(f"dev accuracy {accuracy(winner, X_dev, y_dev):.3f}, "
+      f"test accuracy {accuracy(winner, X_test, y_test):.3f}")
+print("without regularization: "
+      f"test accuracy {accuracy(baseline, X_test, y_test):.3f}")
 assert accuracy(winner, X_test, y_test) > accuracy(baseline, X_test, y_test) + 0.01
 
 # %%
-hb.plot.show(hb.plot.decision_boundary(lambda X: winner.predict(X).argmax(axis=1), X_train, y_train))
+hb.plot.show(hb.plot.decision_boundary(lambda X: winner.predict(X).argmax(axis=1),
+                                       X_train, y_train))
 
 # %% [markdown]
 # ## 要点

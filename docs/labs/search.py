@@ -19,12 +19,14 @@ X, y = hb.datasets.digits()
 
 
 def network(hidden, batch_norm, depth=4, rng=0):
-    """depth x (Dense, [BatchNorm], ReLU), then a softmax layer; batch norm's beta replaces the bias."""
+    """depth x (Dense, [BatchNorm], ReLU), then a softmax layer; batch norm's beta
+    replaces the bias."""
     rng = np.random.default_rng(rng)
     layers, n_in = [], 64
     for _ in range(depth):
         norm = [hb.BatchNorm(hidden)] if batch_norm else []
-        layers += [hb.Dense(n_in, hidden, bias=not batch_norm, rng=rng), *norm, hb.ReLU()]
+        dense = hb.Dense(n_in, hidden, bias=not batch_norm, rng=rng)
+        layers += [dense, *norm, hb.ReLU()]
         n_in = hidden
     return hb.Sequential(*layers, hb.Dense(n_in, 10, init="xavier_normal", rng=rng))
 
@@ -53,15 +55,18 @@ def trainer(batch_norm, X=X_train, y=y_train):
         model = network(hidden, batch_norm)
         optimizer = hb.optim.Momentum(model.parameters(), lr=lr, beta=beta)
         try:
-            with np.errstate(over="ignore", invalid="ignore"):  # fit itself stops on a NaN
-                hb.fit(model, hb.SoftmaxCrossEntropy(), optimizer, X, y, epochs=8, batch_size=64, rng=1)
+            # fit itself stops on a NaN
+            with np.errstate(over="ignore", invalid="ignore"):
+                hb.fit(model, hb.SoftmaxCrossEntropy(), optimizer, X, y,
+                       epochs=8, batch_size=64, rng=1)
         except FloatingPointError:
             return 0.0
         return float(np.mean(model.predict(X_dev).argmax(axis=1) == y_dev))
     return train
 
 
-searches = {batch_norm: tuning.random_search(trainer(batch_norm), space, trials=16, rng=0)
+searches = {batch_norm: tuning.random_search(trainer(batch_norm), space,
+                                             trials=16, rng=0)
             for batch_norm in (False, True)}
 for batch_norm, trials in searches.items():
     print("with batch norm" if batch_norm else "without batch norm")
@@ -90,10 +95,12 @@ assert searches[True][0].score > searches[False][0].score
 fig, ax = hb.plot.figure()
 with hb.plot.style():
     for batch_norm, trials in searches.items():
-        ax.scatter([t.hyperparameters["lr"] for t in trials], [t.score for t in trials],
-                   label=hb.plot.tr("with batch norm", "使用批量归一化") if batch_norm
-                   else hb.plot.tr("without batch norm", "不使用批量归一化"))
-    ax.set(xscale="log", xlabel=hb.plot.label("learning rate"), ylabel=hb.plot.tr("dev accuracy", "验证集准确率"))
+        lrs = [t.hyperparameters["lr"] for t in trials]
+        label = (hb.plot.tr("with batch norm", "使用批量归一化") if batch_norm
+                 else hb.plot.tr("without batch norm", "不使用批量归一化"))
+        ax.scatter(lrs, [t.score for t in trials], label=label)
+    ax.set(xscale="log", xlabel=hb.plot.label("learning rate"),
+           ylabel=hb.plot.tr("dev accuracy", "验证集准确率"))
     ax.legend()
 hb.plot.show(fig)
 
@@ -108,9 +115,11 @@ def mean_score_above(trials, lr):
     return np.mean([t.score for t in trials if t.hyperparameters["lr"] > lr])
 
 
+without_bn = mean_score_above(searches[False], 0.5)
+with_bn = mean_score_above(searches[True], 0.5)
 print(f"mean dev accuracy of the trials with a learning rate above 0.5: "
-      f"{mean_score_above(searches[False], 0.5):.3f} without, {mean_score_above(searches[True], 0.5):.3f} with batch norm")
-assert mean_score_above(searches[True], 0.5) > mean_score_above(searches[False], 0.5)
+      f"{without_bn:.3f} without, {with_bn:.3f} with batch norm")
+assert with_bn > without_bn
 
 # %% [markdown]
 # ## Step 3: coarse to fine
@@ -121,13 +130,16 @@ assert mean_score_above(searches[True], 0.5) > mean_score_above(searches[False],
 
 # %%
 best3 = searches[True][:3]
-box = {name: (min(t.hyperparameters[name] for t in best3), max(t.hyperparameters[name] for t in best3))
+box = {name: (min(t.hyperparameters[name] for t in best3),
+              max(t.hyperparameters[name] for t in best3))
        for name in ("lr", "beta")}
-print("box:", {name: tuple(round(v, 3) for v in bounds) for name, bounds in box.items()})
+rounded = {name: tuple(round(v, 3) for v in bounds) for name, bounds in box.items()}
+print("box:", rounded)
 
 hidden = searches[True][0].hyperparameters["hidden"]
+fine_space = {name: tuning.log_uniform(*bounds) for name, bounds in box.items()}
 fine = tuning.random_search(lambda lr, beta: trainer(True)(lr, beta, hidden),
-                            {name: tuning.log_uniform(*bounds) for name, bounds in box.items()}, trials=8, rng=1)
+                            fine_space, trials=8, rng=1)
 print("best of the fine search:", fine[0])
 
 # %% [markdown]
@@ -140,10 +152,13 @@ print("best of the fine search:", fine[0])
 chosen = max([searches[True][0], fine[0]], key=lambda t: t.score)
 settings = {"hidden": hidden, **chosen.hyperparameters}
 model = network(settings["hidden"], batch_norm=True)
-hb.fit(model, hb.SoftmaxCrossEntropy(), hb.optim.Momentum(model.parameters(), lr=settings["lr"], beta=settings["beta"]),
-       X_train, y_train, epochs=8, batch_size=64, rng=1)
+optimizer = hb.optim.Momentum(model.parameters(), lr=settings["lr"],
+                              beta=settings["beta"])
+hb.fit(model, hb.SoftmaxCrossEntropy(), optimizer, X_train, y_train,
+       epochs=8, batch_size=64, rng=1)
 test_accuracy = float(np.mean(model.predict(X_test).argmax(axis=1) == y_test))
-print(f"chosen {chosen}: dev accuracy {chosen.score:.3f}, test accuracy {test_accuracy:.3f}")
+print(f"chosen {chosen}: dev accuracy {chosen.score:.3f}, "
+      f"test accuracy {test_accuracy:.3f}")
 
 # %% [markdown]
 # ## What to take away
