@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from handbook import validation as check
+
 Initializer = Callable[[tuple[int, int], np.random.Generator], np.ndarray]
 
 
@@ -30,13 +32,13 @@ def constant(c: float) -> Initializer:
 
 def normal(std: float) -> Initializer:
     """N(0, std^2), the same variance whatever the layer's size."""
-    _check_positive(std, "std")
+    check.positive("normal", "std", std)
     return lambda shape, rng: rng.normal(0.0, std, size=shape)
 
 
 def uniform(r: float) -> Initializer:
     """U(-r, r), the same range whatever the layer's size."""
-    _check_positive(r, "r")
+    check.positive("uniform", "r", r)
     return lambda shape, rng: rng.uniform(-r, r, size=shape)
 
 
@@ -152,12 +154,7 @@ def get(init: str | Initializer) -> Initializer:
         return init
     if init not in NAMED:
         raise ValueError(
-            f"unknown initializer {init!r}; "
+            f"init: unknown initializer {init!r}; "
             f"expected one of {sorted(NAMED)} or a function"
         )
     return NAMED[init]
-
-
-def _check_positive(value: float, name: str) -> None:
-    if not value > 0:
-        raise ValueError(f"{name} must be positive, got {value!r}")

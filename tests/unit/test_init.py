@@ -53,7 +53,7 @@ def test_same_seed_same_weights_and_bad_names():
     np.testing.assert_array_equal(a, b)
     with pytest.raises(ValueError, match="unknown initializer 'glorot'.*he_normal"):
         hb.init.get("glorot")
-    with pytest.raises(ValueError, match="std must be positive"):
+    with pytest.raises(ValueError, match="^normal: std must be > 0"):
         hb.init.normal(0)
 
 
