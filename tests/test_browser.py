@@ -219,7 +219,31 @@ def page_urls(site: Path, language: str) -> list[str]:
 # build time (inline SVG) laid out, every formula typeset by KaTeX. The page reports through
 # the console, so the sweep moves on at once instead of waiting for the page to answer.
 REPORT = "handbook-check "
-SELF_CHECK = """addEventListener("load", () => {
+# Code and display math that do not fit their column, so that the reader must scroll sideways
+# (a table may scroll: it sits in Material's scroll wrapper). Code is measured at desktop
+# width only: on a phone, 84 characters of code cannot fit and scrolling is expected.
+OVERFLOWING = """function overflowing(withCode) {
+  const wide = el => el.scrollWidth > el.clientWidth + 1;
+  const problems = [];
+  for (const math of document.querySelectorAll(".md-content div.arithmatex")) {
+    if (math.checkVisibility() && wide(math)) {
+      problems.push(`display math ${math.scrollWidth} px wide in a ${math.clientWidth} px `
+                    + `column: ${math.textContent.trim().slice(0, 60)}`);
+    }
+  }
+  if (withCode) {
+    for (const code of document.querySelectorAll(".md-content pre > code")) {
+      if (code.checkVisibility() && wide(code)) {
+        const line = [...code.textContent.split("\\n")].sort((a, b) => b.length - a.length)[0];
+        problems.push(`code ${code.scrollWidth} px wide in a ${code.clientWidth} px column: `
+                      + line.trim().slice(0, 60));
+      }
+    }
+  }
+  return problems;
+}
+"""
+SELF_CHECK = OVERFLOWING + """addEventListener("load", () => {
   const problems = [];
   for (const img of document.images) {
     if (!img.complete || img.naturalWidth === 0) {
@@ -241,6 +265,7 @@ SELF_CHECK = """addEventListener("load", () => {
   for (const error of document.querySelectorAll(".katex-error")) {
     problems.push(`KaTeX error: ${error.getAttribute("title") || error.textContent}`);
   }
+  problems.push(...overflowing(true));
   console.debug("%REPORT%" + JSON.stringify([location.href, problems]));
 });""".replace("%REPORT%", REPORT)
 
@@ -280,6 +305,30 @@ def test_every_page_loads_without_errors_or_requests_to_other_hosts(
         problems += [f"{url}: {problem}" for problem in reports.get(url, [])]
     problems = list(dict.fromkeys(problems))  # a resource a page asks for twice fails twice
     assert problems == [], f"{len(problems)} problems on the {language} pages:\n" + "\n".join(problems)
+
+
+PHONE = {"width": 390, "height": 844}  # an iPhone 12 to 15, in CSS pixels
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_display_math_fits_a_phone_screen(browser: Browser, served: Path, language: str) -> None:
+    """At 390 px, no displayed equation of any page is wider than the text column."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True,
+                                  has_touch=True)
+    tab = watch(context.new_page())
+    problems: list[str] = []
+    try:
+        for url in page_urls(served, language):
+            tab.page.goto(url)
+            tab.page.wait_for_load_state("load")
+            if tab.page.locator(".md-content div.arithmatex").count():
+                tab.page.wait_for_selector(".md-content div.arithmatex .katex")
+                problems += [f"{url}: {problem}" for problem in
+                             tab.page.evaluate(f"({OVERFLOWING.strip()})(false)")]
+    finally:
+        problems += tab.problems
+        context.close()
+    assert problems == [], f"{len(problems)} overflows at 390 px:\n" + "\n".join(problems)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
