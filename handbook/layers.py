@@ -102,7 +102,17 @@ def initial_weights(
     """Weights drawn by the initializer ``init`` (a name or a function f(shape,
     rng)), checked: of the asked shape, finite, in a float ``dtype``."""
     dtype = check.float_dtype(who, dtype)
-    draw = initializers.get(init)
+    try:
+        draw = initializers.get(init)
+    except (ValueError, TypeError) as error:
+        check.fail(
+            who,
+            "init",
+            "an initializer",
+            f"{init!r}: {error}",
+            type(error),
+            described=True,
+        )
     try:
         W = np.asarray(draw(shape, check.generator(who, rng)))
     except TypeError as error:
@@ -171,7 +181,7 @@ def check_gradient(
     """``dy``, the gradient of the cost with respect to the layer's output, which
     must have the output's shape: a (1, n) row or a transposed array would
     otherwise broadcast silently."""
-    dy = np.asarray(dy)
+    dy = check.real_array(layer, "dy", dy)
     if dy.shape != tuple(shape):
         check.fail(
             layer,
@@ -199,6 +209,7 @@ class Dense(Layer):
         super().__init__()
         self.n_in = check.whole("Dense", "n_in", n_in)
         self.n_out = check.whole("Dense", "n_out", n_out)
+        bias = check.flag("Dense", "bias", bias)
         W = initial_weights("Dense", init, (n_in, n_out), rng, dtype)
         self.W = Parameter(W, name="W")
         self.b = (
@@ -254,6 +265,7 @@ class Sigmoid(Layer):
     """sigma(z) = 1 / (1 + e^-z), computed without overflow for large |z|."""
 
     def forward(self, z: np.ndarray, training: bool = True) -> np.ndarray:
+        z = check.real_array(self, "z", z)
         e = np.exp(-np.abs(z))  # never overflows: e is in (0, 1]
         a = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
         self.save_for_backward(training, a=a)
@@ -270,7 +282,7 @@ class Tanh(Layer):
     """tanh(z), zero-centred, with derivative 1 - tanh^2."""
 
     def forward(self, z: np.ndarray, training: bool = True) -> np.ndarray:
-        a = np.tanh(z)
+        a = np.tanh(check.real_array(self, "z", z))
         self.save_for_backward(training, a=a)
         return a
 
@@ -284,7 +296,7 @@ class ReLU(Layer):
     """max(0, z): gradient 1 where the unit is active, 0 where it is not."""
 
     def forward(self, z: np.ndarray, training: bool = True) -> np.ndarray:
-        a = np.maximum(z, 0)
+        a = np.maximum(check.real_array(self, "z", z), 0)
         self.save_for_backward(training, a=a)
         return a
 
@@ -304,6 +316,7 @@ class LeakyReLU(Layer):
         )
 
     def forward(self, z: np.ndarray, training: bool = True) -> np.ndarray:
+        z = check.real_array(self, "z", z)
         positive = z > 0
         self.save_for_backward(training, positive=positive)
         return np.where(positive, z, self.alpha * z)
@@ -393,20 +406,21 @@ class Dropout(Layer):
     def forward(self, x: np.ndarray, training: bool = True) -> np.ndarray:
         x = check.real_array(self, "x", x)
         if not training or self.keep_prob == 1:
-            self.save_for_backward(training, mask=None)
+            self.save_for_backward(training, mask=None, shape=x.shape)
             return x  # nothing to undo at test time
         reuse = self.freeze_mask and self.mask is not None
         if not (reuse and self.mask.shape == x.shape):
             keep = self.rng.random(x.shape) < self.keep_prob
             self.mask = keep.astype(x.dtype) / x.dtype.type(self.keep_prob)
-        self.save_for_backward(training, mask=self.mask)
+        self.save_for_backward(training, mask=self.mask, shape=x.shape)
         return x * self.mask
 
     def backward(self, dy: np.ndarray, input_grad: bool = True):
-        mask = self.saved()["mask"]
+        mask, shape = self.saved()["mask"], self.saved()["shape"]
+        dy = check_gradient(self, dy, shape)
         if not input_grad:
             return None
-        return dy if mask is None else check_gradient(self, dy, mask.shape) * mask
+        return dy if mask is None else dy * mask
 
     def __repr__(self) -> str:
         return f"Dropout(keep_prob={self.keep_prob})"
@@ -427,7 +441,7 @@ class BatchNorm(Layer):
         self.n = check.whole("BatchNorm", "n", n)
         dtype = check.float_dtype("BatchNorm", dtype)
         self.momentum = check.fraction("BatchNorm", "momentum", momentum)
-        self.eps = check.positive("BatchNorm", "eps", eps)
+        self.eps = check.epsilon("BatchNorm", eps, [dtype])
         self.gamma = Parameter(np.ones(n, dtype), name="gamma", regularize=False)
         self.beta = Parameter(np.zeros(n, dtype), name="beta", regularize=False)
         self.running_mean = np.zeros(n, dtype)

@@ -12,6 +12,7 @@ from handbook import validation as check
 def log_softmax(z: np.ndarray) -> np.ndarray:
     """log softmax(z) along the last axis, without overflow: shift by the largest
     logit first."""
+    z = scores("log_softmax", z)
     shifted = z - z.max(axis=-1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
@@ -24,11 +25,28 @@ def softmax(z: np.ndarray) -> np.ndarray:
 # --8<-- [end:softmax]
 
 
+def scores(who: str, z) -> np.ndarray:
+    """Logits for a softmax: real numbers (lists are converted), at least one per
+    row (the softmax of nothing is undefined)."""
+    z = check.real_array(who, "z", z)
+    if z.ndim == 0 or z.shape[-1] == 0:
+        check.fail(
+            who,
+            "z",
+            "an array with at least one entry along its last axis",
+            f"shape {z.shape}",
+            described=True,
+        )
+    return z
+
+
 class Loss:
     """What every loss shares: the arrays its backward needs, and an accuracy.
 
     ``forward`` saves what ``backward`` needs with ``save_for_backward``; a loss
-    that classifies overrides ``accuracy``, which ``hb.fit`` records.
+    that classifies overrides ``accuracy``, which ``hb.fit`` records. Labels must
+    be finite; a NaN or infinite output gives a NaN or infinite loss, as IEEE
+    arithmetic does, and ``hb.fit`` stops at it with the epoch and batch named.
     """
 
     def save_for_backward(self, **arrays: np.ndarray) -> None:
@@ -49,13 +67,18 @@ class Loss:
 
 
 def targets_like(who: str, output: np.ndarray, y, unit_interval: bool = False):
-    """``y`` as an array of ``output``'s shape and dtype.
+    """``output`` as an array of real numbers, and ``y`` as an array of its shape
+    and dtype.
 
     ``y`` has the output's shape, or one value per row for an output of one column.
     Anything else (a transposed array, a wrong length, an empty batch) is refused
     rather than reshaped, and with ``unit_interval`` so are labels outside [0, 1].
     """
-    output, y = check.real_array(who, "output", output), np.asarray(y)
+    output, y = (
+        check.real_array(who, "output", output),
+        check.real_array(who, "y", y),
+    )
+    check.finite(who, "y", y)
     if output.ndim == 0 or len(output) == 0:
         check.fail(
             who,
@@ -76,16 +99,15 @@ def targets_like(who: str, output: np.ndarray, y, unit_interval: bool = False):
             described=True,
         )
     y = y.astype(output.dtype).reshape(output.shape)
-    if unit_interval and not ((y >= 0) & (y <= 1)).all():  # NaN fails too
+    if unit_interval and not ((y >= 0) & (y <= 1)).all():
         check.fail(
             who,
             "y",
             "labels in [0, 1]",
-            f"values from {np.nanmin(y):g} to {np.nanmax(y):g}"
-            + (" and NaN" if np.isnan(y).any() else ""),
+            f"values from {y.min():g} to {y.max():g}",
             described=True,
         )
-    return y
+    return output, y
 
 
 def class_probabilities(who: str, y, K: int, dtype) -> np.ndarray:
@@ -93,24 +115,34 @@ def class_probabilities(who: str, y, K: int, dtype) -> np.ndarray:
     rows; rows given already must be non-negative and sum to 1."""
     y = np.asarray(y)
     if y.ndim == 1:
-        if not np.issubdtype(y.dtype, np.integer) or ((y < 0) | (y >= K)).any():
-            shown = f"{y.dtype} from {y.min(initial=0)} to {y.max(initial=0)}"
-            check.fail(
-                who, "labels", f"integers in [0, {K})", shown, described=True
-            )
+        y = class_labels(who, y, K)
         t = np.zeros((len(y), K), dtype)
         t[np.arange(len(y)), y] = 1
         return t
-    t = y.astype(dtype)
-    if (t < 0).any() or not np.allclose(t.sum(axis=1), 1, atol=1e-6):
+    t = check.real_array(who, "label rows", y).astype(dtype)
+    sums = t.sum(axis=1)
+    if not (t >= 0).all() or not np.allclose(sums, 1, atol=1e-6):
         check.fail(
             who,
             "label rows",
             "probabilities (>= 0, each row summing to 1)",
-            f"row sums from {t.sum(axis=1).min():g} to {t.sum(axis=1).max():g}",
+            f"entries from {t.min():g} to {t.max():g} and row sums from "
+            f"{sums.min():g} to {sums.max():g}",
             described=True,
         )
     return t
+
+
+def class_labels(who: str, y, K: int) -> np.ndarray:
+    """Class labels: a 1-D array of integers in [0, K)."""
+    y = np.asarray(y)
+    if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer):
+        shown = f"dtype {y.dtype}, shape {y.shape}"
+        check.fail(who, "labels", f"integers in [0, {K})", shown, described=True)
+    if ((y < 0) | (y >= K)).any():
+        shown = f"values from {y.min()} to {y.max()}"
+        check.fail(who, "labels", f"integers in [0, {K})", shown, described=True)
+    return y
 
 
 def check_logits(who: str, z: np.ndarray, y) -> np.ndarray:
@@ -176,8 +208,10 @@ class SoftmaxCrossEntropy(Loss):
 
     def accuracy(self, z: np.ndarray, y: np.ndarray) -> float:
         """The share of rows whose largest logit is the true (most likely) class."""
-        labels = y if np.ndim(y) == 1 else np.argmax(y, axis=1)
-        return float(np.mean(z.argmax(axis=1) == labels))
+        who = "SoftmaxCrossEntropy.accuracy"
+        z = check_logits(who, z, y)
+        t = class_probabilities(who, y, z.shape[1], z.dtype)
+        return float(np.mean(z.argmax(axis=1) == t.argmax(axis=1)))
 
 
 # --8<-- [end:cross-entropy]
@@ -189,7 +223,7 @@ class BinaryCrossEntropy(Loss):
     J = mean of max(z, 0) - z y + log(1 + e^-|z|), for labels y in [0, 1]."""
 
     def forward(self, z: np.ndarray, y: np.ndarray) -> float:
-        y = targets_like("BinaryCrossEntropy", z, y, unit_interval=True)
+        z, y = targets_like("BinaryCrossEntropy", z, y, unit_interval=True)
         self.save_for_backward(z=z, y=y)
         return float(
             np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z))))
@@ -203,7 +237,7 @@ class BinaryCrossEntropy(Loss):
 
     def accuracy(self, z: np.ndarray, y: np.ndarray) -> float:
         """The share of outputs on the side of 0 of their label (z > 0 means 1)."""
-        y = targets_like("BinaryCrossEntropy", z, y, unit_interval=True)
+        z, y = targets_like("BinaryCrossEntropy", z, y, unit_interval=True)
         return float(np.mean((z > 0) == (y > 0.5)))
 
 
@@ -216,7 +250,8 @@ class MeanSquaredError(Loss):
     the outputs, averaged over the examples."""
 
     def forward(self, output: np.ndarray, y: np.ndarray) -> float:
-        diff = output - targets_like("MeanSquaredError", output, y)
+        output, y = targets_like("MeanSquaredError", output, y)
+        diff = output - y
         self.save_for_backward(diff=diff)
         return float(0.5 * np.sum(diff * diff) / len(output))
 
@@ -228,6 +263,37 @@ class MeanSquaredError(Loss):
 # --8<-- [end:mse]
 
 
+def distributions(p, q, enforce: bool) -> tuple[np.ndarray, np.ndarray]:
+    """p and q for ``kl_divergence``: real arrays of one shape, in their common
+    float dtype; with ``enforce``, non-negative and summing to 1 along the last
+    axis."""
+    p = check.real_array("kl_divergence", "p", p)
+    q = check.real_array("kl_divergence", "q", q)
+    if p.shape != q.shape or p.ndim == 0:
+        check.fail(
+            "kl_divergence",
+            "p and q",
+            "arrays of one shape, with at least one axis",
+            f"shapes {p.shape} and {q.shape}",
+            described=True,
+        )
+    dtype = np.result_type(p, q)
+    p, q = p.astype(dtype, copy=False), q.astype(dtype, copy=False)
+    for name, d in (("p", p), ("q", q)) if enforce else ():
+        sums = d.sum(axis=-1)
+        if not (d >= 0).all() or not np.allclose(sums, 1, atol=1e-6):
+            check.fail(
+                "kl_divergence",
+                name,
+                "a probability distribution (entries >= 0, summing to 1 along "
+                "the last axis)",
+                f"entries from {d.min():g} to {d.max():g}, sums from "
+                f"{sums.min():g} to {sums.max():g}",
+                described=True,
+            )
+    return p, q
+
+
 # --8<-- [start:kl]
 def kl_divergence(p: np.ndarray, q: np.ndarray, check: bool = True) -> np.ndarray:
     """KL(p || q) = sum_k p_k log(p_k / q_k) along the last axis, with 0 log 0 = 0.
@@ -235,18 +301,7 @@ def kl_divergence(p: np.ndarray, q: np.ndarray, check: bool = True) -> np.ndarra
     Never negative when p and q are distributions, which ``check`` enforces. Float
     input keeps its dtype; integers give float64.
     """
-    p, q = np.asarray(p), np.asarray(q)
-    dtype = np.result_type(p, q)
-    dtype = dtype if np.issubdtype(dtype, np.floating) else np.float64
-    p, q = np.asarray(p, dtype=dtype), np.asarray(q, dtype=dtype)
-    if check:
-        for name, d in (("p", p), ("q", q)):
-            if (d < 0).any() or not np.allclose(d.sum(axis=-1), 1, atol=1e-6):
-                raise ValueError(
-                    f"kl_divergence: {name} is not a probability distribution "
-                    "(entries must be >= 0 and sum to 1 along the last axis; sums "
-                    f"are {d.sum(axis=-1)})"
-                )
+    p, q = distributions(p, q, check)
     with np.errstate(divide="ignore", invalid="ignore"):  # where drops 0 log 0
         terms = np.where(p > 0, p * np.log(np.where(p > 0, p, 1) / q), 0)
     return terms.sum(axis=-1)

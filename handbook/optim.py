@@ -53,14 +53,7 @@ class Optimizer:
         for p, state in zip(self.params, self.state, strict=True):
             if p.grad is None:
                 continue
-            if p.grad.shape != p.value.shape:  # it would broadcast over the rows
-                check.fail(
-                    self,
-                    f"the gradient of {p!r}",
-                    f"of shape {p.value.shape}",
-                    f"shape {p.grad.shape}",
-                    described=True,
-                )
+            check_grad(self, p)
             jobs.append((p.value, p.grad, *state.values()))
         if not jobs:
             raise RuntimeError(
@@ -77,17 +70,7 @@ class Optimizer:
     def check_eps(self, eps: float) -> float:
         """The constant that keeps a division finite: positive, and still positive
         in every parameter's dtype (1e-8 is 0 in float16)."""
-        eps = check.positive(type(self), "eps", eps)
-        for p in self.params:
-            tiny = np.finfo(p.value.dtype).smallest_subnormal
-            if p.value.dtype.type(eps) == 0:
-                check.fail(
-                    type(self),
-                    "eps",
-                    f"at least {tiny:.1e} for {p.value.dtype} parameters",
-                    eps,
-                )
-        return eps
+        return check.epsilon(type(self), eps, {p.value.dtype for p in self.params})
 
     def state_of(self, name: str) -> list[np.ndarray]:
         """The state array ``name`` (e.g. ``"v"``) of every parameter, in order."""
@@ -126,6 +109,32 @@ def check_parameters(who, params) -> list[Parameter]:
             who, "params", "a non-empty list of Parameters", "[]", described=True
         )
     return params
+
+
+def check_grad(who, p: Parameter) -> None:
+    """A gradient the update can use: an array of ``p``'s shape (another shape
+    would broadcast over the rows) and of real floats (a complex gradient would lose
+    its imaginary part, a string one cannot be subtracted)."""
+    grad = p.grad
+    if not isinstance(grad, np.ndarray) or grad.dtype.kind != "f":
+        kind = type(grad).__name__
+        kind = f"dtype {grad.dtype}" if isinstance(grad, np.ndarray) else kind
+        check.fail(
+            who,
+            f"the gradient of {p!r}",
+            "an array of floats",
+            kind,
+            TypeError,
+            described=True,
+        )
+    if grad.shape != p.value.shape:
+        check.fail(
+            who,
+            f"the gradient of {p!r}",
+            f"of shape {p.value.shape}",
+            f"shape {grad.shape}",
+            described=True,
+        )
 
 
 # Below this many values in all, threads cost more than they save.
@@ -183,6 +192,9 @@ def ewma(values, beta: float, bias_correction: bool = False) -> np.ndarray:
     memory, an effective window of 1 / (1 - beta) values.
     """
     check.fraction("ewma", "beta", beta)
+    values = check.finite(
+        "ewma", "values", check.real_array("ewma", "values", values, ndim=1)
+    )
     v, out = 0.0, np.empty(len(values))
     for t, theta in enumerate(values, start=1):
         v = beta * v + (1 - beta) * theta
@@ -355,7 +367,7 @@ def clip_by_value(params, limit: float) -> float:
     """Clip every gradient entry to [-limit, limit]; returns the global norm
     before clipping."""
     check.positive("clip_by_value", "limit", limit)
-    norm = global_norm(params)
+    norm = global_norm(params, "clip_by_value")
     for p in params:
         if p.grad is not None:
             np.clip(p.grad, -limit, limit, out=p.grad)
@@ -366,7 +378,7 @@ def clip_by_norm(params, max_norm: float) -> float:
     """Rescale all gradients together so that their global norm is at most
     max_norm, keeping their direction; returns the norm before clipping."""
     check.positive("clip_by_norm", "max_norm", max_norm)
-    norm = global_norm(params)
+    norm = global_norm(params, "clip_by_norm")
     if norm > max_norm:
         for p in params:
             if p.grad is not None:
@@ -374,10 +386,32 @@ def clip_by_norm(params, max_norm: float) -> float:
     return norm
 
 
-def global_norm(params) -> float:
+def global_norm(params, who: str = "global_norm") -> float:
     """sqrt of the sum of all squared gradient entries, over all parameters."""
-    squares = [float(np.vdot(p.grad, p.grad)) for p in params if p.grad is not None]
-    return float(np.sqrt(sum(squares)))
+    grads = gradients(who, params)
+    return float(np.sqrt(sum(float(np.vdot(g, g)) for g in grads)))
 
 
 # --8<-- [end:clipping]
+
+
+def gradients(who: str, params) -> list[np.ndarray]:
+    """The gradients of ``params`` that exist, checked: at least one (clipping
+    before any backward would clip nothing), and finite (the norm of a NaN is NaN,
+    and rescaling by it would spread the NaN to every gradient)."""
+    params = check_parameters(who, params)
+    grads = [p.grad for p in params if p.grad is not None]
+    if not grads:
+        check.fail(
+            who,
+            "params",
+            "parameters with gradients (call backward first)",
+            "no gradient",
+            RuntimeError,
+            described=True,
+        )
+    for p in params:
+        if p.grad is not None:
+            check_grad(who, p)
+            check.finite(who, f"the gradient of {p!r}", p.grad)
+    return grads

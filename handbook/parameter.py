@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from handbook import validation as check
+
 
 # --8<-- [start:parameter]
 class Parameter:
     """A trainable array and the gradient of the cost with respect to it."""
 
     def __init__(self, value: np.ndarray, name: str = "", regularize: bool = True):
-        self.value = np.asarray(value)
+        self.value = check.real_array("Parameter", "value", value)
         self.grad: np.ndarray | None = None
         self.name = name
         self.regularize = regularize  # False for biases: L1/L2 leave them alone

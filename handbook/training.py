@@ -3,12 +3,14 @@ when training breaks (a NaN or infinity, or a loss that runs away)."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from handbook import validation as check
 from handbook.data import minibatches
+from handbook.layers import BatchNorm, layers_of
 from handbook.optim import clip_by_norm
 
 
@@ -174,11 +176,9 @@ def fit(
             if regularizer is not None:
                 J += regularizer.penalty(model, len(X_t))
                 regularizer.add_gradient(model, len(X_t))
+            stop_if_not_finite(J, gradient_sum(params), epoch, batch, X_t, y_t)
             if clip_norm:
-                size = clip_by_norm(params, clip_norm)
-            else:
-                size = gradient_sum(params)
-            stop_if_not_finite(J, size, epoch, batch, X_t, y_t)
+                clip_by_norm(params, clip_norm)
             if epoch == batch == 1:
                 watch.start = J
             optimizer.step()
@@ -297,42 +297,35 @@ def check_fit(
     shuffle=True,
     progress=False,
     clip_norm=None,
+    schedule=None,
     **others,
 ) -> tuple[np.ndarray, np.ndarray]:
     """What ``fit`` refuses, with the argument named: classes instead of
     instances, objects without the methods fit calls, an optimizer of other
     parameters, empty or mismatched data, a dev set the model cannot take.
     Returns X and y as arrays (lists are converted). ``others`` are fit's other
-    arguments, checked where they are used (schedule, rng, divergence)."""
+    arguments, checked where they are used (rng, divergence)."""
     needs = (
-        ("model", model, ("forward", "backward", "parameters")),
-        ("loss", loss, ("forward", "backward")),
-        ("optimizer", optimizer, ("step",)),
-        ("regularizer", regularizer, ("penalty", "add_gradient")),
-        ("early_stopping", early_stopping, ("should_stop", "restore")),
+        (
+            "model",
+            model,
+            ("forward", "backward", "parameters"),
+            "hb.Sequential(...)",
+        ),
+        ("loss", loss, ("forward", "backward"), "hb.SoftmaxCrossEntropy()"),
+        ("optimizer", optimizer, ("step",), "hb.optim.Adam(model.parameters())"),
+        ("regularizer", regularizer, ("penalty", "add_gradient"), "hb.L2(1e-4)"),
+        (
+            "early_stopping",
+            early_stopping,
+            ("should_stop", "restore"),
+            "hb.EarlyStopping(patience=5)",
+        ),
     )
-    for argument, value, methods in needs:
+    for argument, value, methods, example in needs:
         if value is None and argument in ("regularizer", "early_stopping"):
             continue
-        if isinstance(value, type):
-            check.fail(
-                "hb.fit",
-                argument,
-                f"an instance ({value.__name__}(...))",
-                f"the class {value.__name__}",
-                TypeError,
-                described=True,
-            )
-        missing = [m for m in methods if not callable(getattr(value, m, None))]
-        if missing:
-            check.fail(
-                "hb.fit",
-                argument,
-                f"an object with {', '.join(methods)}",
-                f"{type(value).__name__} {value!r}",
-                TypeError,
-                described=True,
-            )
+        check.instance("hb.fit", argument, value, methods, example)
     stepped = getattr(optimizer, "params", None)
     if not isinstance(stepped, list):
         check.fail(
@@ -359,17 +352,18 @@ def check_fit(
             described=True,
         )
     check.whole("hb.fit", "epochs", epochs)
-    for name, flag in (("shuffle", shuffle), ("progress", progress)):
-        if not isinstance(flag, (bool, np.bool_)):
-            check.fail("hb.fit", name, "True or False", flag, TypeError)
+    check.flag("hb.fit", "shuffle", shuffle)
+    check.flag("hb.fit", "progress", progress)
     if clip_norm is not None:
         check.positive("hb.fit", "clip_norm", clip_norm)
     check.whole("hb.fit", "batch_size", batch_size)
+    check_rate(optimizer, schedule, epochs)
     X, y = check.real_array("hb.fit", "X", X), np.asarray(y)
     check.same_rows("hb.fit", X, y)
     check.finite("hb.fit", "X", X)
     if len(X) == 0:
         check.fail("hb.fit", "X", "at least one row", "0 rows", described=True)
+    check_last_batch(model, len(X), batch_size)
     if validation is not None:
         if not (isinstance(validation, (tuple, list)) and len(validation) == 2):
             check.fail(
@@ -423,3 +417,80 @@ def check_fit(
             described=True,
         )
     return X, y
+
+
+def check_rate(optimizer, schedule, epochs: int) -> None:
+    """A learning rate that trains: without a schedule, the optimizer's own rate
+    must be above 0 (a rate of 0 trains for nothing); a schedule must be a function
+    of the epoch giving rates >= 0, and not 0 for every epoch."""
+    if schedule is None:
+        lr = getattr(optimizer, "lr", None)
+        if lr is not None:
+            check.positive("hb.fit", "optimizer.lr (with no schedule)", lr)
+        return
+    check.function(
+        "hb.fit", "schedule", schedule, "hb.schedules.step(0.1, 0.5, 10)"
+    )
+    rates = []
+    for epoch in range(1, epochs + 1):
+        try:
+            rate = schedule(epoch)
+        except TypeError as error:
+            check.fail(
+                "hb.fit",
+                "schedule",
+                "a function of the epoch, such as hb.schedules.step(0.1, 0.5, 10)",
+                f"{schedule!r}, which raised: {error}",
+                TypeError,
+                described=True,
+            )
+        if callable(rate):
+            check.fail(
+                "hb.fit",
+                "schedule",
+                "a function of the epoch giving a rate (call a factory such as "
+                "hb.schedules.step first: hb.schedules.step(0.1, 0.5, 10))",
+                f"{schedule!r}, which gave {rate!r}",
+                TypeError,
+                described=True,
+            )
+        rates.append(check.non_negative("hb.fit", f"schedule({epoch})", rate))
+    if max(rates) == 0:
+        check.fail(
+            "hb.fit",
+            "schedule",
+            "above 0 for some epoch",
+            "0 for every epoch",
+            described=True,
+        )
+
+
+def check_last_batch(model, m: int, batch_size: int) -> None:
+    """Batch normalization needs two rows to compute a variance: refuse a
+    training set whose last mini-batch would hold one row."""
+    last = m % batch_size == 1 and m > 1
+    if last and any(isinstance(layer, BatchNorm) for layer in layers_of(model)):
+        check.fail(
+            "hb.fit",
+            "batch_size",
+            "one that leaves no last mini-batch of 1 row, which BatchNorm "
+            "cannot normalize",
+            f"batch_size={batch_size} for {m} rows",
+            described=True,
+        )
+
+
+def quiet_overflow(fit):
+    """``fit`` without NumPy's overflow warnings: it finds the first NaN or inf
+    itself and stops there with the epoch and batch named, which says more than a
+    warning from inside a matrix product."""
+
+    @functools.wraps(fit)
+    def quietly(*arguments, **keywords):
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return fit(*arguments, **keywords)
+
+    return quietly
+
+
+fit = quiet_overflow(fit)

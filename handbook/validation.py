@@ -218,3 +218,91 @@ def same_rows(who: Any, X: Any, y: Any) -> None:
             f"{len(X)} and {len(y)} rows",
             described=True,
         )
+
+
+def flag(who: Any, argument: str, value: Any) -> bool:
+    """True or False, nothing else: a string such as ``"no"`` is truthy and would
+    turn an option on."""
+    if not isinstance(value, (bool, np.bool_)):
+        fail(who, argument, "True or False", value, TypeError)
+    return bool(value)
+
+
+def choice(who: Any, argument: str, value: Any, options) -> Any:
+    """One of ``options`` (names of schedules, initializers, keys)."""
+    options = list(options)
+    try:
+        known = value in options
+    except TypeError:  # an unhashable value looked up in a dict's keys
+        known = False
+    if not known:
+        fail(who, argument, f"one of {options}", value)
+    return value
+
+
+def function(who: Any, argument: str, value: Any, example: str) -> Any:
+    """Something to call, such as ``f(x)``; ``example`` shows what fits, for the
+    message (``"lambda x: model.predict(x)"``)."""
+    if not callable(value):
+        fail(
+            who,
+            argument,
+            f"a function ({example})",
+            f"{type(value).__name__} {value!r}",
+            TypeError,
+            described=True,
+        )
+    return value
+
+
+def instance(who: Any, argument: str, value: Any, methods, example: str) -> Any:
+    """An object (not a class) with the ``methods`` the caller will call;
+    ``example`` shows one, for the message (``"hb.SoftmaxCrossEntropy()"``)."""
+    if isinstance(value, type):
+        fail(
+            who,
+            argument,
+            f"an instance, such as {example}",
+            f"the class {value.__name__}",
+            TypeError,
+            described=True,
+        )
+    missing = [m for m in methods if not callable(getattr(value, m, None))]
+    if missing:
+        fail(
+            who,
+            argument,
+            f"an object with {', '.join(methods)}, such as {example}",
+            f"{type(value).__name__} {value!r}",
+            TypeError,
+            described=True,
+        )
+    return value
+
+
+def interval(
+    who: Any, argument: str, value: Any, *, low: float | None = None
+) -> tuple[float, float]:
+    """A pair (a, b) of finite numbers with a < b, both >= ``low`` if given: a
+    range to sample from or to draw."""
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__"):
+        fail(who, argument, "a pair (low, high)", value, TypeError)
+    if len(value) != 2:
+        fail(who, argument, "a pair (low, high)", value)
+    a, b = (number(who, argument, v, low=low) for v in value)
+    if not a < b:
+        fail(who, argument, "a pair (low, high) with low < high", tuple(value))
+    return a, b
+
+
+def epsilon(who: Any, eps: Any, dtypes) -> float:
+    """The small constant that keeps a division finite: positive, and still
+    positive in each of ``dtypes`` (1e-8 is 0 in float16, and 0 / (0 + 0) is NaN).
+    """
+    eps = positive(who, "eps", eps)
+    for dtype in dtypes:
+        dtype = np.dtype(dtype)
+        if dtype.type(eps) == 0:
+            tiny = np.finfo(dtype).smallest_subnormal
+            fail(who, "eps", f"at least {tiny:.1e} for {dtype} values", eps)
+    return eps

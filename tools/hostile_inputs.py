@@ -73,6 +73,13 @@ def C(module, label, fn, who, arg, silent=None, ok=None, bad_msg=None):
 ACCEPT = lambda r: None  # noqa: E731  returning is the right behaviour
 
 
+def IEEE(r):
+    """By design: a NaN or infinite model output gives a NaN or infinite loss (and
+    NumPy's warning on the way), as IEEE arithmetic does; hb.fit stops at it with
+    the epoch and batch named. Correct if the result is indeed NaN or inf."""
+    return None if nan_check(r) else "expected a NaN or infinite result"
+
+
 def nan_check(r):
     """A result holding NaN or inf is wrong."""
     try:
@@ -182,7 +189,10 @@ def run_case(case):
     final = status
     if ws and status == "SILENT":
         notes.append("only a warning: " + ws[0])
-    if "escapes the package" in e_detail and "escapes the package" not in detail:
+    by_design = case.ok is IEEE
+    if by_design:
+        pass
+    elif "escapes the package" in e_detail and "escapes the package" not in detail:
         notes.append("with -W error: " + e_detail)
         if status == "OK":
             final = "OBSCURE"
@@ -443,14 +453,14 @@ C(M, "SCE.forward(empty (0, 3) logits)", lambda: SCE().forward(np.ones((0, 3)), 
   "SoftmaxCrossEntropy", "logits")
 C(M, "SCE.forward(logits with NaN)",
   lambda: SCE().forward(np.array([[np.nan, 1, 2], [0, 1, 2]]), np.array([0, 1])),
-  "SoftmaxCrossEntropy", "logits", ok=nan_check)
+  "SoftmaxCrossEntropy", "logits", ok=IEEE)
 C(M, "SCE.forward(logits with +inf)",
   lambda: SCE().forward(np.array([[np.inf, 1, 2], [0, 1, 2]]), np.array([0, 1])),
-  "SoftmaxCrossEntropy", "logits", ok=nan_check)
+  "SoftmaxCrossEntropy", "logits", ok=IEEE)
 C(M, "SCE.forward(int logits, soft label rows [.5,.5,0])",
   lambda: SCE().forward(np.array([[1, 2, 3], [3, 2, 1]]), np.array([[0.5, 0.5, 0], [0, 0.5, 0.5]])),
   "SoftmaxCrossEntropy", ("logits", "dtype"),
-  ok=lambda r: None if abs(r - 1.4076) < 0.01 else f"loss {r:.4f}, expected about 1.408")
+  ok=lambda r: None if abs(r - 1.9076) < 0.01 else f"loss {r:.4f}, expected about 1.908")
 C(M, "SCE.forward(bool logits)", lambda: SCE().forward(np.array([[True, False]]), np.array([0])),
   "SoftmaxCrossEntropy", "logits", ok=nan_check)
 C(M, "SCE.forward(complex logits)", lambda: SCE().forward(z3 * 1j, np.array([0, 1, 2, 0])),
@@ -464,7 +474,7 @@ C(M, "SCE.forward(z, bool labels)", lambda: SCE().forward(z3[:, :2], np.array([T
 C(M, "SCE.forward(z, soft rows with a negative entry)",
   lambda: SCE().forward(z3[:1], np.array([[1.5, -0.5, 0.0]])), "SoftmaxCrossEntropy", "label",
   bad_msg=lambda m: "shows only row sums (1 to 1, which look fine), not the negative entry"
-  if "row sums from 1 to 1" in m else None)
+  if "row sums from 1 to 1" in m and "entries from -0.5" not in m else None)
 C(M, "kl_divergence(plain lists of probabilities)",
   lambda: hb.kl_divergence([0.5, 0.25, 0.25], [0.25, 0.25, 0.5]), "kl_divergence", "p", ok=nan_check)
 C(M, "SCE.forward(z, label rows with NaN)",
@@ -498,7 +508,7 @@ C(M, "BCE.forward(z, label 2)", lambda: BCE().forward(zb, np.array([1, 0, 2, 0])
 C(M, "BCE.forward(z, y with NaN)", lambda: BCE().forward(zb, np.array([1, 0, np.nan, 0])),
   "BinaryCrossEntropy", "y", ok=nan_check)
 C(M, "BCE.forward(z with NaN, y)", lambda: BCE().forward(np.array([[np.nan], [1.0]]), np.array([1, 0])),
-  "BinaryCrossEntropy", ("z", "output", "logits"), ok=nan_check)
+  "BinaryCrossEntropy", ("z", "output", "logits"), ok=IEEE)
 C(M, "BCE.forward(z (4,2), y (4,)) two logits for a binary task",
   lambda: BCE().forward(np.ones((4, 2)), np.array([1, 0, 1, 0])), "BinaryCrossEntropy", "y")
 C(M, "BCE.forward(list z) then backward",
@@ -529,7 +539,7 @@ C(M, "MSE.forward(out, y objects with None)",
   ok=lambda r: (nan_check(r) and "None label silently becomes NaN; loss nan") or "accepted an object array")
 C(M, "MSE.forward(float16 out of 300s) overflow",
   lambda: MSE().forward(np.full((2, 1), 300, np.float16), np.zeros(2)), "MeanSquaredError", "output",
-  ok=nan_check)
+  ok=IEEE)
 C(M, "MSE.forward(out (0,1) empty)", lambda: MSE().forward(np.ones((0, 1)), np.ones(0)),
   "MeanSquaredError", "output")
 C(M, "MSE.forward(list out)", lambda: MSE().forward([[1.0], [2.0]], [1.0, 2.0]), "MeanSquaredError",
@@ -539,9 +549,9 @@ C(M, "hb.softmax(list)", lambda: hb.softmax([1.0, 2.0, 3.0]), "softmax", "z",
   ok=lambda r: None if np.allclose(np.sum(r), 1) else "not a distribution")
 C(M, "hb.log_softmax(list)", lambda: hb.log_softmax([1.0, 2.0]), "log_softmax", "z", ok=ACCEPT)
 C(M, "hb.softmax(row with +inf)", lambda: hb.softmax(np.array([[np.inf, 0.0]])), "softmax", "z",
-  ok=nan_check)
+  ok=IEEE)
 C(M, "hb.softmax(row all -inf)", lambda: hb.softmax(np.array([[-np.inf, -np.inf]])), "softmax", "z",
-  ok=nan_check)
+  ok=IEEE)
 C(M, "hb.softmax((3, 0) array)", lambda: hb.softmax(np.ones((3, 0))), "softmax", "z")
 C(M, "hb.softmax(strings)", lambda: hb.softmax(np.array(["a", "b"])), "softmax", "z")
 C(M, "hb.softmax(complex)", lambda: hb.softmax(np.array([1 + 1j, 2 + 0j])), "softmax", "z",
@@ -778,7 +788,8 @@ C(R, "fit(regularizer=L2(0.1)) works",
 
 # ===================================================================== training
 Tr = "training"
-C(Tr, "fit(model=hb.Sequential) class", lambda: fit_with(model=hb.Sequential), "hb.fit", "model")
+C(Tr, "fit(model=hb.Sequential) class",
+  lambda: fit_with(model=hb.Sequential, optimizer=O.SGD(mlp().parameters(), 0.1)), "hb.fit", "model")
 C(Tr, "fit(loss=hb.SoftmaxCrossEntropy) class", lambda: fit_with(loss=SCE), "hb.fit", "loss")
 C(Tr, "fit(optimizer=O.SGD) class", lambda: fit_with(optimizer=O.SGD), "hb.fit", "optimizer")
 C(Tr, "fit(loss=hb.softmax) a function, not a loss", lambda: fit_with(loss=hb.softmax), "hb.fit", "loss")
@@ -794,23 +805,25 @@ C(Tr, "fit(batch_size=0)", lambda: fit_with(batch_size=0), "hb.fit", "batch_size
 C(Tr, "fit(batch_size=True)", lambda: fit_with(batch_size=True), "hb.fit", "batch_size")
 C(Tr, "fit(batch_size=None)", lambda: fit_with(batch_size=None), "hb.fit", "batch_size")
 C(Tr, "fit(X 40 rows, y 39 labels)", lambda: fit_with(y=data()[1][:39]), "hb.fit", ("X and y", "y"))
-C(Tr, "fit(X list of lists, y list)",
-  lambda: fit_with(X=data()[0].tolist(), y=data()[1].tolist()), "hb.fit", ("X", "y"))
-C(Tr, "fit(X array, y list)", lambda: fit_with(y=data()[1].tolist()), "hb.fit", "y")
+C(Tr, "fit(X list of lists, y list) converted",
+  lambda: fit_with(X=data()[0].tolist(), y=data()[1].tolist()), "hb.fit", ("X", "y"),
+  ok=lambda h: nan_check(h.train_loss))
+C(Tr, "fit(X array, y list) converted", lambda: fit_with(y=data()[1].tolist()), "hb.fit", "y",
+  ok=lambda h: nan_check(h.train_loss))
 C(Tr, "fit(X transposed (3, 40))", lambda: fit_with(X=data()[0].T), "hb.fit", ("X", "X and y"))
 C(Tr, "fit(X 1-D)", lambda: fit_with(X=data()[0][:, 0]), "Dense", ("input", "x"))
 C(Tr, "fit(X empty, y empty)", lambda: fit_with(X=np.ones((0, 3)), y=np.array([], int)), "hb.fit", "X")
 C(Tr, "fit(X None)", lambda: fit_with(X=None), "hb.fit", "X")
 C(Tr, "fit(X with a NaN)", lambda: fit_with(X=np.where(np.eye(40, 3) > 0, np.nan, data()[0])), "hb.fit",
-  ("epoch", "loss"))
+  "X")
 C(Tr, "fit(X with an inf)", lambda: fit_with(X=np.where(np.eye(40, 3) > 0, np.inf, data()[0])), "hb.fit",
-  ("epoch", "loss"))
+  "X")
 C(Tr, "fit(X float32, model float64)", lambda: fit_with(X=data()[0].astype(np.float32)), "Dense",
   ("input", "x"))
 C(Tr, "fit(X int) converted", lambda: fit_with(X=(data()[0] * 3).astype(int)), "hb.fit", "X",
   ok=lambda h: nan_check(h.train_loss))
-C(Tr, "fit(X complex)", lambda: fit_with(X=data()[0] + 0j), "Dense", "x")
-C(Tr, "fit(X strings)", lambda: fit_with(X=data()[0].astype(str)), "Dense", "x")
+C(Tr, "fit(X complex)", lambda: fit_with(X=data()[0] + 0j), ("hb.fit", "Dense"), ("X", "x"))
+C(Tr, "fit(X strings)", lambda: fit_with(X=data()[0].astype(str)), ("hb.fit", "Dense"), ("X", "x"))
 C(Tr, "fit(y float labels)", lambda: fit_with(y=data()[1].astype(float)), "SoftmaxCrossEntropy", "labels")
 C(Tr, "fit(y out of range for K=3)", lambda: fit_with(y=data()[1] + 1), "SoftmaxCrossEntropy", "labels")
 C(Tr, "fit(y as (n, 1) column)", lambda: fit_with(y=data()[1][:, None]), "SoftmaxCrossEntropy", "labels")
@@ -919,7 +932,8 @@ def dense_with_validation():
                   validation=(X, y))
 
 
-C(Tr, "fit(model=Dense(3,3)) a bare layer with validation", dense_with_validation, "hb.fit", "model")
+C(Tr, "fit(model=Dense(3,3)) a bare layer with validation", dense_with_validation, "hb.fit", "model",
+  ok=lambda h: nan_check(h.dev_loss))
 
 
 def dense_no_validation():
@@ -959,7 +973,7 @@ def fit_lr_zero():
     return fit_with(optimizer=lambda a: O.SGD(a["model"].parameters(), 0.0), epochs=3)
 
 
-C(Tr, "fit(SGD lr=0)", fit_lr_zero, "SGD", "lr",
+C(Tr, "fit(SGD lr=0)", fit_lr_zero, ("SGD", "hb.fit"), "lr",
   ok=lambda h: None if h.train_loss[-1] != h.train_loss[0] else
   "lr=0 accepted: trains 3 epochs and changes nothing")
 

@@ -71,7 +71,7 @@ def test_kl_divergence_and_its_checks():
     assert hb.kl_divergence(p, q) == pytest.approx(np.log(2))
     assert hb.kl_divergence(p, p) == pytest.approx(0.0)
     not_normalized = np.array([1.0, 1.0, 0.0])
-    with pytest.raises(ValueError, match="q is not a probability distribution"):
+    with pytest.raises(ValueError, match="kl_divergence: q must be a probability distribution"):
         hb.kl_divergence(p, not_normalized)
     assert hb.kl_divergence(p, not_normalized, check=False) < 0  # the "negative KL" symptom
 
@@ -105,7 +105,7 @@ def test_loss_errors_are_clear():
     (hb.SoftmaxCrossEntropy(), np.zeros((2, 3)), np.array([[0.5, 0.5, 0.5], [1, 0, 0]]),
      "SoftmaxCrossEntropy: label rows must be probabilities"),
     (hb.SoftmaxCrossEntropy(), np.zeros((2, 3)), np.array([0.0, 1.0]),
-     r"SoftmaxCrossEntropy: labels must be integers in \[0, 3\), got float64"),
+     r"SoftmaxCrossEntropy: labels must be integers in \[0, 3\), got dtype float64"),
 ])
 def test_a_loss_refuses_targets_it_would_misread(loss, output, y, message):
     with pytest.raises(ValueError, match=message):

@@ -184,7 +184,7 @@ def test_an_eps_that_is_zero_in_the_parameters_dtype_is_refused():
     p = hb.Parameter(np.ones(3, np.float16))
     for cls in (hb.optim.Adam, hb.optim.RMSprop, hb.optim.AdaGrad):
         with pytest.raises(ValueError, match=rf"^{cls.__name__}: eps must be at least "
-                                             r"6.0e-08 for float16 parameters"):
+                                             r"6.0e-08 for float16 values"):
             cls([p], lr=1e-3, eps=1e-8)
     p.grad = np.full(3, 1e-4, np.float16)
     opt = hb.optim.Adam([p], lr=1e-3, eps=1e-4)

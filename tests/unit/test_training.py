@@ -251,7 +251,7 @@ def test_fit_refuses_an_optimizer_of_other_parameters_or_a_parameter_twice():
 def test_fit_refuses_a_class_where_an_instance_is_needed():
     X, y = _digits_like()
     model = hb.Sequential(hb.Dense(4, 3, rng=0))
-    with pytest.raises(TypeError, match=r"^hb.fit: loss must be an instance \(SoftmaxCrossEntropy\(...\)\)"):
+    with pytest.raises(TypeError, match=r"^hb.fit: loss must be an instance, such as hb.SoftmaxCrossEntropy\(\), got the class SoftmaxCrossEntropy$"):
         hb.fit(model, hb.SoftmaxCrossEntropy, hb.optim.SGD(model.parameters(), lr=0.1), X, y,
                epochs=1, batch_size=5)
 
@@ -272,14 +272,14 @@ def test_fit_names_what_it_cannot_use_before_the_first_epoch():
     opt = hb.optim.SGD(model.parameters(), 0.1)
     loss = hb.SoftmaxCrossEntropy()
     cases = [
-        (dict(regularizer=hb.L2), TypeError, r"regularizer must be an instance \(L2"),
+        (dict(regularizer=hb.L2), TypeError, r"regularizer must be an instance, such as hb.L2\(1e-4\), got the class L2"),
         (dict(regularizer=0.01), TypeError, "regularizer must be an object with penalty"),
         (dict(early_stopping=hb.EarlyStopping, validation=(X, y)), TypeError,
          "early_stopping must be an instance"),
         (dict(validation=(X[:, :4], y)), ValueError,
          "validation must be a dev set like the training set, got one the model"),
         (dict(schedule=lambda epoch: -0.1), ValueError,
-         r"hb.fit: schedule\(epoch\) must be >= 0, got -0.1"),
+         r"hb.fit: schedule\(1\) must be >= 0, got -0.1"),
     ]
     for extra, error, message in cases:
         with pytest.raises(error, match=message):
@@ -299,3 +299,52 @@ def test_a_nan_in_the_data_is_named_before_training():
                                          "NaN or infinite values$"):
         hb.fit(model, hb.SoftmaxCrossEntropy(), hb.optim.SGD(model.parameters(), 0.1),
                X, y, epochs=1, batch_size=32, shuffle=False)
+
+
+def test_fit_checks_the_learning_rate_and_the_schedule_before_the_first_step():
+    X, y = digits_subset(20)
+    model = hb.Sequential(hb.Dense(64, 10, rng=0))
+    loss = hb.SoftmaxCrossEntropy()
+    still = hb.optim.SGD(model.parameters(), 0.0)
+    with pytest.raises(ValueError, match=r"^hb.fit: optimizer.lr \(with no schedule\) must be > 0, got 0.0$"):
+        hb.fit(model, loss, still, X, y, epochs=1, batch_size=5)
+    opt = hb.optim.SGD(model.parameters(), 0.1)
+    cases = [
+        (0.1, TypeError, r"^hb.fit: schedule must be a function \(hb.schedules.step"),
+        (hb.schedules.step, TypeError, r"^hb.fit: schedule must be a function of the epoch"),
+        (lambda epoch: 0.0, ValueError, "^hb.fit: schedule must be above 0 for some epoch"),
+        (lambda epoch: 0.1 if epoch < 2 else np.nan, ValueError,
+         r"^hb.fit: schedule\(2\) must be finite, got nan$"),
+    ]
+    before = model[0].W.value.copy()
+    for schedule, error, message in cases:
+        with pytest.raises(error, match=message):
+            hb.fit(model, loss, opt, X, y, epochs=2, batch_size=5, schedule=schedule)
+    np.testing.assert_array_equal(model[0].W.value, before)  # refused before any step
+    warm_up_from_zero = hb.fit(model, loss, still, X, y, epochs=2, batch_size=5,
+                               schedule=lambda epoch: 0.1 * (epoch - 1))
+    assert warm_up_from_zero.lr == [0.0, 0.1]
+
+
+def test_a_last_mini_batch_of_one_row_is_refused_for_batch_norm_only():
+    X, y = digits_subset(21)
+    for layers, refused in (((hb.BatchNorm(64),), True), ((), False)):
+        model = hb.Sequential(*layers, hb.Dense(64, 10, rng=0))
+        opt = hb.optim.SGD(model.parameters(), 0.1)
+        call = lambda: hb.fit(model, hb.SoftmaxCrossEntropy(), opt, X, y, epochs=1, batch_size=5)
+        if refused:
+            with pytest.raises(ValueError, match=r"^hb.fit: batch_size must be one that leaves no "
+                                                 r"last mini-batch of 1 row.*got batch_size=5 for 21 rows$"):
+                call()
+        else:
+            assert call().epochs_run == 1
+
+
+def test_fit_stops_at_an_overflow_without_numpy_warnings(recwarn):
+    X, y = digits_subset(40)
+    model = hb.Sequential(hb.Dense(64, 10, rng=0))
+    opt = hb.optim.SGD(model.parameters(), 1e30)
+    with pytest.raises(FloatingPointError, match=r"^hb.fit: the .* became (nan|inf) in epoch \d+, batch \d+"):
+        hb.fit(model, hb.SoftmaxCrossEntropy(), opt, X * 1e300, y, epochs=3, batch_size=8,
+               divergence=None)
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]

@@ -1,0 +1,168 @@
+"""Bad input to layers, losses and optimizers, by kind of mistake: each is refused
+with an error naming the class or function and the argument (issue 15), or, where
+the input is legitimate (a list of numbers), taken as an array."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import handbook as hb
+
+ACTIVATIONS = [hb.Sigmoid, hb.Tanh, hb.ReLU, hb.LeakyReLU]
+NOT_REAL = {
+    "complex": np.array([[1 + 1j, 2.0]]),
+    "strings": np.array([["a", "b"]]),
+    "objects": np.array([[1, None]], dtype=object),
+}
+
+
+# ---------------------------------------------------------------- not real numbers
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS, ids=lambda a: a.__name__)
+@pytest.mark.parametrize("kind", NOT_REAL)
+def test_activations_refuse_what_is_not_real(activation, kind):
+    with pytest.raises(TypeError, match=rf"^{activation.__name__}\(.*\): z must be an array of real"):
+        activation().forward(NOT_REAL[kind])
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS, ids=lambda a: a.__name__)
+def test_activations_take_a_list_as_an_array(activation):
+    layer = activation()
+    np.testing.assert_array_equal(layer.forward([[0.5, -1.0]]), layer.forward(np.array([[0.5, -1.0]])))
+
+
+@pytest.mark.parametrize("kind", NOT_REAL)
+def test_a_gradient_that_is_not_real_is_refused_by_backward_and_step(kind):
+    dense = hb.Dense(2, 2, rng=0)
+    dense.forward(np.ones((1, 2)))
+    with pytest.raises(TypeError, match=r"^Dense\(2 -> 2\): dy must be an array of real numbers"):
+        dense.backward(NOT_REAL[kind])
+    p = hb.Parameter(np.zeros(2))
+    p.grad = NOT_REAL[kind][0]
+    with pytest.raises(TypeError, match=r"^SGD\(lr=0.1\): the gradient of Parameter.* must be an array of floats"):
+        hb.optim.SGD([p], 0.1).step()
+
+
+@pytest.mark.parametrize("kind", NOT_REAL)
+def test_parameters_and_labels_must_be_real(kind):
+    with pytest.raises(TypeError, match="^Parameter: value must be an array of real numbers"):
+        hb.Parameter(NOT_REAL[kind])
+    output = np.zeros((1, 2))
+    for loss in (hb.MeanSquaredError(), hb.BinaryCrossEntropy()):
+        with pytest.raises(TypeError, match=rf"^{type(loss).__name__}: y must be an array of real"):
+            loss.forward(output, NOT_REAL[kind])
+    with pytest.raises(TypeError, match="^kl_divergence: p must be an array of real"):
+        hb.kl_divergence(NOT_REAL[kind][0], [0.5, 0.5])
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.sampled_from(["U3", "S2", "O", "c8", "c16", "M8[s]"]))
+def test_softmax_refuses_every_dtype_that_is_not_real(dtype):
+    z = np.zeros((2, 3)).astype(dtype) if dtype != "M8[s]" else np.zeros((2, 3), dtype)
+    with pytest.raises(TypeError, match="^log_softmax: z must be an array of real numbers"):
+        hb.softmax(z)
+
+
+# ---------------------------------------------------------------- shapes
+
+
+def test_dropout_checks_dy_even_when_it_keeps_everything():
+    for keep_prob, training in ((1.0, True), (0.5, True), (0.5, False)):
+        layer = hb.Dropout(keep_prob, rng=0)
+        layer.forward(np.ones((4, 3)), training=True)
+        layer.forward(np.ones((4, 3)), training=training)
+        with pytest.raises(ValueError, match=r"^Dropout\(keep_prob=.*\): dy must be of shape \(4, 3\)"):
+            layer.backward(np.ones((1, 3)))
+
+
+def test_accuracy_refuses_labels_it_would_broadcast_or_never_match():
+    z = np.eye(4, 3)
+    who = r"^SoftmaxCrossEntropy.accuracy: "
+    cases = [
+        (np.array([0]), rf"{who}labels must be of shape \(4,\) or \(4, 3\), got shape \(1,\)"),
+        (np.array([[0, 1, 2, 0]]), rf"{who}labels must be of shape \(4,\) or \(4, 3\), got shape \(1, 4\)"),
+        (np.array([0.0, 1, 2, 0.5]), rf"{who}labels must be integers in \[0, 3\), got dtype float64"),
+    ]
+    loss = hb.SoftmaxCrossEntropy()
+    for y, message in cases:
+        with pytest.raises(ValueError, match=message):
+            loss.accuracy(z, y)
+    with pytest.raises(ValueError, match=rf"{who}logits must be of shape \(batch, K\)"):
+        loss.accuracy(np.ones(4), np.zeros(4, int))
+    assert loss.accuracy(z, np.array([0, 1, 2, 0])) == 1.0
+
+
+def test_kl_divergence_refuses_shapes_that_would_broadcast():
+    with pytest.raises(ValueError, match=r"^kl_divergence: p and q must be arrays of one shape.*\(3,\) and \(4,\)"):
+        hb.kl_divergence(np.full(3, 1 / 3), np.full(4, 0.25))
+    assert hb.kl_divergence(np.full(3, 1 / 3, np.float32), np.full(3, 1 / 3, np.float32)).dtype == np.float32
+
+
+def test_softmax_of_an_empty_row_is_refused():
+    with pytest.raises(ValueError, match=r"^log_softmax: z must be an array with at least one entry"):
+        hb.softmax(np.ones((3, 0)))
+    np.testing.assert_allclose(hb.softmax([[0.0, 0.0]]), [[0.5, 0.5]])
+
+
+# ---------------------------------------------------------------- values
+
+
+def test_labels_must_be_finite_and_soft_rows_show_the_negative_entry():
+    for loss in (hb.MeanSquaredError(), hb.BinaryCrossEntropy()):
+        with pytest.raises(ValueError, match=rf"^{type(loss).__name__}: y must be finite everywhere, got 1 NaN"):
+            loss.forward(np.zeros((2, 1)), np.array([np.nan, 0.0]))
+    with pytest.raises(ValueError, match="got entries from -0.5 to 1.5 and row sums from 1 to 1$"):
+        hb.SoftmaxCrossEntropy().forward(np.zeros((1, 3)), np.array([[1.5, -0.5, 0.0]]))
+
+
+def test_a_nan_output_gives_a_nan_loss_as_ieee_arithmetic_does():
+    loss = hb.SoftmaxCrossEntropy().forward(np.array([[np.nan, 1.0]]), np.array([0]))
+    assert np.isnan(loss)
+
+
+def test_an_eps_that_vanishes_in_the_dtype_is_refused_for_batch_norm():
+    with pytest.raises(ValueError, match=r"^BatchNorm: eps must be at least 6.0e-08 for float16 values, got 1e-10$"):
+        hb.BatchNorm(2, eps=1e-10, dtype=np.float16)
+    assert hb.BatchNorm(2, dtype=np.float16).eps == 1e-5
+
+
+def test_a_flag_must_be_true_or_false():
+    with pytest.raises(TypeError, match="^Dense: bias must be True or False, got 'no'$"):
+        hb.Dense(3, 2, bias="no")
+
+
+def test_an_unknown_initializer_names_the_layer():
+    with pytest.raises(ValueError, match="^Dense: init must be an initializer, got 'he': "):
+        hb.Dense(3, 2, init="he")
+
+
+# ---------------------------------------------------------------- helpers of the optimizers
+
+
+def test_ewma_takes_a_1_d_sequence_of_finite_numbers():
+    np.testing.assert_allclose(hb.optim.ewma([1.0, 1.0], 0.5, bias_correction=True), [1.0, 1.0])
+    cases = [
+        ([[1.0, 2.0]], ValueError, "^ewma: values must be 1-dimensional, got shape"),
+        (["a", "b"], TypeError, "^ewma: values must be an array of real numbers"),
+        ([1.0, np.nan], ValueError, "^ewma: values must be finite everywhere, got 1 NaN"),
+    ]
+    for values, error, message in cases:
+        with pytest.raises(error, match=message):
+            hb.optim.ewma(values, 0.9)
+
+
+def test_clipping_needs_finite_gradients_and_a_backward_first():
+    model = hb.Sequential(hb.Dense(2, 2, rng=0))
+    for clip in (hb.optim.clip_by_norm, hb.optim.clip_by_value):
+        name = clip.__name__
+        with pytest.raises(RuntimeError, match=rf"^{name}: params must be parameters with gradients"):
+            clip(model.parameters(), 1.0)
+        with pytest.raises(TypeError, match=rf"^{name}: params must be a list of Parameters"):
+            clip(model, 1.0)
+    model.forward(np.ones((1, 2)))
+    model.backward(np.ones((1, 2)))
+    model[0].W.grad[0, 0] = np.nan
+    with pytest.raises(ValueError, match=r"^clip_by_norm: the gradient of Parameter.* must be finite everywhere"):
+        hb.optim.clip_by_norm(model.parameters(), 1.0)
