@@ -2,11 +2,63 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 import numpy as np
 
 from handbook import validation as check
+
+
+def split_ratios(ratios) -> np.ndarray:
+    """The ratios of ``split``: 2 or 3 positive numbers summing to 1, as floats."""
+    expectation = "2 or 3 positive numbers summing to 1"
+    if isinstance(ratios, (str, bytes)) or not hasattr(ratios, "__len__"):
+        check.fail("split", "ratios", expectation, ratios, TypeError)
+    try:
+        values = np.asarray(ratios)
+    except ValueError:  # a ragged list
+        check.fail("split", "ratios", expectation, ratios)
+    if values.dtype.kind not in "biuf":
+        check.fail("split", "ratios", expectation, ratios, TypeError)
+    values = values.astype(float)
+    if not (
+        values.ndim == 1
+        and len(values) in (2, 3)
+        and (values > 0).all()  # False for NaN
+        and np.isfinite(values).all()
+        and np.isclose(values.sum(), 1)
+    ):
+        shown = tuple(values.tolist()) if values.ndim == 1 else ratios
+        check.fail("split", "ratios", expectation, shown)
+    return values
+
+
+def check_split(X, y, ratios, stratify, rng):
+    """The arguments of ``split``: X and y as arrays of one length, the ratios as
+    floats, class labels without NaN to stratify by, and the generator."""
+    X, y = check.inputs_and_labels("split", X, y)
+    ratios = split_ratios(ratios)
+    if check.flag("split", "stratify", stratify):
+        if y.ndim != 1:
+            check.fail(
+                "split",
+                "y",
+                "class labels of shape (n,) to stratify by",
+                f"shape {y.shape}",
+                described=True,
+            )
+        # NaN == NaN is False: a NaN label would be a class with no rows
+        if not np.isfinite(y).all():
+            bad = int(len(y) - np.count_nonzero(np.isfinite(y)))
+            check.fail(
+                "split",
+                "y",
+                "class labels without NaN or inf to stratify by",
+                f"{bad} NaN or infinite labels",
+                described=True,
+            )
+    return X, y, ratios, check.generator("split", rng)
 
 
 # --8<-- [start:split]
@@ -25,26 +77,7 @@ def split(
     Returns ``(X_train, y_train), (X_dev, y_dev)[, (X_test, y_test)]``. A set that
     would be empty, or with ``stratify`` miss a class, is refused.
     """
-    check.same_rows("split", X, y)
-    ratios = np.asarray(ratios, dtype=float)
-    if not (
-        len(ratios) in (2, 3) and (ratios > 0).all() and np.isclose(sum(ratios), 1)
-    ):
-        check.fail(
-            "split",
-            "ratios",
-            "2 or 3 positive numbers summing to 1",
-            tuple(ratios.tolist()),
-        )
-    rng = check.generator("split", rng)
-    if stratify and np.ndim(y) != 1:
-        check.fail(
-            "split",
-            "y",
-            "class labels of shape (n,) to stratify by",
-            f"shape {np.shape(y)}",
-            described=True,
-        )
+    X, y, ratios, rng = check_split(X, y, ratios, stratify, rng)
     groups = (
         [np.flatnonzero(y == c) for c in np.unique(y)]
         if stratify
@@ -82,6 +115,43 @@ def split(
 # --8<-- [end:split]
 
 
+def check_split_sizes(m, share, enough, large_share) -> int:
+    """The arguments of ``split_sizes``; returns m as an int.
+
+    Shares below 0.5 leave a training set; ``enough`` counts examples, so it is a
+    whole number. Dev and test sets of at least one example each need
+    share * m >= 1: fewer examples are refused, with the number needed.
+    """
+    m = check.whole("split_sizes", "m", m)
+    check.number(
+        "split_sizes",
+        "share",
+        share,
+        low=0,
+        high=0.5,
+        low_open=True,
+        high_open=True,
+    )
+    check.whole("split_sizes", "enough", enough)
+    check.number(
+        "split_sizes", "large_share", large_share, low=0, high=0.5, high_open=True
+    )
+    # 1 / share is rounded: the fewest m with share * m >= 1 as computed below
+    needed = math.ceil(1 / share)
+    while needed * share < 1:
+        needed += 1
+    while needed > 1 and (needed - 1) * share >= 1:
+        needed -= 1
+    if m < needed:
+        check.fail(
+            "split_sizes",
+            "m",
+            f">= {needed} for a dev and a test example at share={share:g}",
+            m,
+        )
+    return m
+
+
 # --8<-- [start:split-sizes]
 def split_sizes(
     m: int, share: float = 0.2, enough: int = 10_000, large_share: float = 0.0025
@@ -92,28 +162,26 @@ def split_sizes(
 
     The defaults give 60/20/20 up to 50,000 examples, 10,000 dev and 10,000 test
     examples up to 4,000,000 (98/1/1 at a million) and 99.5/0.25/0.25 beyond.
-    No size ever shrinks when m grows, and the training set is never empty.
+    No size ever shrinks when m grows, and no set is ever empty.
     """
-    check.whole("split_sizes", "m", m)
-    check.number(
-        "split_sizes",
-        "share",
-        share,
-        low=0,
-        high=0.5,
-        low_open=True,
-        high_open=True,
-    )
-    check.non_negative("split_sizes", "enough", enough)
-    check.non_negative("split_sizes", "large_share", large_share)
+    m = check_split_sizes(m, share, enough, large_share)
     each = min(share * m, max(enough, large_share * m))
     # rounded down once, then halved: no size ever shrinks
     held_out = int(2 * each)
     dev = held_out - held_out // 2  # an odd example goes to the dev set
-    return int(m) - held_out, dev, held_out // 2
+    return m - held_out, dev, held_out // 2
 
 
 # --8<-- [end:split-sizes]
+
+
+def check_minibatches(X, y, batch_size, shuffle, rng):
+    """The arguments of ``minibatches``: X and y as arrays of one length (see
+    ``check.values``), a whole batch size, a shuffle flag, and the generator."""
+    X, y = check.inputs_and_labels("minibatches", X, y)
+    check.whole("minibatches", "batch_size", batch_size)
+    check.flag("minibatches", "shuffle", shuffle)
+    return X, y, check.generator("minibatches", rng)
 
 
 # --8<-- [start:minibatches]
@@ -124,9 +192,7 @@ def minibatches(
 
     The last mini-batch may be smaller.
     """
-    check.same_rows("minibatches", X, y)
-    check.whole("minibatches", "batch_size", batch_size)
-    rng = check.generator("minibatches", rng)
+    X, y, rng = check_minibatches(X, y, batch_size, shuffle, rng)
     order = rng.permutation(len(X)) if shuffle else np.arange(len(X))
     for start in range(0, len(X), batch_size):
         rows = order[start : start + batch_size]
@@ -140,15 +206,20 @@ class Fitted:
     """A scaler that refuses to transform before fit, so that dev and test data can
     only reuse training statistics.
 
-    ``fitting(X)`` and ``fitted_input(X)`` check the array a scaler is given and
-    return it as real numbers (integers become float64; floats keep their dtype).
+    ``fitting(X)`` and ``fitted_input(X)`` check the array a scaler is given;
+    ``output(Z, dtype)`` returns a result in the input's dtype.
     """
 
     fitted = False
 
     def fitting(self, X: np.ndarray) -> np.ndarray:
-        """The training data of ``fit``: a non-empty (batch, features) array."""
-        X = check.real_array(type(self), "X", X)
+        """The training data of ``fit``: a non-empty, finite (batch, features)
+        array, as float64.
+
+        Statistics in float64: in float16 the squares of a std of 300 overflow
+        (65,504 is its largest value) and an eps of 1e-8 is 0.
+        """
+        X = check.real_array(type(self), "X", check.values(type(self), "X", X))
         if X.ndim != 2 or len(X) == 0:
             check.fail(
                 type(self),
@@ -159,15 +230,17 @@ class Fitted:
             )
         check.finite(type(self), "X", X)  # one NaN would spoil a whole column
         self.n_features, self.fitted = X.shape[1], True
-        return X
+        return X.astype(np.float64, copy=False)
 
     def fitted_input(self, X: np.ndarray) -> np.ndarray:
-        """The input of ``transform``: after fit, with the training features."""
+        """The input of ``transform``: after fit, finite, with the training
+        features. Integers become float64; floats keep their dtype.
+        """
         if not self.fitted:
             raise RuntimeError(
                 f"{type(self).__name__}: call fit(X_train) before transform"
             )
-        X = check.real_array(type(self), "X", X)
+        X = check.real_array(type(self), "X", check.values(type(self), "X", X))
         if X.ndim != 2 or X.shape[1] != self.n_features:
             check.fail(
                 type(self),
@@ -176,7 +249,27 @@ class Fitted:
                 f"shape {X.shape}",
                 described=True,
             )
-        return X
+        return check.finite(type(self), "X", X)
+
+    def output(self, Z: np.ndarray, dtype) -> np.ndarray:
+        """Z, computed in float64, in the input's ``dtype``.
+
+        Refused if a value does not fit that dtype: a float16 input far from the
+        training data can scale beyond 65,504, which would become inf.
+        """
+        with np.errstate(over="ignore"):
+            out = Z.astype(dtype, copy=False)
+        if not np.isfinite(out).all():
+            bad = int(out.size - np.count_nonzero(np.isfinite(out)))
+            check.fail(
+                type(self),
+                "X",
+                f"within the range of {np.dtype(dtype).name} once transformed "
+                f"(up to {np.finfo(dtype).max:g})",
+                f"{bad} values beyond it",
+                described=True,
+            )
+        return out
 
     def fit_transform(self, X: np.ndarray) -> np.ndarray:
         return self.fit(X).transform(X)
@@ -198,11 +291,11 @@ class Standardizer(Fitted):
 
     def transform(self, X: np.ndarray) -> np.ndarray:
         X = self.fitted_input(X)
-        return ((X - self.mu) / self.sigma).astype(X.dtype, copy=False)
+        return self.output((X - self.mu) / self.sigma, X.dtype)
 
     def inverse_transform(self, X: np.ndarray) -> np.ndarray:
         X = self.fitted_input(X)
-        return (X * self.sigma + self.mu).astype(X.dtype, copy=False)
+        return self.output(X * self.sigma + self.mu, X.dtype)
 
 
 # --8<-- [end:standardizer]
@@ -214,12 +307,9 @@ class MinMaxScaler(Fitted):
     set's min and max."""
 
     def __init__(self, feature_range: tuple[float, float] = (0.0, 1.0)):
-        self.low, self.high = feature_range
-        if not self.low < self.high:
-            raise ValueError(
-                "MinMaxScaler: feature_range must be (low, high) with "
-                f"low < high, got {feature_range}"
-            )
+        self.low, self.high = check.interval(
+            "MinMaxScaler", "feature_range", feature_range
+        )
 
     def fit(self, X: np.ndarray) -> "MinMaxScaler":
         X = self.fitting(X)
@@ -231,12 +321,12 @@ class MinMaxScaler(Fitted):
     def transform(self, X: np.ndarray) -> np.ndarray:
         X = self.fitted_input(X)
         scaled = self.low + (X - self.min) / self.span * (self.high - self.low)
-        return scaled.astype(X.dtype, copy=False)
+        return self.output(scaled, X.dtype)
 
     def inverse_transform(self, X: np.ndarray) -> np.ndarray:
         X = self.fitted_input(X)
         original = self.min + (X - self.low) / (self.high - self.low) * self.span
-        return original.astype(X.dtype, copy=False)
+        return self.output(original, X.dtype)
 
 
 # --8<-- [end:minmax]
@@ -249,11 +339,7 @@ class Whitener(Fitted):
     original."""
 
     def __init__(self, method: str = "pca", eps: float = 1e-5):
-        if method not in ("pca", "zca"):
-            raise ValueError(
-                f"Whitener: method must be 'pca' or 'zca', got {method!r}"
-            )
-        self.method = method
+        self.method = check.choice("Whitener", "method", method, ("pca", "zca"))
         self.eps = check.non_negative("Whitener", "eps", eps)  # 0: exact whitening
 
     def fit(self, X: np.ndarray) -> "Whitener":
@@ -277,19 +363,19 @@ class Whitener(Fitted):
 
     def transform(self, X: np.ndarray) -> np.ndarray:
         X = self.fitted_input(X)
-        return ((X - self.mu) @ self.W).astype(X.dtype, copy=False)
+        return self.output((X - self.mu) @ self.W, X.dtype)
 
 
 # --8<-- [end:whitener]
 
 
-# --8<-- [start:one-hot]
-def one_hot(y: np.ndarray, K: int | None = None, dtype=np.float64) -> np.ndarray:
-    """Integer labels 0..K-1 to rows with a single 1.
-
-    K defaults to the largest label + 1.
-    """
-    y = np.asarray(y)
+def check_one_hot(y, K, dtype) -> tuple[np.ndarray, int]:
+    """The arguments of ``one_hot``: labels as a 1-D integer array, K (the largest
+    label + 1 by default), a dtype of real numbers; returns y and K."""
+    try:
+        y = np.asarray(y)
+    except ValueError:  # a ragged list
+        check.fail("one_hot", "y", "a 1-D array of integer labels >= 0", y)
     if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer) or (y < 0).any():
         check.fail(
             "one_hot",
@@ -303,6 +389,23 @@ def one_hot(y: np.ndarray, K: int | None = None, dtype=np.float64) -> np.ndarray
     K = int(y.max()) + 1 if K is None else check.whole("one_hot", "K", K)
     if len(y) and y.max() >= K:
         check.fail("one_hot", "K", f"more than the largest label {y.max()}", K)
+    expectation = "a dtype of real numbers (np.float64, np.float32, np.int8)"
+    try:
+        kind = np.dtype(dtype).kind
+    except TypeError:
+        check.fail("one_hot", "dtype", expectation, dtype, TypeError)
+    if kind not in "biuf":
+        check.fail("one_hot", "dtype", expectation, dtype, TypeError)
+    return y, K
+
+
+# --8<-- [start:one-hot]
+def one_hot(y: np.ndarray, K: int | None = None, dtype=np.float64) -> np.ndarray:
+    """Integer labels 0..K-1 to rows with a single 1.
+
+    K defaults to the largest label + 1.
+    """
+    y, K = check_one_hot(y, K, dtype)
     Y = np.zeros((len(y), K), dtype=dtype)
     Y[np.arange(len(y)), y] = 1
     return Y
@@ -315,19 +418,51 @@ def one_hot(y: np.ndarray, K: int | None = None, dtype=np.float64) -> np.ndarray
 # (the digits: 8 x 8 = 64 features).
 
 
-def as_images(X: np.ndarray) -> tuple[np.ndarray, int]:
-    """Rows of side * side pixels as images (n, side, side), and the side."""
-    X = np.asarray(X)
+def as_images(who, X) -> tuple[np.ndarray, np.ndarray, int]:
+    """Rows of side * side pixels: the rows as a finite float array, the images
+    (n, side, side) and the side. ``who`` names the augmentation in messages.
+
+    Integer and boolean pixels become float64, lists of rows are converted.
+    """
+    X = check.real_array(who, "X", check.values(who, "X", X))
     side = round(np.sqrt(X.shape[1])) if X.ndim == 2 else 0
-    if X.ndim != 2 or side * side != X.shape[1]:
+    if X.ndim != 2 or side == 0 or side * side != X.shape[1]:
         check.fail(
-            "augmentation",
+            who,
             "X",
             "rows of square images (n, side * side)",
             f"shape {X.shape}",
             described=True,
         )
-    return X.reshape(len(X), side, side), side
+    check.finite(who, "X", X)  # one NaN pixel would spread through a warp
+    return X, X.reshape(len(X), side, side), side
+
+
+def check_shift(dx, dy, side: int) -> tuple[int, int]:
+    """The moves of ``shift``: whole numbers of pixels, less than the side either
+    way (a move of the whole side or more would leave nothing of the image)."""
+    moves = []
+    for name, move in (("dx", dx), ("dy", dy)):
+        move = check.whole("shift", name, move, low=1 - side)
+        if move >= side:
+            check.fail(
+                "shift", name, f"<= {side - 1} for images of side {side}", move
+            )
+        moves.append(move)
+    return moves[0], moves[1]
+
+
+def check_add_noise(
+    X, std, rng, low, high
+) -> tuple[np.ndarray, np.random.Generator]:
+    """The arguments of ``add_noise``: X as finite real numbers (integer pixels
+    become float64, which keeps the noise), std >= 0, low < high; the generator."""
+    check.non_negative("add_noise", "std", std)
+    check.number("add_noise", "low", low)
+    check.number("add_noise", "high", high, low=low, low_open=True)
+    X = check.real_array("add_noise", "X", check.values("add_noise", "X", X))
+    check.finite("add_noise", "X", X)
+    return X, check.generator("add_noise", rng)
 
 
 # --8<-- [start:flip-shift]
@@ -336,14 +471,16 @@ def flip(X: np.ndarray, horizontal: bool = True) -> np.ndarray:
 
     Only for labels that survive it.
     """
-    images, _ = as_images(X)
+    X, images, _ = as_images("flip", X)
+    check.flag("flip", "horizontal", horizontal)
     mirrored = images[:, :, ::-1] if horizontal else images[:, ::-1, :]
     return mirrored.reshape(X.shape)
 
 
 def shift(X: np.ndarray, dx: int, dy: int) -> np.ndarray:
     """Move every image dx pixels right and dy pixels down, filling with zeros."""
-    images, side = as_images(X)
+    X, images, side = as_images("shift", X)
+    dx, dy = check_shift(dx, dy, side)
     out = np.zeros_like(images)
     src_r = slice(max(-dy, 0), side - max(dy, 0))
     dst_r = slice(max(dy, 0), side - max(-dy, 0))
@@ -357,14 +494,74 @@ def add_noise(
     X: np.ndarray, std: float, rng=None, low: float = 0.0, high: float = 1.0
 ) -> np.ndarray:
     """Add Gaussian noise to every pixel, clipped to the valid range."""
-    check.non_negative("add_noise", "std", std)
-    check.number("add_noise", "high", high, low=low, low_open=True)
-    X = check.real_array("add_noise", "X", X)  # integer pixels would drop the noise
-    noise = check.generator("add_noise", rng).normal(0, std, X.shape)
-    return np.clip(X + noise.astype(X.dtype), low, high)
+    X, rng = check_add_noise(X, std, rng, low, high)
+    noise = rng.normal(0, std, X.shape)
+    return np.clip(X + noise, low, high).astype(X.dtype)
 
 
 # --8<-- [end:flip-shift]
+
+
+def per_image(who, argument: str, value, n: int) -> np.ndarray:
+    """A finite number, or one per image, as an array of n float64 values."""
+    expectation = f"a number or one per image ({n})"
+    try:
+        values = np.asarray(value)
+    except ValueError:  # a ragged list
+        check.fail(who, argument, expectation, value)
+    if values.dtype.kind not in "biuf":
+        check.fail(who, argument, expectation, value, TypeError)
+    if values.shape not in ((), (n,)):
+        check.fail(
+            who, argument, expectation, f"shape {values.shape}", described=True
+        )
+    check.finite(who, argument, values)
+    return np.broadcast_to(values.astype(np.float64), n)
+
+
+def check_affine(degrees, scale, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The angles and zooms of ``affine``, one per image.
+
+    Zooms of at least 1e-100: dividing the coordinates by 1e-308 overflows.
+    """
+    degrees = per_image("affine", "degrees", degrees, n)
+    zoom = per_image("affine", "scale", scale, n)
+    if not np.all(zoom > 0):
+        check.fail("affine", "scale", "> 0 for every image", scale)
+    if not np.all(zoom >= 1e-100):
+        check.fail("affine", "scale", "at least 1e-100 for every image", scale)
+    return degrees, zoom
+
+
+def check_elastic(alpha, sigma, rng) -> np.random.Generator:
+    """The arguments of ``elastic``: a displacement alpha >= 0 and a width sigma
+    whose square is a float neither 0 nor inf; returns the generator."""
+    check.non_negative("elastic", "alpha", alpha)
+    check.positive("elastic", "sigma", sigma)
+    check.number("elastic", "sigma", sigma, low=1e-150, high=1e150)
+    return check.generator("elastic", rng)
+
+
+def check_warp(rows, cols, shape) -> tuple[np.ndarray, np.ndarray]:
+    """The source coordinates of ``warp``: real arrays of the images' shape, without
+    NaN. Coordinates beyond the image move to its border ring (-1 or side), where
+    the interpolation gives 0 as well, so that inf or 1e300 casts to no integer."""
+    side = shape[-1]
+    checked = []
+    for name, value in (("rows", rows), ("cols", cols)):
+        value = check.real_array("warp", name, check.values("warp", name, value))
+        if value.shape != shape:
+            check.fail(
+                "warp",
+                name,
+                f"of the images' shape {shape}",
+                f"shape {value.shape}",
+                described=True,
+            )
+        if np.isnan(value).any():
+            check.fail("warp", name, "without NaN", value)
+        checked.append(np.clip(value, -1, side))
+    return checked[0], checked[1]
 
 
 # --8<-- [start:warp]
@@ -374,7 +571,8 @@ def warp(X: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     ``rows`` and ``cols`` hold the coordinates, per image and output pixel; outside
     the image is 0.
     """
-    images, side = as_images(X)
+    X, images, side = as_images("warp", X)
+    rows, cols = check_warp(rows, cols, images.shape)
     r0, c0 = np.floor(rows).astype(int), np.floor(cols).astype(int)
     fr, fc = rows - r0, cols - c0
     n = np.arange(len(images))[:, None, None]
@@ -393,17 +591,15 @@ def warp(X: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     return out.reshape(X.shape).astype(X.dtype)
 
 
-def affine(X: np.ndarray, degrees=0.0, scale=1.0, rng=None) -> np.ndarray:
+def affine(X: np.ndarray, degrees=0.0, scale=1.0) -> np.ndarray:
     """Rotate by `degrees` and zoom by `scale` about the image centre.
 
     Arrays give one value per image.
     """
-    _, side = as_images(X)
-    check.finite("affine", "degrees", np.asarray(degrees))
-    angle = np.deg2rad(np.broadcast_to(degrees, len(X)))[:, None, None]
-    zoom = np.broadcast_to(scale, len(X))[:, None, None]
-    if not np.all(zoom > 0):
-        check.fail("affine", "scale", "> 0 for every image", scale)
+    X, _, side = as_images("affine", X)
+    degrees, scale = check_affine(degrees, scale, len(X))
+    angle = np.deg2rad(degrees)[:, None, None]
+    zoom = scale[:, None, None]
     centre = (side - 1) / 2
     positions = np.arange(side) - centre
     r, c = np.meshgrid(positions, positions, indexing="ij")
@@ -420,9 +616,8 @@ def elastic(
 
     The field is random noise smoothed with a Gaussian of width sigma.
     """
-    _, side = as_images(X)
-    check.positive("elastic", "sigma", sigma)
-    rng = check.generator("elastic", rng)
+    X, _, side = as_images("elastic", X)
+    rng = check_elastic(alpha, sigma, rng)
     offsets = np.arange(side) - np.arange(side)[:, None]
     # smoothing along one axis, applied to both
     kernel = np.exp(-(offsets**2) / (2 * sigma**2))
@@ -434,6 +629,32 @@ def elastic(
 
 
 # --8<-- [end:warp]
+
+
+def check_augment(X, rng, max_shift, max_degrees, scale_range, noise):
+    """The arguments of ``augment``, each checked under its own name before any
+    image is moved; returns X (as in ``as_images``) and the generator."""
+    X, _, side = as_images("augment", X)
+    rng = check.generator("augment", rng)
+    check.whole("augment", "max_shift", max_shift, low=0)
+    if max_shift >= side:
+        check.fail(
+            "augment",
+            "max_shift",
+            f"<= {side - 1} for images of side {side}",
+            max_shift,
+        )
+    check.number("augment", "max_degrees", max_degrees, low=0, high=180)
+    low, _ = check.interval("augment", "scale_range", scale_range)
+    if not low >= 1e-100:  # as in affine
+        check.fail(
+            "augment",
+            "scale_range",
+            "a pair of zooms > 0 (at least 1e-100)",
+            tuple(scale_range),
+        )
+    check.non_negative("augment", "noise", noise)
+    return X, rng
 
 
 # --8<-- [start:augment]
@@ -449,9 +670,7 @@ def augment(
 
     A small rotation and zoom, a shift of up to max_shift pixels and a little noise.
     """
-    rng = check.generator("augment", rng)
-    check.whole("augment", "max_shift", max_shift, low=0)
-    check.number("augment", "max_degrees", max_degrees, low=0)
+    X, rng = check_augment(X, rng, max_shift, max_degrees, scale_range, noise)
     n = len(X)
     out = affine(
         X,

@@ -6,6 +6,8 @@ returns ``(X, y)``: float rows of features and integer labels.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from handbook import validation as check
@@ -47,6 +49,7 @@ def breast_cancer(dtype=np.float64) -> tuple[np.ndarray, np.ndarray]:
 
     Label 1 = benign, 0 = malignant.
     """
+    dtype = check.float_dtype("breast_cancer", dtype)
     X, y = _sklearn().load_breast_cancer(return_X_y=True)
     return X.astype(dtype), y.astype(np.int64)
 
@@ -142,8 +145,12 @@ def overfitting_digits(n_train: int = 200, *, rng=0, dtype=np.float64):
     """
     from handbook.data import split
 
+    dtype = check.float_dtype("overfitting_digits", dtype)
+    rng = check.generator("overfitting_digits", rng)
     X, y = digits(dtype)
-    check.whole("overfitting_digits", "n_train", n_train, low=10)
+    # every class needs a training example: n_train / m of its rows, rounded down
+    fewest = math.ceil(len(X) / np.bincount(y).min())
+    check.whole("overfitting_digits", "n_train", n_train, low=fewest)
     check.number("overfitting_digits", "n_train", n_train, high=len(X) - 10)
     share = n_train / len(X)
     return split(X, y, ratios=(1 - share, share), stratify=True, rng=rng)[::-1]
@@ -159,5 +166,7 @@ def overfitting_moons(
     """
     check.whole("overfitting_moons", "n_train", n_train, low=2)
     check.whole("overfitting_moons", "n_dev", n_dev, low=2)
+    check.number("overfitting_moons", "noise", noise, low=0)
+    rng = check.generator("overfitting_moons", rng)
     X, y = two_moons(n_train + n_dev, noise=noise, rng=rng)
     return (X[:n_train], y[:n_train]), (X[n_train:], y[n_train:])

@@ -8,6 +8,7 @@ import numpy as np
 
 from handbook import validation as check
 from handbook.layers import layers_of
+from handbook.losses import Loss
 
 RECIPE = {
     "bias": [
@@ -72,17 +73,19 @@ def bias_variance(
     bayes_error: float = 0.0,
     tolerance: float = 0.02,
 ) -> Diagnosis:
-    """The basic recipe's diagnosis: a gap above ``tolerance`` counts as high."""
+    """The basic recipe's diagnosis: a gap above ``tolerance`` counts as high.
+
+    Every argument is a fraction in [0, 1]: 0.15 for 15 %.
+    """
+    from handbook.validation import fraction
+
     for name, value in (
         ("train_error", train_error),
         ("dev_error", dev_error),
         ("bayes_error", bayes_error),
         ("tolerance", tolerance),
     ):
-        if not 0 <= value <= 1:
-            raise ValueError(
-                f"bias_variance: {name} must be a fraction in [0, 1], got {value!r}"
-            )
+        fraction("bias_variance", name, value, one=True)
     avoidable_bias, variance = train_error - bayes_error, dev_error - train_error
     return Diagnosis(
         avoidable_bias, variance, avoidable_bias > tolerance, variance > tolerance
@@ -98,11 +101,19 @@ def gradient_norms(model) -> list[tuple[str, float]]:
 
     Shrinking norms mean vanishing gradients, growing ones exploding gradients.
     """
+    from handbook.validation import instance
+
+    instance("gradient_norms", "model", model, ["parameters"], "hb.Sequential(...)")
     norms = []
     for i, layer in enumerate(getattr(model, "layers", [model])):
         for p in layer.parameters():
             if p.regularize and p.grad is not None:
                 norms.append((f"{i}.{p.name}", float(np.linalg.norm(p.grad))))
+    if not norms:
+        raise RuntimeError(
+            "gradient_norms: model must have weight gradients (call backward "
+            "first), got none"
+        )
     return norms
 
 
@@ -112,19 +123,108 @@ def gradient_norms(model) -> list[tuple[str, float]]:
 # --- checks for a network that will not train -------------------------------------
 
 
-def examples(who: str, X: np.ndarray) -> np.ndarray:
-    """X as finite real numbers with at least one row: statistics of no example
-    (or of NaN) would say nothing."""
-    X = check.real_array(who, "X", X)
+MODEL = (("forward", "backward", "parameters"), "hb.Sequential(...)")
+LOSS = (("forward", "backward"), "hb.SoftmaxCrossEntropy()")
+NO_LABELS = object()  # examples() called without y, as opposed to y=None
+
+
+def examples(
+    who: str,
+    X,
+    y=NO_LABELS,
+    *,
+    model=None,
+    loss=None,
+    finite: bool = True,
+    classifier: bool = False,
+    **settings,
+):
+    """The arguments of a diagnosis, checked before it runs anything.
+
+    X becomes a (batch, features) array of real numbers with at least one row,
+    finite unless ``finite`` is False (``checkup`` reports NaN and inf itself):
+    statistics of no example, or of NaN, would say nothing. y becomes an array of
+    real numbers with one row per row of X. ``model`` and ``loss`` must be
+    instances with the methods a diagnosis calls; with ``classifier`` the loss
+    must classify (log K is the initial loss of a classifier only). ``settings``
+    are checked by name: ``lr`` > 0, and counts (``steps``, ``tiny_steps``,
+    ``size``, ``epochs``) whole numbers >= 1; a model to train (``steps`` or
+    ``tiny_steps`` given) must have parameters. Returns X, or X and y.
+    """
+    if model is not None:
+        check.instance(who, "model", model, *MODEL)
+    if loss is not None:
+        check.instance(who, "loss", loss, *LOSS)
+        if classifier and not classifies(loss):
+            check.fail(
+                who,
+                "loss",
+                "a loss that classifies, such as hb.SoftmaxCrossEntropy()",
+                f"{type(loss).__name__}, which does not",
+                TypeError,
+                described=True,
+            )
+    X = inputs(who, "X", X, finite)
+    if y is not NO_LABELS:
+        y = check.labels_of(who, X, y)
+    for name, value in settings.items():
+        if name == "lr":
+            check.positive(who, name, value)
+        else:
+            check.whole(who, name, value)
+    trains = "steps" in settings or "tiny_steps" in settings
+    if trains and model is not None and not model.parameters():
+        check.fail(
+            who,
+            "model",
+            "a model with parameters to train",
+            f"{model!r}, which has none",
+            described=True,
+        )
+    return X if y is NO_LABELS else (X, y)
+
+
+def inputs(who: str, argument: str, X, finite: bool = True) -> np.ndarray:
+    """X as a (batch, features) array of real numbers with at least one row,
+    finite everywhere if ``finite``."""
+    X = check.real_array(who, argument, X)
     if X.ndim != 2 or len(X) == 0:
         check.fail(
             who,
-            "X",
+            argument,
             "a (batch, features) array with at least one row",
             f"shape {X.shape}",
             described=True,
         )
-    return check.finite(who, "X", X)
+    return check.finite(who, argument, X) if finite else X
+
+
+def classifies(loss) -> bool:
+    """Whether a loss scores its outputs as classes: it has an ``accuracy`` of its
+    own (the base ``Loss.accuracy`` returns None, as for mean squared error)."""
+    method = getattr(type(loss), "accuracy", None)
+    return callable(method) and method is not Loss.accuracy
+
+
+def class_labels(who: str, argument: str, y: np.ndarray) -> np.ndarray:
+    """y as one class label per row: integers >= 0."""
+    if y.ndim != 1 or y.dtype.kind not in "iu":
+        check.fail(
+            who,
+            argument,
+            "class labels: one integer per row",
+            f"dtype {y.dtype}, shape {y.shape}",
+            described=True,
+        )
+    if (y < 0).any():
+        check.fail(
+            who,
+            argument,
+            "class labels >= 0",
+            f"labels from {y.min()}",
+            described=True,
+        )
+    return y
 
 
 # --8<-- [start:activation-stats]
@@ -135,7 +235,7 @@ def activation_stats(model, X: np.ndarray) -> list[dict]:
     within 0.01 of 0 or 1 for a sigmoid, |a| > 0.99 for tanh. Activations are
     known by their class name, so a page's own copy of a class counts too.
     """
-    stats, a = [], examples("activation_stats", X)
+    stats, a = [], examples("activation_stats", X, model=model)
     for i, layer in enumerate(layers_of(model)):
         a = layer.forward(a, training=False)
         if type(layer).__name__ == "Sigmoid":
@@ -158,7 +258,7 @@ def activation_stats(model, X: np.ndarray) -> list[dict]:
 
 def dead_relu_fraction(model, X: np.ndarray) -> list[tuple[str, float]]:
     """For every ReLU layer, the share of its units that output 0 for all of X."""
-    out, a = [], examples("dead_relu_fraction", X)
+    out, a = [], examples("dead_relu_fraction", X, model=model)
     for i, layer in enumerate(layers_of(model)):
         a = layer.forward(a, training=False)
         if type(layer).__name__ == "ReLU":
@@ -175,6 +275,7 @@ def first_nonfinite_layer(model, X: np.ndarray) -> str | None:
 
     A forward pass is cheap: this checks every layer in order rather than bisecting.
     """
+    X = examples("first_nonfinite_layer", X, model=model, finite=False)
     if not np.all(np.isfinite(X)):
         return "the input data"
     a = X
@@ -193,8 +294,10 @@ def first_nonfinite_layer(model, X: np.ndarray) -> str | None:
 def initial_loss(model, loss, X: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     """The loss of the untrained model, and what it should be.
 
-    That is log K for K balanced classes, log 2 for a single logistic output.
+    That is log K for K balanced classes, log 2 for a single logistic output; a
+    loss that does not classify (mean squared error) has no such value: refused.
     """
+    X, y = examples("initial_loss", X, y, model=model, loss=loss, classifier=True)
     output = model.forward(X, training=False)
     K = output.shape[1]
     return float(loss.forward(output, y)), float(np.log(2 if K == 1 else K))
@@ -213,6 +316,8 @@ def overfit_tiny_batch(
 
     A sound pipeline drives that loss near 0.
     """
+    X, y = examples("overfit_tiny_batch", **locals())
+
     import copy
 
     from handbook.optim import Adam
@@ -229,6 +334,7 @@ def overfit_tiny_batch(
 
 def largest_logit(model, X: np.ndarray) -> float:
     """The largest absolute output: logits in the hundreds saturate the softmax."""
+    X = examples("largest_logit", X, model=model)
     return float(np.abs(model.forward(X, training=False)).max())
 
 
@@ -270,6 +376,7 @@ def checkup(
     model, loss, X: np.ndarray, y: np.ndarray, tiny_steps: int = 300
 ) -> Checkup:
     """A careful practitioner's quick checks of an untrained model and its data."""
+    X, y = examples("checkup", **locals(), finite=False)
     finite = bool(np.all(np.isfinite(X)))
     checks = [
         Check(
@@ -298,7 +405,6 @@ def checkup(
     )
     from handbook.training import accuracy
 
-    y = np.asarray(y)
     one = model.forward(X[:1], training=False)
     classifier = accuracy(loss, one, y[:1]) is not None
     if classifier and y.ndim == 1 and np.issubdtype(y.dtype, np.integer):
@@ -356,7 +462,7 @@ def checkup(
         Check(
             "overfit a tiny batch",
             final < 0.05,
-            f"loss on 16 examples after {tiny_steps} steps: {final:.4f}",
+            f"loss on {len(X[:16])} examples after {tiny_steps} steps: {final:.4f}",
             "a bug in the model, the loss or the labels: "
             "the network cannot even memorize",
         )
@@ -376,18 +482,49 @@ def shuffled_label_check(
     On the dev set, the first must beat chance clearly and the second must not.
     A real model at chance level means broken labels.
     """
-    from handbook.optim import Adam
-    from handbook.training import fit
+    X, y, X_dev, y_dev, rng = check_label_sanity(**locals())
 
-    rng = np.random.default_rng(rng)
+    from handbook.optim import Adam
+    from handbook.training import accuracy, fit
+
     scores = {}
     for name, labels in (("labels", y), ("shuffled labels", rng.permutation(y))):
         model = make_model()
         adam = Adam(model.parameters(), lr=1e-2)
         fit(model, loss, adam, X, labels, epochs=epochs, batch_size=32, rng=rng)
-        scores[name] = float(np.mean(model.predict(X_dev).argmax(axis=1) == y_dev))
+        scores[name] = accuracy(loss, model.forward(X_dev, training=False), y_dev)
     scores["chance"] = float(np.max(np.bincount(y_dev)) / len(y_dev))
     return scores
 
 
 # --8<-- [end:label-sanity]
+
+
+def check_label_sanity(make_model, loss, X, y, X_dev, y_dev, epochs, rng):
+    """The arguments of ``shuffled_label_check``, checked before the first model
+    trains: a function that builds a model (not a model), a loss that classifies,
+    finite inputs with class labels (integers >= 0) for both sets, dev inputs with
+    the training inputs' features, epochs >= 1 and a seed or Generator. Returns
+    X, y, X_dev, y_dev as arrays and the Generator."""
+    who = "shuffled_label_check"
+    check.function(
+        who,
+        "make_model",
+        make_model,
+        "one that builds a new model, such as lambda: hb.Sequential(...)",
+    )
+    X, y = examples(who, X, y, loss=loss, classifier=True, epochs=epochs)
+    y = class_labels(who, "y", y)
+    X_dev = inputs(who, "X_dev", X_dev)
+    y_dev = class_labels(
+        who, "y_dev", check.labels_of(who, X_dev, y_dev, ("X_dev", "y_dev"))
+    )
+    if X_dev.shape[1] != X.shape[1]:
+        check.fail(
+            who,
+            "X_dev",
+            f"of {X.shape[1]} features like X",
+            f"{X_dev.shape[1]} features",
+            described=True,
+        )
+    return X, y, X_dev, y_dev, check.generator(who, rng)

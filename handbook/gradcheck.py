@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,6 +21,10 @@ THRESHOLDS = (
     (np.inf, "wrong: backpropagation almost certainly has a bug"),
 )
 NOT_FINITE = "not finite: a gradient is NaN or inf, so nothing can be compared"
+# what the check calls on each argument, and an example for the message
+MODEL = (("forward", "backward", "parameters"), "hb.Sequential(...)")
+LOSS = (("forward", "backward"), "hb.SoftmaxCrossEntropy()")
+REGULARIZER = (("penalty", "add_gradient"), "hb.L2(1e-4)")
 
 
 @dataclass
@@ -32,6 +37,19 @@ class GradientCheckReport:
     relative_error: float
     per_parameter: list[tuple[str, float]] = field(default_factory=list)
 
+    def __post_init__(self):
+        self.relative_error = error_value("relative_error", self.relative_error)
+        pairs = self.per_parameter
+        if isinstance(pairs, (str, bytes)) or not hasattr(pairs, "__iter__"):
+            check.fail(
+                "GradientCheckReport",
+                "per_parameter",
+                "a list of (name, error) pairs",
+                pairs,
+                TypeError,
+            )
+        self.per_parameter = [error_pair(pair) for pair in pairs]
+
     @property
     def verdict(self) -> str:
         if not np.isfinite(self.relative_error):
@@ -42,7 +60,16 @@ class GradientCheckReport:
 
     @property
     def worst(self) -> str:
-        return max(self.per_parameter, key=lambda item: item[1])[0]
+        """The parameter with the largest error; a NaN error counts as the
+        largest (that parameter's gradient is broken)."""
+        if not self.per_parameter:
+            check.fail(
+                "GradientCheckReport",
+                "per_parameter",
+                "a non-empty list of (name, error) pairs to find the worst",
+                [],
+            )
+        return max(self.per_parameter, key=lambda p: (np.isnan(p[1]), p[1]))[0]
 
     def __str__(self) -> str:
         rows = [f"  {name:<12} {error:.2e}" for name, error in self.per_parameter]
@@ -51,9 +78,55 @@ class GradientCheckReport:
         )
 
 
+def error_value(argument: str, value) -> float:
+    """A relative error for a report: a real number >= 0, or NaN (the error of a
+    gradient that is not finite)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        check.fail(
+            "GradientCheckReport", argument, "a real number", value, TypeError
+        )
+    if value < 0:
+        check.fail("GradientCheckReport", argument, ">= 0 (or NaN)", value)
+    return float(value)
+
+
+def error_pair(pair) -> tuple[str, float]:
+    """One row of a report's ``per_parameter``: (parameter name, relative error)."""
+    if not (
+        isinstance(pair, (tuple, list))
+        and len(pair) == 2
+        and isinstance(pair[0], str)
+    ):
+        check.fail(
+            "GradientCheckReport",
+            "per_parameter",
+            "a list of (name, error) pairs",
+            f"the item {pair!r}",
+            TypeError,
+            described=True,
+        )
+    return pair[0], error_value(
+        f"the error of {pair[0]!r} in per_parameter", pair[1]
+    )
+
+
 def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     """||a - b|| / (||a|| + ||b||), 0 when both are 0, NaN when either is not
-    finite (a NaN never counts as agreement)."""
+    finite (a NaN never counts as agreement).
+
+    ``a`` and ``b`` are arrays of real numbers (lists are converted) of one shape:
+    broadcasting one against the other would compare different entries.
+    """
+    a = check.real_array("relative_error", "a", a)
+    b = check.real_array("relative_error", "b", b)
+    if a.shape != b.shape:
+        check.fail(
+            "relative_error",
+            "a and b",
+            "arrays of the same shape",
+            f"shapes {a.shape} and {b.shape}",
+            described=True,
+        )
     if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
         return float("nan")
     denominator = np.linalg.norm(a) + np.linalg.norm(b)
@@ -74,7 +147,7 @@ def gradient_check(
 
     Each numerical derivative is (J(theta + eps) - J(theta - eps)) / (2 eps).
     """
-    refuse_uncheckable(model, X, eps, fix_dropout_mask)
+    X, y = refuse_uncheckable(**locals())
     m = len(X)
 
     def cost() -> float:
@@ -125,6 +198,7 @@ def parameter_names(model: Layer) -> list[str]:
 
     "0.W" is the first layer's W.
     """
+    check.instance("parameter_names", "model", model, ["parameters"], MODEL[1])
     if getattr(model, "layers", None) is None:
         return [p.name for p in model.parameters()]
     return [
@@ -135,17 +209,33 @@ def parameter_names(model: Layer) -> list[str]:
 
 
 def refuse_uncheckable(
-    model: Layer, X: np.ndarray, eps: float, fix_dropout_mask: bool
-) -> None:
-    """Refuse what a finite-difference check cannot judge.
+    model: Layer,
+    loss,
+    X,
+    y,
+    eps: float,
+    regularizer,
+    fix_dropout_mask: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Refuse what ``gradient_check`` cannot take or cannot judge.
 
-    That is float32 parameters or inputs, and dropout that redraws its mask.
+    It cannot take a class where an instance is due, an object without the
+    methods the check calls, or inputs that are not a (batch, features) array of
+    finite real numbers with one label per row. It cannot judge float32
+    parameters or inputs, or dropout that redraws its mask. Returns X and y as
+    arrays (lists are converted).
     """
+    who = "gradient_check"
+    check.instance(who, "model", model, *MODEL)
+    check.instance(who, "loss", loss, *LOSS)
+    if regularizer is not None:
+        check.instance(who, "regularizer", regularizer, *REGULARIZER)
+    check.flag(who, "fix_dropout_mask", fix_dropout_mask)
     # a smaller eps drowns in rounding, a larger one measures the curvature too
-    check.number("gradient_check", "eps", eps, low=1e-10, high=1e-3)
+    check.number(who, "eps", eps, low=1e-10, high=1e-3)
     if not model.parameters():
         check.fail(
-            "gradient_check",
+            who,
             "model",
             "a model with parameters to check",
             f"{model!r}, which has none",
@@ -153,15 +243,16 @@ def refuse_uncheckable(
         )
     for p in model.parameters():
         if p.value.dtype != np.float64:
-            raise TypeError(
-                f"gradient_check needs float64 parameters (got {p.value.dtype}): "
-                "differences of eps = 1e-7 drown in float32 rounding; "
-                "use model.astype(np.float64)"
+            check.fail(
+                who,
+                "model",
+                "a model of float64 parameters (differences of eps = 1e-7 drown "
+                "in float32 rounding; use model.astype(np.float64))",
+                f"{p.value.dtype} parameters",
+                TypeError,
+                described=True,
             )
-    if np.asarray(X).dtype != np.float64:
-        raise TypeError(
-            f"gradient_check needs float64 inputs, got {np.asarray(X).dtype}"
-        )
+    X, y = checkable_data(X, y)
     dropouts = [
         layer
         for layer in layers_of(model)
@@ -174,6 +265,35 @@ def refuse_uncheckable(
             "pass, so the cost is not a fixed function of the parameters; "
             "set keep_prob=1 for the check, or pass fix_dropout_mask=True"
         )
+    return X, y
+
+
+def checkable_data(X, y) -> tuple[np.ndarray, np.ndarray]:
+    """X as a (batch, features) float64 array of finite numbers with at least one
+    row (lists and integers are converted; float32 is refused, too coarse for
+    eps), and y as an array of finite real numbers with one row per row of X."""
+    who = "gradient_check"
+    X = check.real_array(who, "X", X)
+    if X.ndim != 2 or len(X) == 0:
+        check.fail(
+            who,
+            "X",
+            "a (batch, features) array with at least one row",
+            f"shape {X.shape}",
+            described=True,
+        )
+    if X.dtype != np.float64:
+        check.fail(
+            who,
+            "X",
+            "float64 inputs like the parameters (eps = 1e-7 drowns in "
+            f"{X.dtype} rounding; use X.astype(np.float64))",
+            f"dtype {X.dtype}",
+            TypeError,
+            described=True,
+        )
+    check.finite(who, "X", X)
+    return X, check.labels_of(who, X, y)
 
 
 class frozen:
@@ -184,8 +304,9 @@ class frozen:
     """
 
     def __init__(self, model: Layer, fix_dropout_mask: bool):
+        check.instance("frozen", "model", model, ["parameters"], MODEL[1])
         self.layers = layers_of(model)
-        self.fix = fix_dropout_mask
+        self.fix = check.flag("frozen", "fix_dropout_mask", fix_dropout_mask)
 
     def __enter__(self):
         self.saved = [

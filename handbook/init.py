@@ -1,22 +1,61 @@
 """Weight initializers: each is a function ``f(shape, rng) -> ndarray``.
 
-``shape`` is ``(n_in, n_out)``. The parameterized ones (``constant``, ``normal``,
-``uniform``, ``sparse``) are factories: ``normal(0.01)`` returns such a function.
-Initializers return float64; a layer casts the result to its own dtype.
+``shape`` is ``(n_in, n_out)``, two whole numbers >= 1. ``rng`` is a
+``numpy.random.Generator`` or a seed, as everywhere in the package (a whole number,
+or None for fresh entropy), so ``he_normal((3, 2), 0)`` gives the same weights every
+time. The parameterized ones (``constant``, ``normal``, ``uniform``, ``sparse``) are
+factories: ``normal(0.01)`` returns such a function. Initializers return float64; a
+layer casts the result to its own dtype.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import numpy as np
 
 from handbook import validation as check
 
-Initializer = Callable[[tuple[int, int], np.random.Generator], np.ndarray]
+
+class Initializer:
+    """An initializer ``f(shape, rng)`` whose arguments are checked.
+
+    ``draw(shape, rng)`` receives ``shape`` as a pair of whole numbers >= 1 (a layer
+    with no inputs would divide by zero in the variance) and ``rng`` as a Generator
+    (a seed is turned into one). ``name`` shows in messages and in the repr; it is
+    the function's own name by default, so ``Initializer`` also decorates one.
+    """
+
+    def __init__(self, draw: Callable[..., np.ndarray], name: str | None = None):
+        check.function("Initializer", "draw", draw, "lambda shape, rng: ...")
+        functools.update_wrapper(self, draw)
+        self.draw, self.name = draw, name or draw.__name__
+
+    def __call__(self, shape: tuple[int, int], rng, *args, **kwargs) -> np.ndarray:
+        shape = shape_of(self.name, shape)
+        return self.draw(shape, check.generator(self.name, rng), *args, **kwargs)
+
+    def __repr__(self) -> str:
+        ours = getattr(self.draw, "__module__", None) == __name__
+        return f"hb.init.{self.name}" if ours else self.name
+
+
+def shape_of(who: str, shape) -> tuple[int, int]:
+    """``shape`` as a pair ``(n_in, n_out)`` of whole numbers >= 1."""
+    if isinstance(shape, (str, bytes)) or not hasattr(shape, "__len__"):
+        check.fail(who, "shape", "a pair (n_in, n_out)", shape, TypeError)
+    if len(shape) != 2:
+        check.fail(who, "shape", "a pair (n_in, n_out)", shape)
+    n_in, n_out = shape
+    return (
+        check.whole(who, "shape's n_in", n_in),
+        check.whole(who, "shape's n_out", n_out),
+    )
 
 
 # --8<-- [start:fixed]
+@Initializer
 def zeros(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
     """All zeros: every unit of a layer computes the same thing.
 
@@ -27,25 +66,31 @@ def zeros(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
 
 def constant(c: float) -> Initializer:
     """Every weight equal to ``c``."""
-    return lambda shape, rng: np.full(shape, float(c))
+    c = float(check.number("constant", "c", c))
+    return Initializer(lambda shape, rng: np.full(shape, c), f"constant({c})")
 
 
 def normal(std: float) -> Initializer:
     """N(0, std^2), the same variance whatever the layer's size."""
     check.positive("normal", "std", std)
-    return lambda shape, rng: rng.normal(0.0, std, size=shape)
+    return Initializer(
+        lambda shape, rng: rng.normal(0.0, std, size=shape), f"normal({std})"
+    )
 
 
 def uniform(r: float) -> Initializer:
     """U(-r, r), the same range whatever the layer's size."""
     check.positive("uniform", "r", r)
-    return lambda shape, rng: rng.uniform(-r, r, size=shape)
+    return Initializer(
+        lambda shape, rng: rng.uniform(-r, r, size=shape), f"uniform({r})"
+    )
 
 
 # --8<-- [end:fixed]
 
 
 # --8<-- [start:variance-scaling]
+@Initializer
 def xavier_normal(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
     """Glorot and Bengio (2010): Var(W) = 2 / (n_in + n_out).
 
@@ -55,6 +100,7 @@ def xavier_normal(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarra
     return rng.normal(0.0, np.sqrt(2.0 / (n_in + n_out)), size=shape)
 
 
+@Initializer
 def xavier_uniform(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
     """U(-a, a) with a = sqrt(6 / (n_in + n_out)).
 
@@ -65,6 +111,7 @@ def xavier_uniform(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarr
     return rng.uniform(-limit, limit, size=shape)
 
 
+@Initializer
 def he_normal(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
     """He et al. (2015): Var(W) = 2 / n_in.
 
@@ -74,6 +121,7 @@ def he_normal(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
     return rng.normal(0.0, np.sqrt(2.0 / n_in), size=shape)
 
 
+@Initializer
 def he_uniform(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
     """U(-a, a) with a = sqrt(6 / n_in): the same variance as he_normal."""
     n_in, _ = shape
@@ -81,6 +129,7 @@ def he_uniform(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
     return rng.uniform(-limit, limit, size=shape)
 
 
+@Initializer
 def lecun_normal(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
     """LeCun et al. (1998): Var(W) = 1 / n_in.
 
@@ -94,6 +143,7 @@ def lecun_normal(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray
 
 
 # --8<-- [start:orthogonal]
+@Initializer
 def orthogonal(
     shape: tuple[int, int], rng: np.random.Generator, gain: float = 1.0
 ) -> np.ndarray:
@@ -101,6 +151,7 @@ def orthogonal(
 
     So ||x W|| = ||x|| when n_in >= n_out.
     """
+    check.positive("orthogonal", "gain", gain)
     n_in, n_out = shape
     a = rng.normal(size=(max(n_in, n_out), min(n_in, n_out)))
     q, r = np.linalg.qr(a)
@@ -118,20 +169,20 @@ def sparse(k: int, std: float = 1.0) -> Initializer:
 
     They are drawn from N(0, std^2); all others are 0.
     """
-    if not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"sparse: k must be a positive integer, got {k!r}")
+    check.whole("sparse", "k", k)
+    check.positive("sparse", "std", std)
 
     def init(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
         n_in, n_out = shape
         if k > n_in:
-            raise ValueError(f"sparse({k}): k must be at most n_in = {n_in}")
+            check.fail(f"sparse({k})", "k", f"at most n_in = {n_in}", k)
         W = np.zeros(shape)
         for j in range(n_out):
             weights = rng.normal(0.0, std, size=k)
             W[rng.choice(n_in, size=k, replace=False), j] = weights
         return W
 
-    return init
+    return Initializer(init, f"sparse({k}, std={std})")
 
 
 # --8<-- [end:sparse]
@@ -148,13 +199,14 @@ NAMED: dict[str, Initializer] = {
 }
 
 
-def get(init: str | Initializer) -> Initializer:
+def get(init: str | Callable) -> Callable:
     """An initializer from its name, or the function itself."""
     if callable(init):
         return init
+    expectation = f"one of {sorted(NAMED)} or a function f(shape, rng)"
+    if not isinstance(init, str):
+        check.fail("hb.init.get", "init", expectation, init, TypeError)
     if init not in NAMED:
-        raise ValueError(
-            f"init: unknown initializer {init!r}; "
-            f"expected one of {sorted(NAMED)} or a function"
-        )
+        unknown = f"the unknown initializer {init!r}"
+        check.fail("hb.init.get", "init", expectation, unknown, described=True)
     return NAMED[init]

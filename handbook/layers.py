@@ -79,19 +79,27 @@ def check_input(
     error naming the layer; integer or boolean input is converted to the
     parameters' dtype.
     """
-    given = np.asarray(x)
+    given = check.as_array(layer, "x", x)
     x = check.real_array(layer, "x", given)
     if x.ndim != 2 or x.shape[1] != n_in:
-        raise ValueError(
-            f"{layer!r}: expected input of shape (batch, {n_in}), got {x.shape}"
+        check.fail(
+            layer,
+            "x",
+            f"of shape (batch, {n_in})",
+            f"shape {x.shape}",
+            described=True,
         )
     if dtype is not None and x.dtype != dtype:
         if given.dtype.kind in "biu":  # integers or booleans
             return given.astype(dtype)
-        raise TypeError(
-            f"{layer!r}: input is {x.dtype} but the parameters are {dtype}; "
-            f"convert the data (x.astype(np.{dtype})) "
-            f"or the model (model.astype(np.{x.dtype}))"
+        check.fail(
+            layer,
+            "x",
+            f"{dtype} like the parameters (convert the data, x.astype(np.{dtype}), "
+            f"or the model, model.astype(np.{x.dtype}))",
+            f"{x.dtype}",
+            TypeError,
+            described=True,
         )
     return x
 
@@ -102,6 +110,7 @@ def initial_weights(
     """Weights drawn by the initializer ``init`` (a name or a function f(shape,
     rng)), checked: of the asked shape, finite, in a float ``dtype``."""
     dtype = check.float_dtype(who, dtype)
+    rng = check.generator(who, rng)
     try:
         draw = initializers.get(init)
     except (ValueError, TypeError) as error:
@@ -114,14 +123,14 @@ def initial_weights(
             described=True,
         )
     try:
-        W = np.asarray(draw(shape, check.generator(who, rng)))
+        W = np.asarray(draw(shape, rng))
     except TypeError as error:
         check.fail(
             who,
             "init",
             "an initializer f(shape, rng), such as "
             "hb.init.normal(0.01) (a factory must be called)",
-            f"{init!r}, which raised: {error}",
+            f"{check.shown_value(init)}, which raised: {error}",
             TypeError,
             described=True,
         )

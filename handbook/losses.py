@@ -113,7 +113,7 @@ def targets_like(who: str, output: np.ndarray, y, unit_interval: bool = False):
 def class_probabilities(who: str, y, K: int, dtype) -> np.ndarray:
     """Labels as rows of K class probabilities: integers in [0, K) become one-hot
     rows; rows given already must be non-negative and sum to 1."""
-    y = np.asarray(y)
+    y = check.as_array(who, "labels", y)
     if y.ndim == 1:
         y = class_labels(who, y, K)
         t = np.zeros((len(y), K), dtype)

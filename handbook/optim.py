@@ -89,7 +89,7 @@ def check_parameters(who, params) -> list[Parameter]:
             who,
             "params",
             "a list of Parameters (model.parameters())",
-            f"{type(params).__name__} {params!r}",
+            check.shown_value(params),
             TypeError,
             described=True,
         )

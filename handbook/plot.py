@@ -18,9 +18,20 @@ from contextlib import contextmanager
 
 import matplotlib
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from handbook import validation as check
+
 LANGUAGES = ("en", "zh")
+SUBPLOTS_OPTIONS = (
+    "sharex",
+    "sharey",
+    "width_ratios",
+    "height_ratios",
+    "subplot_kw",
+    "gridspec_kw",
+)
 CJK_FONT = "Noto Sans CJK SC"
 _language = "en"
 _cjk_ready = False
@@ -48,11 +59,7 @@ def set_language(language: str) -> None:
     from DejaVu Sans to Noto Sans CJK SC for the glyphs DejaVu lacks.
     """
     global _language
-    if language not in LANGUAGES:
-        raise ValueError(
-            f"language must be one of {LANGUAGES} (set_language or HANDBOOK_LANG), "
-            f"got {language!r}"
-        )
+    check.choice("set_language", "language (or HANDBOOK_LANG)", language, LANGUAGES)
     if language == "zh":
         _register_cjk_font()  # fails loudly before anything changes
     _language = language
@@ -75,12 +82,15 @@ def get_language() -> str:
 
 def tr(en: str, zh: str) -> str:
     """The text for the current language."""
+    for argument, text in (("en", en), ("zh", zh)):
+        if not isinstance(text, str):
+            check.fail("tr", argument, "a string", text, TypeError)
     return zh if _language == "zh" else en
 
 
 def label(key: str) -> str:
     """A common figure label, such as epoch or loss, in the current language."""
-    return tr(*LABELS[key])
+    return tr(*LABELS[check.choice("label", "key", key, LABELS)])
 
 
 def _register_cjk_font() -> None:
@@ -130,11 +140,37 @@ def figure(
     height: float = 3.6,
     **kwargs,
 ):
-    """A new figure and its axes, in the handbook's style (no pyplot state)."""
+    """A new figure and its axes, in the handbook's style (no pyplot state).
+
+    One panel gives its Axes, several an array of them; ``kwargs`` go to
+    ``Figure.subplots`` (``sharex``, ``sharey``, ``width_ratios``, ...).
+    """
+    check.whole("figure", "ncols", ncols)
+    check.whole("figure", "nrows", nrows)
+    check.positive("figure", "width", width)
+    check.positive("figure", "height", height)
+    for key in kwargs:
+        check.choice("figure", "a keyword argument", key, SUBPLOTS_OPTIONS)
     with style():
         fig = Figure(figsize=(width, height), layout="constrained")
         axes = fig.subplots(nrows, ncols, squeeze=False, **kwargs)
     return fig, (axes[0, 0] if axes.size == 1 else axes.ravel())
+
+
+def check_figure(who: str, fig) -> Figure:
+    """A whole matplotlib ``Figure``: not its Axes (pass ``ax.figure``), not
+    None."""
+    if not isinstance(fig, Figure):
+        check.fail(
+            who,
+            "fig",
+            "a matplotlib Figure (such as hb.plot.figure()[0]; for axes ax, "
+            "pass ax.figure)",
+            type(fig).__name__,
+            TypeError,
+            described=True,
+        )
+    return fig
 
 
 def to_svg(fig: Figure) -> str:
@@ -142,6 +178,7 @@ def to_svg(fig: Figure) -> str:
 
     Text is drawn as paths, and the same figure always gives the same SVG.
     """
+    check_figure("to_svg", fig)
     buffer = io.StringIO()
     with style():
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
@@ -165,6 +202,7 @@ def show(fig: Figure) -> None:
 
     The labs use this.
     """
+    check_figure("show", fig)
     from IPython.display import SVG, display
 
     display(SVG(to_svg(fig)))
@@ -173,14 +211,11 @@ def show(fig: Figure) -> None:
 def training_curves(history, metrics=("loss", "acc")) -> Figure:
     """Training and dev curves per epoch, one panel per metric.
 
-    Reads history.train_loss, history.dev_acc and so on.
+    Reads history.train_loss, history.dev_acc and so on; ``metrics`` names
+    them without the prefix (one name or several). A metric the history did not
+    record (accuracy for a regression) is left out.
     """
-    metrics = [m for m in metrics if getattr(history, f"train_{m}", None)]
-    if not metrics:
-        raise ValueError(
-            "training_curves: the history holds no training values to draw "
-            "(train_loss, train_acc, ...)"
-        )
+    metrics = check_metrics(history, metrics)
     fig, axes = figure(ncols=len(metrics), width=4.2 * len(metrics))
     for ax, metric in zip(np.atleast_1d(axes), metrics, strict=True):
         with style():
@@ -195,6 +230,41 @@ def training_curves(history, metrics=("loss", "acc")) -> Figure:
     return fig
 
 
+def check_metrics(history, metrics) -> list[str]:
+    """The metrics of ``training_curves`` that ``history`` recorded."""
+    who = "training_curves"
+    if not hasattr(history, "train_loss"):
+        check.fail(
+            who,
+            "history",
+            "a History (what hb.fit returns, with train_loss, dev_loss, ...)",
+            type(history).__name__,
+            TypeError,
+            described=True,
+        )
+    known = [name[6:] for name in vars(history) if name.startswith("train_")]
+    if isinstance(metrics, str):
+        metrics = [metrics]
+    if not isinstance(metrics, list | tuple):
+        expectation = f"a name or a list of names in {known}"
+        check.fail(who, "metrics", expectation, metrics, TypeError)
+    if not metrics:
+        check.fail(who, "metrics", f"at least one name in {known}", metrics)
+    for metric in metrics:
+        check.choice(who, "metrics", metric, known)
+    recorded = [m for m in metrics if getattr(history, f"train_{m}")]
+    if not recorded:
+        wanted = " or ".join(f"train_{m}" for m in metrics)
+        check.fail(
+            who,
+            "history",
+            f"a History holding {wanted}",
+            "none of them recorded",
+            described=True,
+        )
+    return recorded
+
+
 def lines(
     x,
     ys: dict,
@@ -203,7 +273,11 @@ def lines(
     logy: bool = False,
     title: str = "",
 ) -> Figure:
-    """One curve per entry of ``ys`` (label -> values) against ``x``."""
+    """One curve per entry of ``ys`` (label -> values) against ``x``.
+
+    ``logy`` draws the values on a log scale (they must be positive).
+    """
+    x, ys = check_lines(x, ys, xlabel, ylabel, logy, title)
     fig, ax = figure()
     with style():
         for name, values in ys.items():
@@ -216,21 +290,75 @@ def lines(
     return fig
 
 
+def check_lines(x, ys, xlabel, ylabel, logy, title) -> tuple[np.ndarray, dict]:
+    """The arguments of ``lines``: x and each curve as arrays of one length."""
+    who = "lines"
+    x = values_array(who, "x", x, ndim=1)
+    if not isinstance(ys, dict):
+        check.fail(
+            who,
+            "ys",
+            "a dict of curves, label -> values ({'train': losses})",
+            type(ys).__name__,
+            TypeError,
+            described=True,
+        )
+    if not ys:
+        check.fail(who, "ys", "a dict of at least one curve", ys)
+    check.flag(who, "logy", logy)
+    for argument, text in (
+        ("xlabel", xlabel),
+        ("ylabel", ylabel),
+        ("title", title),
+    ):
+        if not isinstance(text, str):
+            check.fail(who, argument, "a string", text, TypeError)
+    curves = {
+        name: values_array(who, f"ys[{name!r}]", v, ndim=1)
+        for name, v in ys.items()
+    }
+    for name, values in curves.items():
+        if len(values) != len(x):
+            check.fail(
+                who,
+                f"ys[{name!r}]",
+                f"as long as x ({len(x)} values)",
+                f"{len(values)} values",
+                described=True,
+            )
+        if logy and values.min() <= 0:
+            check.fail(
+                who,
+                f"ys[{name!r}]",
+                "positive everywhere to be drawn with logy=True",
+                f"a smallest value of {values.min():g}",
+                described=True,
+            )
+    return x, curves
+
+
 def decision_boundary(
     predict, X: np.ndarray, y: np.ndarray, ax=None, resolution: int = 200
 ) -> Figure:
     """Regions of the plane by predicted class, with the points over them.
 
-    The points are coloured by their true class.
+    ``predict`` takes an (n, 2) array of points and gives each a class: n whole
+    numbers >= 0, or an (n, K) array of K >= 2 scores (logits or
+    probabilities), of which the largest is the class. One score per point is
+    refused, since it is no class until thresholded (a logit at 0, a
+    probability at 0.5): ``lambda P: (model.predict(P)[:, 0] > 0).astype(int)``.
+    The points of X, two features each, are coloured by their true class y.
     """
+    X, y = check_points(predict, X, y, ax, resolution)
     fig, ax = figure(width=4.5, height=4.0) if ax is None else (ax.figure, ax)
-    pad = 0.1 * (X.max(axis=0) - X.min(axis=0))
+    span = X.max(axis=0) - X.min(axis=0)
+    pad = np.where(span > 0, 0.1 * span, 0.5)
     (x0, y0), (x1, y1) = X.min(axis=0) - pad, X.max(axis=0) + pad
     gx, gy = np.meshgrid(
         np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
     )
     grid = np.column_stack([gx.ravel(), gy.ravel()]).astype(X.dtype)
-    regions = np.asarray(predict(grid)).reshape(gx.shape)
+    regions = predicted_classes(predict(grid), len(grid)).reshape(gx.shape)
     with style():
         ax.contourf(
             gx,
@@ -254,9 +382,71 @@ def decision_boundary(
     return fig
 
 
+def check_points(predict, X, y, ax, resolution) -> tuple[np.ndarray, np.ndarray]:
+    """The arguments of ``decision_boundary``: X as (n, 2), y as n labels."""
+    who = "decision_boundary"
+    check.function(who, "predict", predict, "lambda P: model.predict(P)")
+    X = values_array(who, "X", X, ndim=2)
+    if X.shape[1] != 2:
+        check.fail(
+            who,
+            "X",
+            "of shape (n, 2), two features to draw as the plane's axes",
+            f"shape {X.shape}",
+            described=True,
+        )
+    y = values_array(who, "y", y, ndim=1)
+    check.same_rows(who, X, y)
+    if ax is not None and not isinstance(ax, Axes):
+        check.fail(
+            who,
+            "ax",
+            "None or matplotlib Axes",
+            type(ax).__name__,
+            TypeError,
+            described=True,
+        )
+    check.whole(who, "resolution", resolution, low=2)
+    return X, y
+
+
+def predicted_classes(output, n: int) -> np.ndarray:
+    """What ``decision_boundary``'s predict gave for n points, as n classes."""
+    who, argument = "decision_boundary", "predict(points)"
+    output = check.real_array(who, argument, output)
+    if output.ndim == 2 and output.shape[0] == n:
+        check.finite(who, argument, output)
+        output = output.argmax(axis=1) if output.shape[1] > 1 else output[:, 0]
+    if output.shape != (n,):
+        check.fail(
+            who,
+            argument,
+            f"one class per point, shape ({n},), or K scores per point, "
+            f"shape ({n}, K)",
+            f"shape {output.shape}",
+            described=True,
+        )
+    check.finite(who, argument, output)
+    wrong = (output < 0) | (output != np.round(output))
+    if np.any(wrong):
+        check.fail(
+            who,
+            argument,
+            "classes, whole numbers >= 0 (threshold a single score per point: "
+            "lambda P: (model.predict(P)[:, 0] > 0).astype(int))",
+            f"values such as {output[wrong][0]:g}",
+            described=True,
+        )
+    return output.astype(np.int64)
+
+
 def histograms(arrays, titles=None, bins: int = 50, range=None) -> Figure:
-    """Side-by-side histograms, for example the activations of each layer."""
-    arrays = list(arrays)
+    """Side-by-side histograms, for example the activations of each layer.
+
+    ``arrays`` is a list, one panel per array (of any shape, all its values);
+    one array alone goes in a list too: ``histograms([x])``.
+    """
+    arrays, titles = check_histograms(arrays, titles, bins, range)
     fig, axes = figure(
         ncols=len(arrays), width=1.6 * len(arrays) + 1, height=2.4, sharey=True
     )
@@ -270,6 +460,47 @@ def histograms(arrays, titles=None, bins: int = 50, range=None) -> Figure:
     return fig
 
 
+def check_histograms(arrays, titles, bins, range) -> tuple[list, list | None]:
+    """The arguments of ``histograms``: a list of arrays, as many titles."""
+    who = "histograms"
+    if isinstance(arrays, (np.ndarray, str, dict)) or not hasattr(
+        arrays, "__iter__"
+    ):
+        shown = (
+            f"one array of shape {arrays.shape}"
+            if isinstance(arrays, np.ndarray)
+            else type(arrays).__name__
+        )
+        check.fail(
+            who,
+            "arrays",
+            "a list of arrays, one per panel ([x] for one panel)",
+            shown,
+            TypeError,
+            described=True,
+        )
+    arrays = [
+        values_array(who, f"arrays[{i}]", values) for i, values in enumerate(arrays)
+    ]
+    if not arrays:
+        check.fail(who, "arrays", "a list of at least one array", [])
+    if titles is not None:
+        if isinstance(titles, str) or not hasattr(titles, "__len__"):
+            check.fail(who, "titles", "a list of strings", titles, TypeError)
+        if len(titles) != len(arrays):
+            check.fail(
+                who,
+                "titles",
+                f"one per array ({len(arrays)})",
+                f"{len(titles)} titles",
+                described=True,
+            )
+    check.whole(who, "bins", bins)
+    if range is not None:
+        check.interval(who, "range", range)
+    return arrays, titles
+
+
 def contours(
     f,
     xlim,
@@ -280,16 +511,20 @@ def contours(
 ) -> Figure:
     """Contours of a cost f(w1, w2), with optional optimizer trajectories.
 
-    ``paths`` maps a label to a (steps, 2) array of points.
+    ``f`` is called once, on two (resolution, resolution) grids of w1 and w2,
+    and returns the cost at each point. ``xlim`` and ``ylim`` are the ranges
+    (low, high) of w1 and w2; ``levels`` a number of contours or their
+    increasing values. ``paths`` maps a label to a (steps, 2) array of points.
     """
+    xlim, ylim, paths = check_contours(f, xlim, ylim, paths, levels, resolution)
     fig, ax = figure(width=5.5, height=4.0)
     w1, w2 = np.meshgrid(
         np.linspace(*xlim, resolution), np.linspace(*ylim, resolution)
     )
+    costs = grid_values("contours", "f(w1, w2)", f(w1, w2), w1.shape)
     with style():
-        ax.contour(w1, w2, f(w1, w2), levels=levels, cmap="viridis", linewidths=0.6)
-        for name, path in (paths or {}).items():
-            path = np.asarray(path)
+        ax.contour(w1, w2, costs, levels=levels, cmap="viridis", linewidths=0.6)
+        for name, path in paths.items():
             ax.plot(
                 path[:, 0],
                 path[:, 1],
@@ -302,6 +537,72 @@ def contours(
             ax.legend()
         ax.grid(False)
     return fig
+
+
+def check_contours(f, xlim, ylim, paths, levels, resolution) -> tuple:
+    """The arguments of ``contours``: both ranges and the paths as arrays."""
+    who = "contours"
+    check.function(who, "f", f, "lambda w1, w2: w1**2 + 10 * w2**2")
+    xlim = check.interval(who, "xlim", xlim)
+    ylim = check.interval(who, "ylim", ylim)
+    if paths is None:
+        paths = {}
+    if not isinstance(paths, dict):
+        check.fail(
+            who,
+            "paths",
+            "None or a dict, label -> (steps, 2) array of points",
+            type(paths).__name__,
+            TypeError,
+            described=True,
+        )
+    paths = {
+        name: values_array(who, f"paths[{name!r}]", path, ndim=2)
+        for name, path in paths.items()
+    }
+    for name, path in paths.items():
+        if path.shape[1] != 2:
+            check.fail(
+                who,
+                f"paths[{name!r}]",
+                "of shape (steps, 2), one row (w1, w2) per step",
+                f"shape {path.shape}",
+                described=True,
+            )
+    if isinstance(levels, np.ndarray | list | tuple):
+        levels = values_array(who, "levels", levels, ndim=1)
+        if not np.all(np.diff(levels) > 0):
+            check.fail(who, "levels", "increasing", levels)
+    else:
+        check.whole(who, "levels", levels)
+    check.whole(who, "resolution", resolution, low=2)
+    return xlim, ylim, paths
+
+
+def values_array(who: str, argument: str, value, *, ndim: int | None = None):
+    """A non-empty array of finite real numbers (lists are converted): what a
+    figure can draw. An empty array would draw nothing, NaN would leave gaps."""
+    array = check.real_array(who, argument, value, ndim=ndim)
+    if array.size == 0:
+        check.fail(
+            who, argument, "non-empty", f"shape {array.shape}", described=True
+        )
+    return check.finite(who, argument, array)
+
+
+def grid_values(who: str, argument: str, value, shape: tuple) -> np.ndarray:
+    """What a function of the plotting grid returned: finite numbers, one per
+    point of the grid."""
+    array = check.real_array(who, argument, value)
+    if array.shape != shape:
+        check.fail(
+            who,
+            argument,
+            f"one value per grid point, shape {shape}",
+            f"shape {array.shape}",
+            described=True,
+        )
+    return check.finite(who, argument, array)
 
 
 if os.environ.get("HANDBOOK_LANG"):

@@ -11,11 +11,53 @@ from handbook import validation as check
 from handbook.parameter import Parameter
 
 
-def parameters_of(model_or_params) -> list[Parameter]:
-    """A model's parameters (anything with ``parameters()``), or the list given."""
-    if hasattr(model_or_params, "parameters"):
-        return model_or_params.parameters()
-    return list(model_or_params)
+def parameters_of(
+    model_or_params, who="parameters_of", gradients: bool = False
+) -> list[Parameter]:
+    """A model's parameters (anything with ``parameters()``), or the list given.
+
+    With ``gradients``, those that hold a gradient, and at least one must: a
+    penalty's gradient is added to backpropagation's, so backward comes first (the
+    optimizer, too, skips a parameter without one). ``who`` is named in messages.
+    """
+    if callable(getattr(model_or_params, "parameters", None)):
+        params = model_or_params.parameters()
+    elif isinstance(model_or_params, (list, tuple)):
+        params = list(model_or_params)
+    else:
+        params = None
+    if params is None or not all(isinstance(p, Parameter) for p in params):
+        check.fail(
+            who,
+            "model",
+            "a model (with parameters()) or a list of Parameters",
+            described_object(model_or_params),
+            TypeError,
+            described=True,
+        )
+    if gradients:
+        params = [p for p in params if p.grad is not None]
+        if not params:
+            check.fail(
+                who,
+                "model",
+                "backpropagated first (add_gradient adds to its gradients)",
+                "no gradient",
+                RuntimeError,
+                described=True,
+            )
+    return params
+
+
+def described_object(value) -> str:
+    """What was given instead of a model, in a few words."""
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    if callable(value):
+        name = getattr(value, "__qualname__", type(value).__name__)
+        return f"{name}, a function (pass the model, or call it)"
+    shown = repr(value)
+    return type(value).__name__ + (f" {shown}" if len(shown) <= 60 else "")
 
 
 # --8<-- [start:l2]
@@ -24,12 +66,13 @@ class L2:
 
     def __init__(self, lambd: float, include_bias: bool = False):
         check.non_negative(type(self).__name__, "lambd", lambd)
+        check.flag(type(self).__name__, "include_bias", include_bias)
         self.lambd, self.include_bias = lambd, include_bias
 
-    def penalized(self, model) -> list[Parameter]:
-        return [
-            p for p in parameters_of(model) if p.regularize or self.include_bias
-        ]
+    def penalized(self, model, gradients: bool = False) -> list[Parameter]:
+        """The parameters the penalty covers, with their gradients if asked."""
+        params = parameters_of(model, self, gradients)
+        return [p for p in params if p.regularize or self.include_bias]
 
     def penalty(self, model, m: int) -> float:
         check.whole(self, "m (the batch size)", m)
@@ -38,7 +81,8 @@ class L2:
         return self.lambd / (2 * m) * squared_norms
 
     def add_gradient(self, model, m: int) -> None:
-        for p in self.penalized(model):
+        check.whole(self, "m (the batch size)", m)
+        for p in self.penalized(model, gradients=True):
             p.grad += (self.lambd / m) * p.value
 
     def __repr__(self) -> str:
@@ -62,7 +106,8 @@ class L1(L2):
         return self.lambd / m * norms
 
     def add_gradient(self, model, m: int) -> None:
-        for p in self.penalized(model):
+        check.whole(self, "m (the batch size)", m)
+        for p in self.penalized(model, gradients=True):
             p.grad += (self.lambd / m) * np.sign(p.value)
 
 
@@ -76,6 +121,7 @@ def soft_threshold(w: np.ndarray, threshold: float) -> np.ndarray:
     Weights within `threshold` of 0 become exactly 0. After a gradient step with
     rate alpha, use alpha * lambd / m.
     """
+    w = check.real_array("soft_threshold", "w", w)
     check.non_negative("soft_threshold", "threshold", threshold)
     return np.sign(w) * np.maximum(np.abs(w) - threshold, 0)
 

@@ -9,23 +9,80 @@ for epochs 1 to 4.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable
 
+import numpy as np
+
 from handbook import validation as check
+
+
+def real_number(value) -> bool:
+    """A real number, and not a bool (True would be a rate of 1)."""
+    return isinstance(value, numbers.Real) and not isinstance(
+        value, (bool, np.bool_)
+    )
 
 
 class Schedule:
     """A learning rate as a function of the epoch (or step) number t = 1, 2, ..."""
 
     def __init__(self, formula: Callable[[int], float], description: str):
+        check.function("Schedule", "formula", formula, "lambda t: 0.1 / t")
+        if not isinstance(description, str):
+            check.fail(
+                "Schedule", "description", "a string", description, TypeError
+            )
         self.formula, self.description = formula, description
 
     def __call__(self, t: int) -> float:
         check.number(self.description, "the epoch or step number t", t, low=0)
-        return float(self.formula(t))
+        rate = self.formula(t)
+        if not real_number(rate):
+            check.fail(self, f"formula({t})", "a real number", rate, TypeError)
+        return float(rate)
 
     def __repr__(self) -> str:
         return self.description
+
+    @staticmethod
+    def of(who: str, schedule: Schedule | float) -> Callable[[int], float]:
+        """A rate as a function of t: a schedule as it is, a number as a constant.
+
+        The schedule is tried at t = 1, so that a factory passed uncalled
+        (``hb.schedules.step`` for ``hb.schedules.step(0.1)``) is refused here,
+        not at the first epoch.
+        """
+        if not callable(schedule):
+            lr = float(check.positive(who, "schedule", schedule))
+            return lambda t: lr
+        expectation = (
+            "a rate or a function of t giving one, such as "
+            "hb.schedules.step(0.1) (a factory must be called)"
+        )
+        name = getattr(schedule, "__name__", repr(schedule))
+        try:
+            rate = schedule(1)
+        except TypeError as error:
+            check.fail(
+                who,
+                "schedule",
+                expectation,
+                f"{name}, which raised: {error}",
+                TypeError,
+                described=True,
+            )
+        if not real_number(rate):
+            check.fail(
+                who,
+                "schedule",
+                expectation,
+                f"{name}, which gives {rate!r} at t = 1",
+                TypeError,
+                described=True,
+            )
+        check.non_negative(who, "schedule(1)", rate)
+        return schedule
 
 
 # --8<-- [start:decay]
@@ -103,9 +160,7 @@ def warmup(schedule: Schedule | float, warmup_steps: int) -> Schedule:
     ``schedule`` may also be a constant rate.
     """
     check.whole("warmup", "warmup_steps", warmup_steps)
-    if not callable(schedule):
-        check.positive("warmup", "schedule", schedule)
-    target = schedule if callable(schedule) else (lambda t, lr=float(schedule): lr)
+    target = Schedule.of("warmup", schedule)
     return Schedule(
         lambda t: target(t) * min(t / warmup_steps, 1.0),
         f"warmup({schedule!r}, {warmup_steps})",

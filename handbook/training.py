@@ -362,7 +362,9 @@ def check_fit(
     check.same_rows("hb.fit", X, y)
     check.finite("hb.fit", "X", X)
     if len(X) == 0:
-        check.fail("hb.fit", "X", "at least one row", "0 rows", described=True)
+        check.fail(
+            "hb.fit", "X", "a set of at least one row", "0 rows", described=True
+        )
     check_last_batch(model, len(X), batch_size)
     if validation is not None:
         if not (isinstance(validation, (tuple, list)) and len(validation) == 2):
@@ -440,7 +442,7 @@ def check_rate(optimizer, schedule, epochs: int) -> None:
                 "hb.fit",
                 "schedule",
                 "a function of the epoch, such as hb.schedules.step(0.1, 0.5, 10)",
-                f"{schedule!r}, which raised: {error}",
+                f"{check.shown_value(schedule)}, which raised: {error}",
                 TypeError,
                 described=True,
             )
@@ -450,7 +452,8 @@ def check_rate(optimizer, schedule, epochs: int) -> None:
                 "schedule",
                 "a function of the epoch giving a rate (call a factory such as "
                 "hb.schedules.step first: hb.schedules.step(0.1, 0.5, 10))",
-                f"{schedule!r}, which gave {rate!r}",
+                f"{check.shown_value(schedule)}, "
+                f"which gave {check.shown_value(rate)}",
                 TypeError,
                 described=True,
             )

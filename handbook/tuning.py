@@ -1,15 +1,21 @@
 """Hyperparameter search: random and grid search, coarse to fine.
 
-Samplers draw each hyperparameter on the right scale.
+Samplers draw each hyperparameter on the right scale: a sampler is a function
+``f(rng, size=None)`` of a ``numpy.random.Generator``.
 
 A search runs a training function ``train(**hyperparameters) -> score`` (higher is
-better, say a dev accuracy) on many settings and returns the trials, best first.
+better, say a dev accuracy) on many settings and returns the trials, best first. Its
+arguments are checked before the first training: ``train`` must accept the
+hyperparameters' names as keywords, and every score it returns must be a real number
+(NaN marks a run that broke, and is ranked last; NaN for every trial is refused).
 """
 
 from __future__ import annotations
 
+import inspect
 import itertools
-from collections.abc import Callable
+import numbers
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,8 +29,8 @@ def log_uniform(low: float, high: float) -> Callable:
 
     Every decade gets the same share of the samples.
     """
-    if not 0 < low < high:
-        raise ValueError(f"log_uniform: need 0 < low < high, got {low!r}, {high!r}")
+    check.positive("log_uniform", "low", low)
+    check.number("log_uniform", "high", high, low=low, low_open=True)
     a, b = np.log10(low), np.log10(high)
     return lambda rng, size=None: 10 ** rng.uniform(a, b, size)
 
@@ -34,17 +40,17 @@ def one_minus_log_uniform(low: float, high: float) -> Callable:
 
     As many samples fall in [0.9, 0.99] as in [0.99, 0.999].
     """
-    if not 0 <= low < high < 1:
-        raise ValueError(
-            "one_minus_log_uniform: need 0 <= low < high < 1, "
-            f"got {low!r}, {high!r}"
-        )
+    who = "one_minus_log_uniform"
+    check.number(who, "low", low, low=0, high=1, high_open=True)
+    check.number(who, "high", high, low=low, high=1, low_open=True, high_open=True)
     sample = log_uniform(1 - high, 1 - low)
     return lambda rng, size=None: 1 - sample(rng, size)
 
 
 def uniform(low: float, high: float) -> Callable:
     """Uniform in [low, high]: for ranges within one order of magnitude."""
+    check.number("uniform", "low", low)
+    check.number("uniform", "high", high, low=low, low_open=True)
     return lambda rng, size=None: rng.uniform(low, high, size)
 
 
@@ -60,6 +66,8 @@ def integers(low: int, high: int) -> Callable:
 
 @dataclass
 class Trial:
+    """One setting of the hyperparameters and the score ``train`` gave it."""
+
     hyperparameters: dict
     score: float
 
@@ -73,12 +81,25 @@ class Trial:
 
 def best_first(trials: list[Trial]) -> list[Trial]:
     """Trials by score, highest first; a NaN score (a run that broke) goes last,
-    and a search where every run broke is refused rather than ranked."""
+    and a list where every run broke is refused rather than ranked."""
+    if isinstance(trials, (str, bytes)) or not hasattr(trials, "__iter__"):
+        check.fail("best_first", "trials", "a list of Trials", trials, TypeError)
+    trials = list(trials)
+    for trial in trials:
+        if not isinstance(trial, Trial):
+            check.fail(
+                "best_first",
+                "trials",
+                "a list of Trials",
+                f"a list holding {type(trial).__name__} {trial!r}",
+                TypeError,
+                described=True,
+            )
     if trials and all(np.isnan(t.score) for t in trials):
         check.fail(
-            "search",
-            "train",
-            "a function whose score is a number for some settings",
+            "best_first",
+            "trials",
+            "a list in which some score is a number",
             f"NaN for all {len(trials)} trials",
             described=True,
         )
@@ -90,36 +111,25 @@ def random_search(
     train: Callable[..., float], space: dict[str, Callable], trials: int, rng=None
 ) -> list[Trial]:
     """Each trial draws every hyperparameter from its sampler; best trial first."""
+    train = search_args("random_search", train, trials, space=space)
     rng = check.generator("random_search", rng)
-    check.whole("random_search", "trials", trials)
     results = []
     for _ in range(trials):
         hyperparameters = {
             name: plain(sample(rng)) for name, sample in space.items()
         }
-        results.append(Trial(hyperparameters, float(train(**hyperparameters))))
+        results.append(Trial(hyperparameters, train(**hyperparameters)))
     return best_first(results)
 
 
 def grid_search(train: Callable[..., float], grid: dict[str, list]) -> list[Trial]:
     """Every combination of the listed values; best trial first."""
-    for name, values in grid.items():
-        if (
-            isinstance(values, (str, bytes))
-            or not hasattr(values, "__len__")
-            or (len(values) == 0)
-        ):
-            check.fail(
-                "grid_search",
-                f"grid[{name!r}]",
-                "a non-empty list of values",
-                values,
-            )
+    train = search_args("grid_search", train, grid=grid)
     names = list(grid)
     results = []
     for values in itertools.product(*grid.values()):
         hyperparameters = dict(zip(names, values, strict=True))
-        results.append(Trial(hyperparameters, float(train(**hyperparameters))))
+        results.append(Trial(hyperparameters, train(**hyperparameters)))
     return best_first(results)
 
 
@@ -136,8 +146,8 @@ def coarse_to_fine(
     Each round after the first searches the box spanned by the `keep` best trials of
     the round before.
     """
+    train = search_args("coarse_to_fine", train, trials, ranges=ranges)
     rng = check.generator("coarse_to_fine", rng)
-    check.whole("coarse_to_fine", "trials", trials)
     check.whole("coarse_to_fine", "rounds", rounds)
     check.whole("coarse_to_fine", "keep", keep, low=2)
     history = []
@@ -168,3 +178,206 @@ def coarse_to_fine(
 def plain(value):
     """NumPy scalars to Python numbers, for readable trial records."""
     return value.item() if isinstance(value, np.generic) else value
+
+
+SAMPLER = "a sampler f(rng), such as log_uniform(1e-4, 1e-1)"
+
+
+def search_args(who: str, train, trials: int | None = None, **space) -> Scored:
+    """The arguments of the search ``who``, checked before the first training.
+
+    ``space`` is the one keyword argument that names the hyperparameters: ``space``
+    (samplers), ``grid`` (lists of values) or ``ranges`` (pairs (low, high) for a
+    log scale). ``train`` must be a function that takes those names as keywords;
+    it comes back wrapped so that every score it returns is checked too (see
+    ``Scored``). A ``train`` already wrapped (coarse_to_fine's, passed on to
+    random_search) keeps the name of the search the reader called.
+    """
+    ((argument, values),) = space.items()
+    if isinstance(train, Scored):
+        return train
+    if argument != "grid":
+        check.whole(who, "trials", trials)
+    if not isinstance(values, Mapping):
+        what = type(values).__name__
+        check.fail(
+            who, argument, "a dict {name: ...}", what, TypeError, described=True
+        )
+    if not values:
+        check.fail(who, argument, "a non-empty dict {name: ...}", values)
+    for name, value in values.items():
+        if not isinstance(name, str):
+            check.fail(
+                who,
+                argument,
+                "a dict whose keys are names (strings)",
+                name,
+                TypeError,
+            )
+        EXPECTED[argument](who, f"{argument}[{name!r}]", value)
+    keywords(who, train, list(values))
+    if argument == "grid":
+        trials = int(np.prod([len(v) for v in values.values()]))
+    return Scored(who, train, trials)
+
+
+def a_sampler(who: str, argument: str, value) -> None:
+    """A sampler: a function of a Generator, tried once on a throwaway Generator
+    (so the search's own draws are not changed) to catch a factory not called."""
+    if isinstance(value, (list, tuple, np.ndarray)):
+        pair = isinstance(value, tuple) and len(value) == 2
+        hint = (
+            f"for a range, call a sampler: log_uniform{value!r}"
+            if pair
+            else "for a list of values, use grid_search"
+        )
+        check.fail(who, argument, f"{SAMPLER} ({hint})", value, TypeError)
+    if not callable(value):
+        check.fail(
+            who,
+            argument,
+            SAMPLER + " (for a fixed value, make it a default of train)",
+            value,
+            TypeError,
+        )
+    try:
+        value(np.random.default_rng(0))
+    except TypeError as error:
+        check.fail(
+            who,
+            argument,
+            SAMPLER + " (a factory must be called)",
+            f"{function_name(value)}, which raised: {error}",
+            TypeError,
+            described=True,
+        )
+
+
+def a_list(who: str, argument: str, value) -> None:
+    """A non-empty list of the values to try; a string is refused (it would be
+    tried letter by letter), as a wrong value, the same as an empty list."""
+    expectation = "a non-empty list of values"
+    if isinstance(value, (str, bytes)):
+        check.fail(who, argument, expectation, value)
+    if not hasattr(value, "__len__") or not hasattr(value, "__iter__"):
+        check.fail(who, argument, expectation, value, TypeError)
+    if len(value) == 0:
+        check.fail(who, argument, expectation, value)
+
+
+def a_range(who: str, argument: str, value) -> None:
+    """A pair (low, high) for a log scale: 0 < low < high."""
+    low, _ = check.interval(who, argument, value)
+    if low <= 0:
+        check.fail(
+            who,
+            argument,
+            "a pair (low, high) with 0 < low (a log scale)",
+            tuple(value),
+        )
+
+
+EXPECTED = {"space": a_sampler, "grid": a_list, "ranges": a_range}
+
+
+def keywords(who: str, train, names: list[str]) -> None:
+    """``train`` is a function that takes these keyword arguments: checked on its
+    signature, so that a TypeError raised inside a training is left as it is."""
+    check.function(who, "train", train, "def train(lr): ... return dev_accuracy")
+    try:
+        signature = inspect.signature(train)
+    except (TypeError, ValueError):  # a builtin without a signature: call and see
+        return
+    try:
+        signature.bind(**dict.fromkeys(names))
+    except TypeError as error:
+        why = refusal(signature, names, error)
+        check.fail(
+            who,
+            "train",
+            f"a function taking the keywords of the search ({', '.join(names)})",
+            f"{function_name(train)}{signature}, which {why}",
+            TypeError,
+            described=True,
+        )
+
+
+def refusal(signature: inspect.Signature, names: list[str], error) -> str:
+    """Why a signature refuses these keywords, in words."""
+    P = inspect.Parameter
+    given = signature.parameters
+    takes_any = any(p.kind is P.VAR_KEYWORD for p in given.values())
+    problems = [
+        f"has no keyword {n!r}" for n in names if n not in given and not takes_any
+    ]
+    problems += [
+        f"takes {n!r} only by position"
+        for n in names
+        if n in given and given[n].kind is P.POSITIONAL_ONLY
+    ]
+    problems += [
+        f"needs {n!r}, which the search does not give"
+        for n, p in given.items()
+        if n not in names
+        and p.default is P.empty
+        and p.kind not in (P.VAR_POSITIONAL, P.VAR_KEYWORD)
+    ]
+    return " and ".join(problems) or f"refuses them: {error}"
+
+
+class Scored:
+    """``train`` with every score it returns checked for the search ``who``.
+
+    A score must be a real number (a 0-d array is one); NaN marks a run that broke.
+    After each block of ``trials`` calls (one search, or one round of
+    coarse_to_fine), NaN for all of them is refused: there is no best to rank, nor
+    a box to zoom into.
+    """
+
+    def __init__(self, who: str, train: Callable[..., float], trials: int):
+        self.who, self.train, self.trials = who, train, trials
+        self.calls = self.broken = 0
+
+    def __call__(self, **hyperparameters) -> float:
+        score = score_of(self.who, self.train(**hyperparameters))
+        self.calls += 1
+        self.broken += bool(np.isnan(score))
+        if self.calls == self.trials:
+            if self.broken == self.trials:
+                check.fail(
+                    self.who,
+                    "train",
+                    "a function whose score is a number for some settings",
+                    f"NaN for all {self.trials} trials",
+                    described=True,
+                )
+            self.calls = self.broken = 0
+        return score
+
+
+def function_name(function) -> str:
+    """A function by its name (``log_uniform``, ``<lambda>``), for messages."""
+    return getattr(function, "__name__", type(function).__name__)
+
+
+def score_of(who: str, score) -> float:
+    """A score as a float, or a clear error for what train returned instead."""
+    if isinstance(score, np.ndarray) and score.ndim == 0:
+        score = score[()]
+    if isinstance(score, (bool, np.bool_)) or not isinstance(score, numbers.Real):
+        if isinstance(score, np.ndarray):
+            shown = f"an array of shape {score.shape}"
+        elif score is None or isinstance(score, (str, bool, np.bool_)):
+            shown = repr(score)
+        else:
+            shown = f"a {type(score).__name__}"
+        check.fail(
+            who,
+            "train",
+            "a function returning its score, a real number (higher is better, "
+            "such as history.dev_acc[-1])",
+            shown,
+            TypeError,
+            described=True,
+        )
+    return float(score)

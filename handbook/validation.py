@@ -36,6 +36,15 @@ def name_of(who: Any) -> str:
         return type(who).__name__
 
 
+def shown_value(value: Any) -> str:
+    """How a message shows a value: by its repr, but a function or class by its
+    name (its repr holds a memory address that changes from run to run)."""
+    if callable(value) and hasattr(value, "__qualname__"):
+        kind = "the class" if isinstance(value, type) else "the function"
+        return f"{kind} {value.__qualname__}"
+    return repr(value)
+
+
 def fail(
     who: Any,
     argument: str,
@@ -56,7 +65,7 @@ def fail(
     elif large:
         shown = f"an array of shape {value.shape}"
     else:
-        shown = repr(value)
+        shown = shown_value(value)
     raise error(f"{name_of(who)}: {argument} must be {expectation}, got {shown}")
 
 
@@ -76,7 +85,7 @@ def number(
     """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         fail(who, argument, "a real number", value, TypeError)
-    if not np.isfinite(value):
+    if not isinstance(value, numbers.Integral) and not np.isfinite(value):
         fail(who, argument, "finite", value)
     below = low is not None and (value <= low if low_open else value < low)
     above = high is not None and (value >= high if high_open else value > high)
@@ -171,9 +180,11 @@ def real_array(
 ) -> np.ndarray:
     """An array of real numbers (lists are converted).
 
-    Integers and booleans become float64; floats keep their dtype.
+    Integers and booleans become float64; floats keep their dtype. Nested lists
+    with rows of unequal lengths are refused here, where NumPy would raise its own
+    "inhomogeneous shape" error.
     """
-    array = np.asarray(value)
+    array = as_array(who, argument, value)
     if array.dtype.kind not in "biuf":
         fail(
             who,
@@ -192,6 +203,21 @@ def real_array(
             described=True,
         )
     return array if array.dtype.kind == "f" else array.astype(np.float64)
+
+
+def as_array(who: Any, argument: str, value: Any) -> np.ndarray:
+    """``np.asarray(value)``, refusing nested lists with rows of unequal lengths
+    here, where NumPy would raise its own "inhomogeneous shape" error."""
+    try:
+        return np.asarray(value)
+    except ValueError:
+        fail(
+            who,
+            argument,
+            "an array (nested lists with rows of one length)",
+            "rows of unequal lengths",
+            described=True,
+        )
 
 
 def finite(who: Any, argument: str, array: np.ndarray) -> np.ndarray:
@@ -306,3 +332,50 @@ def epsilon(who: Any, eps: Any, dtypes) -> float:
             tiny = np.finfo(dtype).smallest_subnormal
             fail(who, "eps", f"at least {tiny:.1e} for {dtype} values", eps)
     return eps
+
+
+def values(who: Any, argument: str, value: Any) -> np.ndarray:
+    """An array of real numbers with one row per example, as given or made from a
+    list of rows. The dtype is kept, so that integer labels stay labels and
+    integer rows can still index; None, a lone number, ragged lists, complex
+    numbers, strings and objects are refused."""
+    expectation = "an array with one row per example"
+    if value is None:
+        fail(who, argument, expectation, None, TypeError)
+    array = as_array(who, argument, value)
+    if array.dtype.kind not in "biuf":
+        fail(
+            who,
+            argument,
+            "an array of real numbers",
+            f"dtype {array.dtype}",
+            TypeError,
+            described=True,
+        )
+    if array.ndim == 0:
+        fail(who, argument, expectation, value)
+    return array
+
+
+def labels_of(
+    who: Any, X: np.ndarray, y: Any, names: tuple[str, str] = ("X", "y")
+) -> np.ndarray:
+    """``y`` as ``values``, one row per row of ``X``, and finite if it holds
+    floats; ``names`` name X and y in the message (``("X_dev", "y_dev")``)."""
+    y = values(who, names[1], y)
+    if len(y) != len(X):
+        fail(
+            who,
+            " and ".join(names),
+            "of the same length (one label per row)",
+            f"{len(X)} rows and shape {y.shape}",
+            described=True,
+        )
+    return finite(who, names[1], y) if y.dtype.kind == "f" else y
+
+
+def inputs_and_labels(who: Any, X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+    """X and y as ``values``, one label per row of X."""
+    X, y = values(who, "X", X), values(who, "y", y)
+    same_rows(who, X, y)
+    return X, y

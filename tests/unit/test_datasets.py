@@ -8,17 +8,30 @@ import handbook as hb
 
 def test_digits_and_breast_cancer():
     X, y = hb.datasets.digits()
-    assert X.shape == (1797, 64) and X.min() == 0 and X.max() == 1 and set(y) == set(range(10))
+    assert (
+        X.shape == (1797, 64)
+        and X.min() == 0
+        and X.max() == 1
+        and set(y) == set(range(10))
+    )
     assert hb.datasets.digits(np.float32)[0].dtype == np.float32
     X, y = hb.datasets.breast_cancer()
     assert X.shape == (569, 30) and set(y) == {0, 1}
-    assert X.max(0).max() / X.max(0).min() > 1000  # features of very different scales
+    assert (
+        X.max(0).max() / X.max(0).min() > 1000
+    )  # features of very different scales
 
 
-@pytest.mark.parametrize("make, classes", [
-    (hb.datasets.two_moons, 2), (hb.datasets.circles, 2), (hb.datasets.flower, 2),
-    (lambda n, rng: hb.datasets.spirals(n, classes=3, rng=rng), 3), (hb.datasets.different_scales, 2),
-])
+@pytest.mark.parametrize(
+    "make, classes",
+    [
+        (hb.datasets.two_moons, 2),
+        (hb.datasets.circles, 2),
+        (hb.datasets.flower, 2),
+        (lambda n, rng: hb.datasets.spirals(n, classes=3, rng=rng), 3),
+        (hb.datasets.different_scales, 2),
+    ],
+)
 def test_synthetic_sets_are_seeded_and_balanced(make, classes):
     X, y = make(300, rng=5)
     X2, y2 = make(300, rng=5)
@@ -37,7 +50,12 @@ def test_different_scales_really_differ():
 def test_synthetic_sets_keep_the_dtype_and_refuse_bad_sizes():
     X, y = hb.datasets.flower(40, rng=0, dtype=np.float32)
     assert X.dtype == np.float32 and np.issubdtype(y.dtype, np.integer)
-    assert np.bincount(hb.datasets.spirals(301, classes=4, rng=0)[1]).tolist() == [76, 75, 75, 75]
+    assert np.bincount(hb.datasets.spirals(301, classes=4, rng=0)[1]).tolist() == [
+        76,
+        75,
+        75,
+        75,
+    ]
     with pytest.raises(ValueError, match="^spirals: n must be >= 5, got 3$"):
         hb.datasets.spirals(3, classes=5)
     with pytest.raises(ValueError, match="two_moons: noise must be >= 0"):
@@ -46,16 +64,97 @@ def test_synthetic_sets_keep_the_dtype_and_refuse_bad_sizes():
 
 def test_synthetic_sets_refuse_settings_that_give_meaningless_data():
     for call, error, message in (
-        (lambda: hb.datasets.two_moons(noise=float("nan")), ValueError, "noise must be"),
-        (lambda: hb.datasets.two_moons(dtype=np.int64), TypeError,
-         "two_moons: dtype must be a float dtype"),
-        (lambda: hb.datasets.spirals(classes=1), ValueError, "spirals: classes must be >= 2"),
-        (lambda: hb.datasets.spirals(classes=1.5), TypeError, "spirals: classes must be"),
-        (lambda: hb.datasets.circles(factor=2), ValueError, r"circles: factor must be in \(0, 1\)"),
-        (lambda: hb.datasets.overfitting_moons(n_train=0), ValueError,
-         "overfitting_moons: n_train must be >= 2"),
-        (lambda: hb.datasets.overfitting_digits(200.5), TypeError,
-         "overfitting_digits: n_train must be a whole number"),
+        (
+            lambda: hb.datasets.two_moons(noise=float("nan")),
+            ValueError,
+            "noise must be",
+        ),
+        (
+            lambda: hb.datasets.two_moons(dtype=np.int64),
+            TypeError,
+            "two_moons: dtype must be a float dtype",
+        ),
+        (
+            lambda: hb.datasets.spirals(classes=1),
+            ValueError,
+            "spirals: classes must be >= 2",
+        ),
+        (
+            lambda: hb.datasets.spirals(classes=1.5),
+            TypeError,
+            "spirals: classes must be",
+        ),
+        (
+            lambda: hb.datasets.circles(factor=2),
+            ValueError,
+            r"circles: factor must be in \(0, 1\)",
+        ),
+        (
+            lambda: hb.datasets.overfitting_moons(n_train=0),
+            ValueError,
+            "overfitting_moons: n_train must be >= 2",
+        ),
+        (
+            lambda: hb.datasets.overfitting_digits(200.5),
+            TypeError,
+            "overfitting_digits: n_train must be a whole number",
+        ),
     ):
         with pytest.raises(error, match=message):
             call()
+
+
+@pytest.mark.parametrize(
+    "call, error, who, argument",
+    [
+        (
+            lambda: hb.datasets.breast_cancer(np.int64),
+            TypeError,
+            "breast_cancer",
+            "dtype",
+        ),
+        (
+            lambda: hb.datasets.overfitting_digits(dtype=np.int64),
+            TypeError,
+            "overfitting_digits",
+            "dtype",
+        ),
+        (
+            lambda: hb.datasets.overfitting_digits(rng="a"),
+            TypeError,
+            "overfitting_digits",
+            "rng",
+        ),
+        (
+            lambda: hb.datasets.overfitting_moons(noise=-1),
+            ValueError,
+            "overfitting_moons",
+            "noise",
+        ),
+        (
+            lambda: hb.datasets.overfitting_moons(rng=0.5),
+            TypeError,
+            "overfitting_moons",
+            "rng",
+        ),
+    ],
+)
+def test_the_chapter_settings_name_themselves_not_the_function_they_call(
+    call, error, who, argument
+):
+    with pytest.raises(error, match=rf"^{who}: {argument} must be "):
+        call()
+
+
+def test_overfitting_digits_refuses_a_training_set_missing_a_class():
+    # the smallest digit class has 174 of 1,797 rows: 11 training digits give it one
+    (X_train, y_train), _ = hb.datasets.overfitting_digits(11)
+    assert set(y_train) == set(range(10)) and len(X_train) >= 10
+    with pytest.raises(
+        ValueError, match="^overfitting_digits: n_train must be >= 11, got 10$"
+    ):
+        hb.datasets.overfitting_digits(10)
+    assert (
+        hb.datasets.overfitting_digits(rng=np.random.default_rng(0))[0][1].tolist()
+        == hb.datasets.overfitting_digits(rng=0)[0][1].tolist()
+    )  # a seed and its Generator agree

@@ -5,12 +5,15 @@ import pytest
 import handbook as hb
 
 
-@pytest.mark.parametrize("train, dev, verdict", [
-    (0.01, 0.11, "high variance"),
-    (0.15, 0.16, "high bias"),
-    (0.15, 0.30, "high bias and high variance"),
-    (0.005, 0.01, "low bias and low variance"),
-])
+@pytest.mark.parametrize(
+    "train, dev, verdict",
+    [
+        (0.01, 0.11, "high variance"),
+        (0.15, 0.16, "high bias"),
+        (0.15, 0.30, "high bias and high variance"),
+        (0.005, 0.01, "low bias and low variance"),
+    ],
+)
 def test_the_four_classic_cases(train, dev, verdict):
     assert hb.diagnose.bias_variance(train, dev).verdict == verdict
 
@@ -19,34 +22,44 @@ def test_bayes_error_changes_the_verdict_and_the_recipe():
     d = hb.diagnose.bias_variance(0.15, 0.16, bayes_error=0.15)
     assert d.verdict == "low bias and low variance" and d.next_steps == []
     d = hb.diagnose.bias_variance(0.15, 0.30)
-    assert "a bigger network (more units or layers)" in d.next_steps and "more training data" in d.next_steps
+    assert (
+        "a bigger network (more units or layers)" in d.next_steps
+        and "more training data" in d.next_steps
+    )
     assert len(d.next_steps) == len(set(d.next_steps))
     assert "avoidable bias 15.0%, variance 15.0%" in str(d)
 
 
 def test_errors_must_be_fractions():
-    with pytest.raises(ValueError, match="dev_error must be a fraction in \\[0, 1\\], got 11"):
+    with pytest.raises(
+        ValueError, match=r"^bias_variance: dev_error must be in \[0, 1\], got 11$"
+    ):
         hb.diagnose.bias_variance(0.01, 11)
 
 
 def test_gradient_norms_follow_the_layers():
     import numpy as np
 
-    model = hb.Sequential(hb.Dense(3, 4, rng=0), hb.ReLU(), hb.Dense(4, 2, bias=False, rng=1))
+    model = hb.Sequential(
+        hb.Dense(3, 4, rng=0), hb.ReLU(), hb.Dense(4, 2, bias=False, rng=1)
+    )
     x = np.ones((5, 3))
     model.forward(x)
     model.backward(np.ones((5, 2)))
     norms = hb.diagnose.gradient_norms(model)
     assert [name for name, _ in norms] == ["0.W", "2.W"]
     assert norms[1][1] == pytest.approx(np.linalg.norm(model[2].W.grad))
-    assert hb.diagnose.gradient_norms(hb.Sequential(hb.Dense(2, 2))) == []  # no backward yet
 
 
 def _digits_model(rng=0, out_init="xavier_normal"):
     import numpy as np
 
     rng = np.random.default_rng(rng)
-    return hb.Sequential(hb.Dense(64, 32, rng=rng), hb.ReLU(), hb.Dense(32, 10, init=out_init, rng=rng))
+    return hb.Sequential(
+        hb.Dense(64, 32, rng=rng),
+        hb.ReLU(),
+        hb.Dense(32, 10, init=out_init, rng=rng),
+    )
 
 
 def test_checkup_passes_a_healthy_model_and_catches_three_bugs():
@@ -56,41 +69,500 @@ def test_checkup_passes_a_healthy_model_and_catches_three_bugs():
     X, y = X[:200], y[:200]
     healthy = hb.diagnose.checkup(_digits_model(), hb.SoftmaxCrossEntropy(), X, y)
     assert healthy.passed, str(healthy)
-    huge_logits = hb.diagnose.checkup(_digits_model(out_init=hb.init.normal(30.0)), hb.SoftmaxCrossEntropy(), X, y)
+    huge_logits = hb.diagnose.checkup(
+        _digits_model(out_init=hb.init.normal(30.0)), hb.SoftmaxCrossEntropy(), X, y
+    )
     assert {"initial loss", "initial outputs"} <= set(huge_logits.failed())
     raw = X * np.r_[np.ones(32), np.full(32, 1000.0)]
-    assert "input scales" in hb.diagnose.checkup(_digits_model(), hb.SoftmaxCrossEntropy(), raw, y).failed()
+    assert (
+        "input scales"
+        in hb.diagnose.checkup(
+            _digits_model(), hb.SoftmaxCrossEntropy(), raw, y
+        ).failed()
+    )
     with_nan = X.copy()
     with_nan[3, 5] = np.nan
-    assert "finite inputs" in hb.diagnose.checkup(_digits_model(), hb.SoftmaxCrossEntropy(), with_nan, y).failed()
+    assert (
+        "finite inputs"
+        in hb.diagnose.checkup(
+            _digits_model(), hb.SoftmaxCrossEntropy(), with_nan, y
+        ).failed()
+    )
     assert "FAIL" in str(huge_logits) and "fix:" in str(huge_logits)
 
 
 def test_first_nonfinite_layer_and_activation_statistics():
     import numpy as np
 
-    model = hb.Sequential(hb.Dense(2, 3, init=hb.init.constant(1e308)), hb.Tanh(), hb.Dense(3, 2, rng=0))
+    model = hb.Sequential(
+        hb.Dense(2, 3, init=hb.init.constant(1e308)),
+        hb.Tanh(),
+        hb.Dense(3, 2, rng=0),
+    )
     X = np.ones((4, 2))
     assert hb.diagnose.first_nonfinite_layer(model, X) == "0: Dense(2 -> 3)"
-    assert hb.diagnose.first_nonfinite_layer(_digits_model(), np.zeros((2, 64))) is None
-    assert hb.diagnose.first_nonfinite_layer(model, np.full((1, 2), np.nan)) == "the input data"
-    stats = hb.diagnose.activation_stats(hb.Sequential(hb.Dense(2, 3, init=hb.init.constant(10.0)), hb.Tanh()),
-                                         np.ones((4, 2)))
+    assert (
+        hb.diagnose.first_nonfinite_layer(_digits_model(), np.zeros((2, 64)))
+        is None
+    )
+    assert (
+        hb.diagnose.first_nonfinite_layer(model, np.full((1, 2), np.nan))
+        == "the input data"
+    )
+    stats = hb.diagnose.activation_stats(
+        hb.Sequential(hb.Dense(2, 3, init=hb.init.constant(10.0)), hb.Tanh()),
+        np.ones((4, 2)),
+    )
     assert stats[1]["saturated"] == 1.0
     dead = hb.Sequential(hb.Dense(2, 4, init=hb.init.constant(-1.0)), hb.ReLU())
-    assert hb.diagnose.dead_relu_fraction(dead, np.ones((5, 2))) == [("1: ReLU()", 1.0)]
+    assert hb.diagnose.dead_relu_fraction(dead, np.ones((5, 2))) == [
+        ("1: ReLU()", 1.0)
+    ]
 
 
 def test_shuffled_label_check_separates_real_from_shuffled_labels():
     X, y = hb.datasets.digits()
-    scores = hb.diagnose.shuffled_label_check(lambda: _digits_model(), hb.SoftmaxCrossEntropy(),
-                                              X[:400], y[:400], X[400:800], y[400:800], epochs=15)
+    scores = hb.diagnose.shuffled_label_check(
+        lambda: _digits_model(),
+        hb.SoftmaxCrossEntropy(),
+        X[:400],
+        y[:400],
+        X[400:800],
+        y[400:800],
+        epochs=15,
+    )
     assert scores["labels"] > 0.85
     assert scores["shuffled labels"] < scores["chance"] + 0.1
 
 
 def test_tolerance_decides_what_counts_as_high():
-    assert hb.diagnose.bias_variance(0.05, 0.08).verdict == "high bias and high variance"
-    assert hb.diagnose.bias_variance(0.05, 0.08, tolerance=0.05).verdict == "low bias and low variance"
-    with pytest.raises(ValueError, match="tolerance must be a fraction"):
+    assert (
+        hb.diagnose.bias_variance(0.05, 0.08).verdict
+        == "high bias and high variance"
+    )
+    assert (
+        hb.diagnose.bias_variance(0.05, 0.08, tolerance=0.05).verdict
+        == "low bias and low variance"
+    )
+    with pytest.raises(
+        ValueError, match=r"^bias_variance: tolerance must be in \[0, 1\]"
+    ):
         hb.diagnose.bias_variance(0.05, 0.08, tolerance=2)
+
+
+# --- bad inputs: each is refused up front, naming the function called and its argument
+
+
+import re
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+DG = hb.diagnose
+
+
+def _mlp(k=3):
+    return hb.Sequential(hb.Dense(3, 4, rng=0), hb.ReLU(), hb.Dense(4, k, rng=1))
+
+
+_X = np.random.default_rng(0).normal(size=(40, 3))
+_y = np.arange(40) % 3
+_SCE = hb.SoftmaxCrossEntropy
+
+
+def _calls(model=None, loss=None, X=_X, y=_y):
+    """Every function of the module that takes a model (and a loss, X, y), called with
+    the given arguments and sound defaults for the others: (who, call)."""
+    model = _mlp() if model is None else model
+    loss = _SCE() if loss is None else loss
+    return [
+        ("activation_stats", lambda: DG.activation_stats(model, X)),
+        ("dead_relu_fraction", lambda: DG.dead_relu_fraction(model, X)),
+        ("first_nonfinite_layer", lambda: DG.first_nonfinite_layer(model, X)),
+        ("largest_logit", lambda: DG.largest_logit(model, X)),
+        ("initial_loss", lambda: DG.initial_loss(model, loss, X, y)),
+        (
+            "overfit_tiny_batch",
+            lambda: DG.overfit_tiny_batch(model, loss, X, y, steps=2),
+        ),
+        ("checkup", lambda: DG.checkup(model, loss, X, y, tiny_steps=2)),
+    ]
+
+
+@pytest.mark.parametrize(
+    "value, error, expected",
+    [
+        (20, ValueError, r"must be in \[0, 1\], got 20"),  # a percentage
+        (-0.1, ValueError, r"must be in \[0, 1\], got -0.1"),
+        (np.nan, ValueError, "must be finite, got nan"),
+        ("0.1", TypeError, "must be a real number, got '0.1'"),
+        (None, TypeError, "must be a real number, got None"),
+        (True, TypeError, "must be a real number, got True"),
+        (np.array([0.1, 0.2]), TypeError, "must be a real number"),
+    ],
+)
+@pytest.mark.parametrize(
+    "argument", ["train_error", "dev_error", "bayes_error", "tolerance"]
+)
+def test_bias_variance_refuses_what_is_not_a_fraction(
+    argument, value, error, expected
+):
+    errors = {
+        "train_error": 0.1,
+        "dev_error": 0.2,
+        "bayes_error": 0.0,
+        "tolerance": 0.02,
+    }
+    errors[argument] = value
+    with pytest.raises(error, match=f"^bias_variance: {argument} {expected}"):
+        DG.bias_variance(**errors)
+
+
+@given(st.floats(0, 1), st.floats(0, 1), st.floats(0, 1), st.floats(0, 1))
+def test_bias_variance_reads_any_fractions_as_the_two_gaps(
+    train, dev, bayes, tolerance
+):
+    d = DG.bias_variance(train, dev, bayes_error=bayes, tolerance=tolerance)
+    assert d.avoidable_bias == train - bayes and d.variance == dev - train
+    assert d.high_bias == (train - bayes > tolerance)
+    assert d.high_variance == (dev - train > tolerance)
+
+
+@given(
+    st.one_of(
+        st.floats(allow_nan=True, allow_infinity=True).filter(
+            lambda v: not 0 <= v <= 1
+        ),
+        # beyond int64, validation.number's np.isfinite fails (reported)
+        st.integers(-(2**62), 2**62).filter(lambda v: v not in (0, 1)),
+    )
+)
+def test_bias_variance_refuses_any_number_outside_the_unit_interval(value):
+    with pytest.raises(ValueError, match="^bias_variance: dev_error must be"):
+        DG.bias_variance(0.1, value)
+
+
+def test_every_function_refuses_a_model_class():
+    for who, call in _calls(model=hb.Sequential):
+        with pytest.raises(
+            TypeError,
+            match=f"^{who}: model must be an instance, such as "
+            r"hb.Sequential\(...\), got the class Sequential$",
+        ):
+            call()
+    with pytest.raises(
+        TypeError, match="^gradient_norms: model must be an instance"
+    ):
+        DG.gradient_norms(hb.Sequential)
+
+
+def test_every_function_refuses_an_object_that_is_no_model():
+    for who, call in _calls(model="a model"):
+        with pytest.raises(
+            TypeError, match=f"^{who}: model must be an object with forward"
+        ):
+            call()
+
+
+def test_every_function_taking_a_loss_refuses_a_loss_class():
+    for who, call in _calls(loss=_SCE)[4:]:
+        with pytest.raises(
+            TypeError,
+            match=f"^{who}: loss must be an instance, such as "
+            r"hb.SoftmaxCrossEntropy\(\), got the class",
+        ):
+            call()
+    with pytest.raises(
+        TypeError, match="^shuffled_label_check: loss must be an instance"
+    ):
+        DG.shuffled_label_check(_mlp, _SCE, _X, _y, _X, _y, epochs=1)
+
+
+@pytest.mark.parametrize(
+    "X, error, expected",
+    [
+        (
+            np.ones((0, 3)),
+            ValueError,
+            r"X must be a \(batch, features\) array with at least one "
+            r"row, got shape \(0, 3\)",
+        ),
+        (
+            np.ones(3),
+            ValueError,
+            r"X must be a \(batch, features\) array .* got shape \(3,\)",
+        ),
+        (
+            _X.astype(str),
+            TypeError,
+            "X must be an array of real numbers, got dtype <U",
+        ),
+        (
+            np.array([[1, None, 2]], dtype=object),
+            TypeError,
+            "X must be an array of real numbers, got dtype object",
+        ),
+        (
+            _X.astype(complex),
+            TypeError,
+            "X must be an array of real numbers, got dtype complex",
+        ),
+    ],
+)
+def test_every_function_refuses_inputs_that_are_no_batch_of_real_numbers(
+    X, error, expected
+):
+    for who, call in _calls(X=X, y=_y[: len(X)]):
+        with pytest.raises(error, match=f"^{who}: {expected}"):
+            call()
+
+
+def test_inputs_with_nan_are_refused_except_by_the_checks_that_report_them():
+    X = _X.copy()
+    X[3, 1] = np.nan
+    reporting = {"first_nonfinite_layer", "checkup"}
+    for who, call in _calls(X=X):
+        if who in reporting:
+            continue
+        with pytest.raises(
+            ValueError, match=f"^{who}: X must be finite everywhere, got 1 NaN"
+        ):
+            call()
+    assert DG.first_nonfinite_layer(_mlp(), X) == "the input data"
+    assert DG.checkup(_mlp(), _SCE(), X, _y, tiny_steps=2).failed() == [
+        "finite inputs"
+    ]
+
+
+def test_lists_are_taken_as_arrays():
+    assert DG.largest_logit(_mlp(), _X.tolist()) == DG.largest_logit(_mlp(), _X)
+    assert DG.initial_loss(
+        _mlp(), _SCE(), _X.tolist(), _y.tolist()
+    ) == DG.initial_loss(_mlp(), _SCE(), _X, _y)
+
+
+@pytest.mark.parametrize(
+    "y, error, expected",
+    [
+        (
+            _y[:30],
+            ValueError,
+            r"X and y must be of the same length \(one label per row\), "
+            r"got 40 rows and shape \(30,\)",
+        ),
+        (
+            _y.astype(str),
+            TypeError,
+            "y must be an array of real numbers, got dtype <U",
+        ),
+        (None, TypeError, "y must be an array with one row per example, got None"),
+        (
+            np.full(40, np.nan),
+            ValueError,
+            "y must be finite everywhere, got 40 NaN",
+        ),
+    ],
+)
+def test_labels_must_be_one_real_number_per_row(y, error, expected):
+    for who, call in _calls(y=y)[4:]:
+        with pytest.raises(error, match=f"^{who}: {expected}"):
+            call()
+
+
+@pytest.mark.parametrize(
+    "argument, value, error, expected",
+    [
+        ("steps", 0, ValueError, "steps must be >= 1, got 0"),
+        (
+            "steps",
+            -1,
+            ValueError,
+            "steps must be >= 1, got -1",
+        ),  # once 0 steps, untrained loss
+        ("steps", 2.5, TypeError, "steps must be a whole number >= 1, got 2.5"),
+        ("steps", True, TypeError, "steps must be a whole number >= 1, got True"),
+        (
+            "size",
+            0,
+            ValueError,
+            "size must be >= 1, got 0",
+        ),  # once the loss's empty-batch error
+        ("size", 1.5, TypeError, "size must be a whole number >= 1, got 1.5"),
+        ("lr", -1, ValueError, "lr must be > 0, got -1"),  # once Adam's error
+        ("lr", 0, ValueError, "lr must be > 0, got 0"),
+        ("lr", np.nan, ValueError, "lr must be finite, got nan"),
+        ("lr", "0.01", TypeError, "lr must be a real number, got '0.01'"),
+    ],
+)
+def test_overfit_tiny_batch_checks_its_settings_itself(
+    argument, value, error, expected
+):
+    with pytest.raises(error, match=f"^overfit_tiny_batch: {expected}$"):
+        DG.overfit_tiny_batch(
+            _mlp(), _SCE(), _X, _y, **{"steps": 2, argument: value}
+        )
+
+
+@pytest.mark.parametrize(
+    "value, error",
+    [(0, ValueError), (-3, ValueError), (2.5, TypeError), ("300", TypeError)],
+)
+def test_checkup_refuses_a_tiny_steps_that_is_not_a_count(value, error):
+    # tiny_steps=0 once trained nothing and blamed the model for not memorizing
+    with pytest.raises(error, match="^checkup: tiny_steps must be"):
+        DG.checkup(_mlp(), _SCE(), _X, _y, tiny_steps=value)
+
+
+def test_a_model_without_parameters_is_refused_before_training():
+    for who, call in _calls(model=hb.Sequential(hb.ReLU()))[5:]:
+        with pytest.raises(
+            ValueError, match=f"^{who}: model must be a model with parameters"
+        ):
+            call()
+
+
+def test_the_expected_initial_loss_needs_a_loss_that_classifies():
+    """log K means nothing for mean squared error: refused, not returned."""
+    regression = hb.Sequential(hb.Dense(3, 1, rng=0))
+    with pytest.raises(
+        TypeError,
+        match=r"^initial_loss: loss must be a loss that classifies, "
+        r"such as hb.SoftmaxCrossEntropy\(\), got MeanSquaredError",
+    ):
+        DG.initial_loss(regression, hb.MeanSquaredError(), _X, _y * 1.0)
+    value, expected = DG.initial_loss(
+        regression, hb.BinaryCrossEntropy(), _X, _y % 2
+    )
+    assert expected == pytest.approx(np.log(2))
+    # the checkup of a regression model skips the classification checks instead
+    names = [
+        c.name
+        for c in DG.checkup(
+            regression, hb.MeanSquaredError(), _X, _y * 1.0, tiny_steps=2
+        ).checks
+    ]
+    assert "initial loss" not in names and "label balance" not in names
+
+
+def test_gradient_norms_before_any_backward_is_an_error_not_an_empty_list():
+    with pytest.raises(
+        RuntimeError,
+        match=r"^gradient_norms: model must have weight "
+        r"gradients \(call backward first\), got none$",
+    ):
+        DG.gradient_norms(hb.Sequential(hb.Dense(2, 2)))
+    with pytest.raises(
+        RuntimeError, match="^gradient_norms: model must have weight gradients"
+    ):
+        DG.gradient_norms(hb.Sequential(hb.ReLU()))
+
+
+# --- shuffled_label_check: its own arguments, checked before the first model trains
+
+
+def test_shuffled_label_check_takes_a_function_that_builds_a_model_not_a_model():
+    with pytest.raises(
+        TypeError,
+        match=r"^shuffled_label_check: make_model must be a "
+        r"function \(one that builds a new model, such as "
+        r"lambda: hb.Sequential\(...\)\), got Sequential",
+    ):
+        DG.shuffled_label_check(_mlp(), _SCE(), _X, _y, _X, _y, epochs=1)
+
+
+@pytest.mark.parametrize(
+    "change, error, expected",
+    [
+        (
+            {"loss": hb.MeanSquaredError()},
+            TypeError,
+            "loss must be a loss that classifies, such as hb.SoftmaxCrossEntropy()",
+        ),
+        (
+            {"y": _y * 1.0},
+            ValueError,
+            "y must be class labels: one integer per row, got dtype float64",
+        ),
+        (
+            {"y_dev": _y * 1.0},
+            ValueError,
+            "y_dev must be class labels: one integer per row",
+        ),
+        (
+            {"y": _y - 1},
+            ValueError,
+            "y must be class labels >= 0, got labels from -1",
+        ),
+        (
+            {"y_dev": np.eye(3, dtype=int)[_y]},
+            ValueError,
+            "y_dev must be class labels: one integer",
+        ),
+        (
+            {"y_dev": _y[:5]},
+            ValueError,
+            "X_dev and y_dev must be of the same length",
+        ),
+        (
+            {"X_dev": _X[:, :2]},
+            ValueError,
+            "X_dev must be of 3 features like X, got 2 features",
+        ),
+        (
+            {"X_dev": np.ones((0, 3)), "y_dev": _y[:0]},
+            ValueError,
+            "X_dev must be a (batch, features)",
+        ),
+        ({"X": _X.astype(str)}, TypeError, "X must be an array of real numbers"),
+        (
+            {"epochs": 0},
+            ValueError,
+            "epochs must be >= 1, got 0",
+        ),  # once hb.fit's error
+        ({"epochs": 1.5}, TypeError, "epochs must be a whole number >= 1"),
+        ({"rng": "seed"}, TypeError, "rng must be a seed"),
+    ],
+)
+def test_shuffled_label_check_refuses_before_training(change, error, expected):
+    built = []
+    arguments = {
+        "make_model": lambda: built.append(1) or _mlp(),
+        "loss": _SCE(),
+        "X": _X,
+        "y": _y,
+        "X_dev": _X,
+        "y_dev": _y,
+        "epochs": 1,
+        **change,
+    }
+    with pytest.raises(
+        error, match=f"^shuffled_label_check: {re.escape(expected)}"
+    ):
+        DG.shuffled_label_check(**arguments)
+    assert built == []  # no model was built, let alone trained
+
+
+def test_shuffled_label_check_scores_with_the_loss_so_a_logistic_output_counts():
+    """With one logistic output, argmax over the outputs was always 0: the score was the
+    share of class 0, whatever the model had learned."""
+    y = (_X[:, 0] > 0).astype(int)
+    scores = DG.shuffled_label_check(
+        lambda: hb.Sequential(hb.Dense(3, 1, rng=0)),
+        hb.BinaryCrossEntropy(),
+        _X,
+        y,
+        _X,
+        y,
+        epochs=100,
+    )
+    assert scores["labels"] > 0.9 > scores["chance"]
+
+
+def test_the_checkup_says_how_many_examples_the_tiny_batch_had():
+    """It once said 16 whatever the data: a wrong statement for fewer rows."""
+    result = DG.checkup(_mlp(), _SCE(), _X[:5], _y[:5], tiny_steps=2)
+    assert "loss on 5 examples after 2 steps" in str(result)
+    assert "loss on 16 examples" in str(
+        DG.checkup(_mlp(), _SCE(), _X, _y, tiny_steps=2)
+    )

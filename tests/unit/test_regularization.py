@@ -2,6 +2,9 @@
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 import handbook as hb
 
@@ -55,3 +58,76 @@ def test_soft_threshold_shrinks_by_a_fixed_amount_and_zeroes_small_weights():
     np.testing.assert_allclose(hb.soft_threshold(w, 0.1), [0.0, 0.9, -9.9, 0.0])
     l2 = w * (1 - 0.1)  # L2's step multiplies by a factor instead
     assert np.all(l2 != 0)
+
+
+# --------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize("penalty", [hb.L2(0.1), hb.L1(0.1)])
+@pytest.mark.parametrize("model, shown", [
+    (tiny_model().parameters, r"Dense.parameters, a function \(pass the model, or call it\)"),
+    (np.ones(3), r"an array of shape \(3,\)"),
+    ([np.ones((2, 2))], r"list \[array"),
+    (None, "NoneType None"),
+    ("model", "str 'model'"),
+])
+def test_a_penalty_takes_a_model_or_a_list_of_parameters(penalty, model, shown):
+    name = type(penalty).__name__
+    for call in (penalty.penalty, penalty.add_gradient):
+        with pytest.raises(TypeError, match=rf"^{name}\(lambd=0.1\): model must be a model \(with parameters\(\)\) "
+                                            rf"or a list of Parameters, got {shown}"):
+            call(model, 4)
+    assert penalty.penalty(tiny_model().parameters(), 4) == penalty.penalty(tiny_model(), 4)
+
+
+@pytest.mark.parametrize("penalty", [hb.L2(0.1), hb.L1(0.1)])
+def test_add_gradient_before_any_backward_is_a_runtime_error(penalty):
+    model = hb.Sequential(hb.Dense(3, 2, rng=0))
+    with pytest.raises(RuntimeError, match=rf"^{type(penalty).__name__}\(lambd=0.1\): model must be backpropagated first "
+                                           r"\(add_gradient adds to its gradients\), got no gradient$"):
+        penalty.add_gradient(model, 4)
+    model.forward(np.ones((4, 3)))
+    model.backward(np.ones((4, 2)))
+    before = model[0].W.grad.copy()
+    penalty.add_gradient(model, 4)
+    assert not np.array_equal(model[0].W.grad, before)
+
+
+@pytest.mark.parametrize("m, error", [(0, ValueError), (-5, ValueError), (2.5, TypeError), ("4", TypeError)])
+def test_the_batch_size_is_a_whole_number_for_the_penalty_and_its_gradient(m, error):
+    for penalty in (hb.L2(0.1), hb.L1(0.1)):
+        for call in (penalty.penalty, penalty.add_gradient):
+            with pytest.raises(error, match=rf"^{type(penalty).__name__}\(lambd=0.1\): m \(the batch size\) must be"):
+                call(tiny_model(), m)
+
+
+def test_include_bias_is_a_flag():
+    with pytest.raises(TypeError, match="^L2: include_bias must be True or False, got 'no'$"):
+        hb.L2(0.1, include_bias="no")
+
+
+@pytest.mark.parametrize("w, threshold, error, message", [
+    (np.array(["a"]), 0.1, TypeError, r"^soft_threshold: w must be an array of real numbers, got dtype <U1$"),
+    (np.array([1 + 1j]), 0.1, TypeError, r"^soft_threshold: w must be an array of real numbers, got dtype complex128$"),
+    ([1.0, None], 0.1, TypeError, r"^soft_threshold: w must be an array of real numbers, got dtype object$"),
+    (np.ones(3), np.array([0.1, 0.2]), TypeError, r"^soft_threshold: threshold must be a real number"),
+    (np.ones(3), np.nan, ValueError, r"^soft_threshold: threshold must be finite, got nan$"),
+    (np.ones(3), -0.1, ValueError, r"^soft_threshold: threshold must be >= 0, got -0.1$"),
+])
+def test_soft_threshold_takes_real_weights_and_a_non_negative_threshold(w, threshold, error, message):
+    with pytest.raises(error, match=message):
+        hb.soft_threshold(w, threshold)
+
+
+def test_soft_threshold_converts_a_list_and_integers():
+    np.testing.assert_allclose(hb.soft_threshold([1.0, -0.05], 0.1), [0.9, 0.0])
+    assert hb.soft_threshold(np.array([3, -1]), 2).dtype == np.float64
+
+
+@given(hnp.arrays(np.float64, st.integers(0, 20), elements=st.floats(-1e6, 1e6)), st.floats(0, 1e3))
+def test_soft_threshold_shrinks_every_weight_by_at_most_the_threshold_and_never_across_zero(w, t):
+    shrunk = hb.soft_threshold(w, t)
+    assert shrunk.shape == w.shape
+    assert np.all(np.abs(shrunk) <= np.abs(w))
+    assert np.all(shrunk * w >= 0)
+    np.testing.assert_allclose(np.abs(w) - np.abs(shrunk), np.minimum(np.abs(w), t), rtol=1e-9, atol=1e-9)

@@ -73,3 +73,41 @@ def test_fit_applies_the_schedule_every_epoch(rng):
     history = hb.fit(model, hb.SoftmaxCrossEntropy(), hb.optim.SGD(model.parameters(), lr=1.0), X, y,
                      epochs=4, batch_size=5, schedule=schedules.inverse_time(0.2, 1.0), rng=0)
     np.testing.assert_allclose(history.lr, [0.1, 0.2 / 3, 0.05, 0.04])
+
+
+# --------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize("schedule, error, message", [
+    (schedules.step, TypeError, r"^warmup: schedule must be a rate or a function of t giving one, such as "
+                                r"hb.schedules.step\(0.1\) \(a factory must be called\), got step, which gives "
+                                r"step\(lr0=1, drop=0.5, every=10\) at t = 1$"),
+    (schedules.linear, TypeError, r"^warmup: schedule .*a factory must be called\), got linear, which raised: "
+                                  r"linear\(\) missing 2 required positional arguments"),
+    (lambda t: "0.1", TypeError, r"^warmup: schedule .*, got <lambda>, which gives '0.1' at t = 1$"),
+    (lambda t: None, TypeError, r"^warmup: schedule .*, got <lambda>, which gives None at t = 1$"),
+    (lambda t: -0.1, ValueError, r"^warmup: schedule\(1\) must be >= 0, got -0.1$"),
+    (lambda t: float("nan"), ValueError, r"^warmup: schedule\(1\) must be finite, got nan$"),
+    ("0.1", TypeError, r"^warmup: schedule must be a real number, got '0.1'$"),
+    (0.0, ValueError, r"^warmup: schedule must be > 0, got 0.0$"),
+])
+def test_warmup_checks_what_it_wraps_when_made(schedule, error, message):
+    with pytest.raises(error, match=message):
+        schedules.warmup(schedule, 5)
+
+
+def test_warmup_wraps_any_function_of_t_giving_a_rate():
+    w = schedules.warmup(lambda t: 0.5 / t, 2)
+    assert [w(t) for t in (1, 2, 4)] == pytest.approx([0.25, 0.25, 0.125])
+
+
+def test_a_schedule_is_made_of_a_formula_and_a_description_and_gives_real_numbers():
+    with pytest.raises(TypeError, match=r"^Schedule: formula must be a function \(lambda t: 0.1 / t\), got float 0.1$"):
+        schedules.Schedule(0.1, "constant")
+    with pytest.raises(TypeError, match=r"^Schedule: description must be a string, got 3$"):
+        schedules.Schedule(lambda t: 0.1, 3)
+    with pytest.raises(TypeError, match=r"^mine: formula\(2\) must be a real number, got None$"):
+        schedules.Schedule(lambda t: None, "mine")(2)
+    with pytest.raises(TypeError, match=r"^mine: the epoch or step number t must be a real number, got '3'$"):
+        schedules.Schedule(lambda t: 0.1, "mine")("3")
+    assert schedules.Schedule(lambda t: np.float32(0.5), "mine")(1) == 0.5

@@ -103,7 +103,7 @@ def test_invalid_arguments_are_named():
     with pytest.raises(ValueError, match="hb.fit: X and y must be of the same length"
                                          r".*got 10 and 9 rows"):
         hb.fit(model, loss, opt, X, y[:9], epochs=1, batch_size=2)
-    with pytest.raises(ValueError, match="hb.fit: X must be at least one row, got 0 rows"):
+    with pytest.raises(ValueError, match="hb.fit: X must be a set of at least one row, got 0 rows"):
         hb.fit(model, loss, opt, X[:0], y[:0], epochs=1, batch_size=2)
     with pytest.raises(ValueError, match="hb.fit: early_stopping must be used with "
                                          "validation"):

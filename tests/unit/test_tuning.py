@@ -2,7 +2,10 @@
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+import handbook as hb
 from handbook import tuning
 
 
@@ -41,9 +44,191 @@ def test_coarse_to_fine_zooms_in_and_improves():
     assert rounds[1][0].score > rounds[0][0].score
 
 
-def test_samplers_validate_their_ranges():
-    with pytest.raises(ValueError, match="need 0 < low < high"):
-        tuning.log_uniform(0, 1)
-    with pytest.raises(ValueError, match="need 0 <= low < high < 1"):
-        tuning.one_minus_log_uniform(0.9, 1.0)
-    assert "lr=0.01" in repr(tuning.Trial({"lr": 0.01}, 0.5))
+def test_a_trial_shows_its_settings_and_score():
+    assert repr(tuning.Trial({"lr": 0.01, "hidden": 64}, 0.5)) == "Trial(lr=0.01, hidden=64: score 0.5000)"
+
+
+# ------------------------------------------------------------------ bad input: samplers
+
+
+@pytest.mark.parametrize("make, error, message", [
+    (lambda: tuning.log_uniform(0, 1), ValueError, r"^log_uniform: low must be > 0, got 0$"),
+    (lambda: tuning.log_uniform(-1e-3, 1), ValueError, r"^log_uniform: low must be > 0"),
+    (lambda: tuning.log_uniform(np.nan, 1), ValueError, r"^log_uniform: low must be finite, got nan$"),
+    (lambda: tuning.log_uniform(1e-3, np.inf), ValueError, r"^log_uniform: high must be finite, got inf$"),
+    (lambda: tuning.log_uniform("1e-4", 1), TypeError, r"^log_uniform: low must be a real number, got '1e-4'$"),
+    (lambda: tuning.log_uniform(1e-1, 1e-4), ValueError, r"^log_uniform: high must be > 0.1, got 0.0001$"),
+    (lambda: tuning.log_uniform(1e-2, 1e-2), ValueError, r"^log_uniform: high must be > 0.01"),
+    (lambda: tuning.uniform(1, 0), ValueError, r"^uniform: high must be > 1, got 0$"),
+    (lambda: tuning.uniform(0, np.nan), ValueError, r"^uniform: high must be finite, got nan$"),
+    (lambda: tuning.uniform(None, 1), TypeError, r"^uniform: low must be a real number, got None$"),
+    (lambda: tuning.one_minus_log_uniform(0.9, 1.0), ValueError,
+     r"^one_minus_log_uniform: high must be in \(0.9, 1\), got 1.0$"),
+    (lambda: tuning.one_minus_log_uniform(-0.1, 0.9), ValueError, r"^one_minus_log_uniform: low must be in \[0, 1\)"),
+    (lambda: tuning.one_minus_log_uniform(0.99, 0.9), ValueError, r"^one_minus_log_uniform: high must be in \(0.99, 1\)"),
+    (lambda: tuning.integers(5, 1), ValueError, r"^integers: high must be >= 5, got 1$"),
+    (lambda: tuning.integers(1.5, 3), TypeError, r"^integers: low must be a whole number"),
+])
+def test_a_sampler_checks_its_bounds_when_made(make, error, message):
+    with pytest.raises(error, match=message):
+        make()
+
+
+@given(st.floats(1e-8, 1e3), st.floats(1.001, 1e4))
+def test_log_uniform_stays_within_any_valid_range(low, factor):
+    high = low * factor
+    drawn = tuning.log_uniform(low, high)(np.random.default_rng(0), 50)
+    assert np.all(np.isfinite(drawn))
+    assert np.all(drawn >= low * (1 - 1e-12)) and np.all(drawn <= high * (1 + 1e-12))
+
+
+@given(st.floats(-1e6, 1e6), st.floats(0, 1e6))
+def test_uniform_refuses_exactly_the_ranges_that_are_not_increasing(low, width):
+    if width > 0 and low + width > low:
+        drawn = tuning.uniform(low, low + width)(np.random.default_rng(0), 20)
+        assert np.all((low <= drawn) & (drawn <= low + width))
+    else:
+        with pytest.raises(ValueError, match="^uniform: high must be > "):
+            tuning.uniform(low, low + width)
+
+
+# --------------------------------------------------------- bad input: the space searched
+
+
+def count_calls():
+    calls = []
+    return calls, lambda lr: calls.append(lr) or 1.0
+
+
+@pytest.mark.parametrize("space, error, message", [
+    ({"lr": 0.01}, TypeError, r"^random_search: space\['lr'\] must be a sampler f\(rng\).*fixed value.*got 0.01$"),
+    ({"lr": [0.1, 0.01]}, TypeError, r"^random_search: space\['lr'\] must be a sampler.*use grid_search\), got \[0.1"),
+    ({"lr": (1e-4, 1e-1)}, TypeError, r"^random_search: space\['lr'\] must be .*log_uniform\(0.0001, 0.1\)"),
+    ({"lr": tuning.log_uniform}, TypeError,
+     r"^random_search: space\['lr'\] must be a sampler f\(rng\), such as log_uniform\(1e-4, 1e-1\) "
+     r"\(a factory must be called\), got log_uniform, which raised: .*'high'"),
+    ({"lr": tuning.integers}, TypeError, r"^random_search: space\['lr'\] .*factory must be called\), got integers"),
+    ({}, ValueError, r"^random_search: space must be a non-empty dict"),
+    ([("lr", tuning.uniform(0, 1))], TypeError, r"^random_search: space must be a dict \{name: ...\}, got list$"),
+    ({1: tuning.uniform(0, 1)}, TypeError, r"^random_search: space must be a dict whose keys are names"),
+])
+def test_random_search_refuses_a_space_that_is_not_samplers_before_training(space, error, message):
+    calls, train = count_calls()
+    with pytest.raises(error, match=message):
+        tuning.random_search(train, space, 3, rng=0)
+    assert calls == []
+
+
+@pytest.mark.parametrize("grid, error, message", [
+    ({"lr": 0.1}, TypeError, r"^grid_search: grid\['lr'\] must be a non-empty list of values, got 0.1$"),
+    ({"lr": "0.1"}, ValueError, r"^grid_search: grid\['lr'\] must be a non-empty list of values, got '0.1'$"),
+    ({"lr": []}, ValueError, r"^grid_search: grid\['lr'\] must be a non-empty list of values, got \[\]$"),
+    ({}, ValueError, r"^grid_search: grid must be a non-empty dict"),
+])
+def test_grid_search_refuses_a_grid_that_is_not_lists_before_training(grid, error, message):
+    calls, train = count_calls()
+    with pytest.raises(error, match=message):
+        tuning.grid_search(train, grid)
+    assert calls == []
+
+
+@pytest.mark.parametrize("ranges, error, message", [
+    ({"lr": 1e-3}, TypeError, r"^coarse_to_fine: ranges\['lr'\] must be a pair \(low, high\), got 0.001$"),
+    ({"lr": (1e-1, 1e-4)}, ValueError, r"^coarse_to_fine: ranges\['lr'\] must be a pair \(low, high\) with low < high"),
+    ({"lr": (0, 1)}, ValueError, r"^coarse_to_fine: ranges\['lr'\] must be .* 0 < low \(a log scale\), got \(0, 1\)$"),
+    ({"lr": (1e-4, 1e-2, 1)}, ValueError, r"^coarse_to_fine: ranges\['lr'\] must be a pair"),
+    ({"lr": (1e-4, np.nan)}, ValueError, r"^coarse_to_fine: ranges\['lr'\] must be finite"),
+    ({"lr": tuning.log_uniform(1e-4, 1)}, TypeError, r"^coarse_to_fine: ranges\['lr'\] must be a pair"),
+])
+def test_coarse_to_fine_refuses_ranges_that_are_not_log_scale_pairs_before_training(ranges, error, message):
+    calls, train = count_calls()
+    with pytest.raises(error, match=message):
+        tuning.coarse_to_fine(train, ranges, 3, rng=0)
+    assert calls == []
+
+
+def test_the_probe_of_a_sampler_leaves_the_search_draws_as_they_were():
+    sample = tuning.log_uniform(1e-4, 1)
+    found = tuning.random_search(lambda lr: lr, {"lr": sample}, 5, rng=7)
+    expected = [sample(rng) for rng in [np.random.default_rng(7)] for _ in range(5)]
+    assert sorted(t.hyperparameters["lr"] for t in found) == sorted(expected)
+
+
+# ------------------------------------------------------------ bad input: the train function
+
+
+@pytest.mark.parametrize("train, message", [
+    (lambda learning_rate: 1.0, r"^random_search: train must be a function taking the keywords of the search \(lr\), "
+                                r"got <lambda>\(learning_rate\), which has no keyword 'lr' and needs 'learning_rate'"),
+    (lambda lr, epochs: 1.0, r"^random_search: train .*which needs 'epochs', which the search does not give$"),
+    (lambda: 1.0, r"^random_search: train .*got <lambda>\(\), which has no keyword 'lr'$"),
+    (3, r"^random_search: train must be a function \(def train\(lr\)"),
+])
+def test_a_train_that_cannot_take_the_hyperparameters_is_refused_before_training(train, message):
+    with pytest.raises(TypeError, match=message):
+        tuning.random_search(train, {"lr": tuning.uniform(0, 1)}, 2, rng=0)
+
+
+def test_a_train_with_extra_defaults_or_keywords_is_accepted():
+    assert len(tuning.random_search(lambda lr, epochs=5: lr, {"lr": tuning.uniform(0, 1)}, 2, rng=0)) == 2
+    assert len(tuning.grid_search(lambda **settings: settings["lr"], {"lr": [1, 2]})) == 2
+
+
+def test_a_type_error_inside_train_is_left_as_it_is():
+    def train(lr):
+        return "a" + lr  # the reader's own bug
+    with pytest.raises(TypeError, match=r"^can only concatenate str"):
+        tuning.random_search(train, {"lr": tuning.uniform(0, 1)}, 2, rng=0)
+
+
+@pytest.mark.parametrize("score, shown", [
+    (None, "None"), (hb.History(), "a History"), (np.array([0.1, 0.2]), r"an array of shape \(2,\)"),
+    ("0.9", "'0.9'"), (True, "True"), ({"acc": 0.9}, "a dict"),
+])
+def test_train_must_return_a_real_number_as_its_score(score, shown):
+    searches = {
+        "random_search": lambda train: tuning.random_search(train, {"lr": tuning.uniform(0, 1)}, 3, rng=0),
+        "grid_search": lambda train: tuning.grid_search(train, {"lr": [0.1, 0.2]}),
+        "coarse_to_fine": lambda train: tuning.coarse_to_fine(train, {"lr": (1e-4, 1e-1)}, 3, rng=0),
+    }
+    for who, search in searches.items():
+        calls = []
+        with pytest.raises(TypeError, match=rf"^{who}: train must be a function returning its score, a real number"
+                                            rf".*, got {shown}$"):
+            search(lambda lr: calls.append(lr) or score)
+        assert len(calls) == 1  # refused after the first training, not after all of them
+
+
+def test_a_score_may_be_a_numpy_number_or_a_0_d_array_and_nan_goes_last():
+    scores = iter([np.float32(0.5), np.array(0.75), float("nan")])
+    trials = tuning.grid_search(lambda lr: next(scores), {"lr": [1, 2, 3]})
+    assert [t.hyperparameters["lr"] for t in trials] == [2, 1, 3]
+    assert all(type(t.score) is float for t in trials)
+
+
+def test_nan_for_every_trial_is_refused_by_the_search_the_reader_called():
+    nan = lambda lr: float("nan")  # noqa: E731
+    message = "train must be a function whose score is a number for some settings, got NaN for all 3 trials"
+    with pytest.raises(ValueError, match=rf"^random_search: {message}$"):
+        tuning.random_search(nan, {"lr": tuning.uniform(0, 1)}, 3, rng=0)
+    with pytest.raises(ValueError, match=rf"^grid_search: {message}$"):
+        tuning.grid_search(nan, {"lr": [1, 2, 3]})
+    with pytest.raises(ValueError, match=rf"^coarse_to_fine: {message}$"):
+        tuning.coarse_to_fine(nan, {"lr": (1e-4, 1e-1)}, 3, rng=0)
+    broken_later = iter([1.0] * 3 + [float("nan")] * 3)  # round 2 has no best to zoom into
+    with pytest.raises(ValueError, match=rf"^coarse_to_fine: {message}$"):
+        tuning.coarse_to_fine(lambda lr: next(broken_later), {"lr": (1e-4, 1e-1)}, 3, rng=0)
+
+
+@pytest.mark.parametrize("search, message", [
+    (lambda: tuning.random_search(lambda lr: lr, {"lr": tuning.uniform(0, 1)}, 0), r"^random_search: trials must be >= 1"),
+    (lambda: tuning.random_search(lambda lr: lr, {"lr": tuning.uniform(0, 1)}, 2.5),
+     r"^random_search: trials must be a whole number"),
+    (lambda: tuning.random_search(lambda lr: lr, {"lr": tuning.uniform(0, 1)}, 2, rng="a"), r"^random_search: rng must be"),
+    (lambda: tuning.coarse_to_fine(lambda lr: lr, {"lr": (1e-4, 1e-1)}, 3, rounds=0), r"^coarse_to_fine: rounds must be >= 1"),
+    (lambda: tuning.coarse_to_fine(lambda lr: lr, {"lr": (1e-4, 1e-1)}, 3, keep=1), r"^coarse_to_fine: keep must be >= 2"),
+    (lambda: tuning.best_first([0.5, 0.7]), r"^best_first: trials must be a list of Trials, got a list holding float"),
+])
+def test_counts_and_seeds_are_checked(search, message):
+    with pytest.raises((TypeError, ValueError), match=message):
+        search()
