@@ -85,3 +85,42 @@ def test_every_snippet_section_of_the_package_is_shown_on_a_page() -> None:
     assert unused == [], "sections no page shows:\n" + "\n".join(unused)
     unknown = sorted(f"{path}:{name}" for path, name in shown - sections)
     assert unknown == [], "pages embed sections that do not exist:\n" + "\n".join(unknown)
+
+
+def unbound_names(code: str) -> set[str]:
+    """Global names the code reads (at module level or inside its functions and
+    classes) that it neither defines, imports nor finds among the builtins."""
+    import builtins
+    import symtable
+
+    top = symtable.symtable(code, "<page>", "exec")
+    bound = {s.get_name() for s in top.get_symbols()
+             if s.is_assigned() or s.is_imported() or s.is_namespace()}
+    read: set[str] = set()
+    tables = [top]
+    while tables:
+        table = tables.pop()
+        tables.extend(table.get_children())
+        for symbol in table.get_symbols():
+            if not symbol.is_referenced():
+                continue
+            if table is top or symbol.is_global() or symbol.is_declared_global():
+                read.add(symbol.get_name())
+    return read - bound - set(dir(builtins)) - {"__file__", "__name__"}
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.relative_to(DOCS).as_posix())
+def test_every_name_the_code_of_a_page_uses_is_defined_or_imported_on_it(page: Path) -> None:
+    """A reader who pastes a page's blocks in order, the package's shown code
+    included, gets no NameError: every helper a shown function calls is imported."""
+    code = "\n\n".join(body for _, body in python_blocks(page))
+    if not code.strip():
+        return
+    missing = sorted(unbound_names(code))
+    assert not missing, f"{page.relative_to(ROOT)} uses names it never defines: {missing}"
+
+
+def test_the_name_check_finds_a_helper_that_is_not_imported() -> None:
+    shown = "import numpy as np\n\ndef f(x):\n    return helper(np.abs(x)) + len(x)\n"
+    assert unbound_names(shown) == {"helper"}
+    assert unbound_names("from m import helper\n" + shown) == set()
