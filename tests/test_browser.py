@@ -482,16 +482,25 @@ PAGE_BLOCKS = """() => {
 }"""
 
 
-def copy_block(page: Page, index: int) -> str:
-    """Click the copy button of block ``index`` and return what lands on the clipboard."""
-    page.evaluate("text => navigator.clipboard.writeText(text)", CLIPBOARD_SENTINEL)
-    block = page.locator(f'[data-handbook-block="{index}"]')
-    block.scroll_into_view_if_needed()
-    block.hover()
-    block.locator('.md-clipboard, .md-code__button[data-md-type="copy"]').first.click()
-    page.wait_for_function("s => navigator.clipboard.readText().then(t => t !== s)",
-                           arg=CLIPBOARD_SENTINEL, polling=20, timeout=5_000)
-    return page.evaluate("navigator.clipboard.readText()")
+# Clicks the copy button of every marked block in order, inside the page, and returns
+# what each click put on the clipboard (the sentinel if nothing came within a second).
+# One call per page: a round trip from Python per block made the sweep minutes long.
+COPY_ALL = """async sentinel => {
+  const blocks = [...document.querySelectorAll("[data-handbook-block]")]
+    .sort((a, b) => a.dataset.handbookBlock - b.dataset.handbookBlock);
+  const copied = [];
+  for (const block of blocks) {
+    await navigator.clipboard.writeText(sentinel);
+    block.querySelector('.md-clipboard, .md-code__button[data-md-type="copy"]').click();
+    let text = sentinel;
+    for (let wait = 0; wait < 250 && text === sentinel; wait++) {
+      await new Promise(resolve => setTimeout(resolve, 4));
+      text = await navigator.clipboard.readText();
+    }
+    copied.push(text);
+  }
+  return copied;
+}"""
 
 
 def copied_page(page: Page, url: str) -> tuple[str, list[str]]:
@@ -499,8 +508,11 @@ def copied_page(page: Page, url: str) -> tuple[str, list[str]]:
     page.goto(url)
     page.wait_for_load_state("load")
     outputs = page.evaluate(PAGE_BLOCKS)
-    script = "\n\n".join(copy_block(page, i) for i in range(len(outputs)))
-    return script + "\n", [line for block in outputs for line in block]
+    copied = page.evaluate(COPY_ALL, CLIPBOARD_SENTINEL)
+    assert len(copied) == len(outputs), f"{url}: {len(outputs)} blocks, {len(copied)} copied"
+    missing = [i for i, text in enumerate(copied) if text == CLIPBOARD_SENTINEL]
+    assert not missing, f"{url}: the copy buttons of blocks {missing} put nothing on the clipboard"
+    return "\n\n".join(copied) + "\n", [line for block in outputs for line in block]
 
 
 def shows_in_order(shown: list[str], printed: str) -> str | None:
@@ -542,18 +554,49 @@ def run_copied(script: str, language: str, folder: Path) -> subprocess.Completed
                           text=True, timeout=600)
 
 
+def source_of(url: str, language: str) -> Path:
+    """The Markdown file a technique page's address was built from."""
+    path = url.removeprefix(ROOT_URL).removeprefix(LANGUAGES[language]).strip("/")
+    return ROOT / "docs" / (path + (".zh.md" if language == "zh" else ".md"))
+
+
+def lines_of(code: str) -> list[str]:
+    """Code compared line by line: trailing spaces and blank lines do not count."""
+    return [line.rstrip() for line in code.splitlines() if line.strip()]
+
+
+def tested_code(page: Path) -> str:
+    """What the page runner executes of a page, as a reader would copy it: every
+    Python block in page order, snippets expanded, doctests without prompts."""
+    from tests.test_code_on_pages import python_blocks
+
+    return "\n\n".join(code for _, code in python_blocks(page))
+
+
+# A page whose copied code is also run in a fresh Python, whatever the comparison says:
+# the run keeps the fresh-session path itself tested.
+ALWAYS_RUN = "setting-up/numpy-stack/"
+
+
 def test_the_copied_code_of_every_technique_page_runs_and_prints_what_the_page_shows(
         context: BrowserContext, served: Path, tmp_path: Path) -> None:
-    """Click every copy button of a page in order, paste into a fresh Python: it runs and prints the page.
+    """Click every copy button of a page in order: what lands on the clipboard is the
+    code the page tests ran, and it prints the page.
 
-    Both languages are copied. A page and its twin give the same code and show the same
-    output (the parity rule); such a pair is run once, in the English page's language.
+    The page tests (Sybil) run every block of a page in order in one namespace of its
+    own and check what each doctest prints. A copied page whose lines are those lines
+    has therefore run and printed what the page shows; running it again would repeat
+    minutes of work. A copied page that differs from what the tests ran is pasted into
+    a fresh Python and must run and print the page, and is reported all the same:
+    the tests did not test what the reader copies. One page is always run fresh.
+    Both languages are copied; a page and its twin give the same code.
     """
     from concurrent.futures import ThreadPoolExecutor
 
     tab = watch(context.new_page())
     problems: list[str] = []
     copies: dict[tuple[str, tuple[str, ...]], tuple[str, str]] = {}  # (script, shown) -> (url, language)
+    compared = 0
     for language, folder in LANGUAGES.items():
         urls = [u for u in page_urls(served, language)
                 if u.removeprefix(ROOT_URL).removeprefix(folder).split("/")[0] in CHAPTERS]
@@ -564,8 +607,14 @@ def test_the_copied_code_of_every_technique_page_runs_and_prints_what_the_page_s
                 if line.lstrip().startswith((">>>", "...")) and not line.strip() == "...":
                     problems.append(f"{url}: copied line {line_number} has a prompt: {line!r}")
                     break
-            copies.setdefault((script, tuple(shown)), (url, language))
+            same = lines_of(script) == lines_of(tested_code(source_of(url, language)))
+            compared += 1
+            if not same:
+                problems.append(f"{url}: the copied code is not the code the page tests ran")
+            if not same or url.endswith(ALWAYS_RUN):
+                copies.setdefault((script, tuple(shown)), (url, language))
     tab.page.close()
+    assert compared >= 58 and len(copies) >= 1
     import importlib.util
     import warnings
 
@@ -587,3 +636,11 @@ def test_the_copied_code_of_every_technique_page_runs_and_prints_what_the_page_s
             if mismatch:
                 problems.append(f"{url}: {mismatch}")
     assert not problems, "\n".join(problems)
+
+
+def test_the_comparison_of_copied_and_tested_code_sees_a_changed_line() -> None:
+    page = ROOT / "docs" / "setting-up" / "numpy-stack.md"
+    code = tested_code(page)
+    assert lines_of(code + "\n\n") == lines_of(code)
+    changed = code.replace("import numpy as np", "import numpy", 1)
+    assert changed != code and lines_of(changed) != lines_of(code)
