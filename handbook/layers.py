@@ -30,6 +30,14 @@ from handbook.parameter import Parameter
 class Layer:
     """What every layer shares: parameters, buffers, dtype, saved arrays."""
 
+    def forward(self, x: np.ndarray, training: bool = True) -> np.ndarray:
+        raise NotImplementedError(f"{type(self).__name__}: a layer defines forward")
+
+    def backward(self, dy: np.ndarray, input_grad: bool = True):
+        raise NotImplementedError(
+            f"{type(self).__name__}: a layer defines backward"
+        )
+
     def parameters(self) -> list[Parameter]:
         return []
 
@@ -40,7 +48,11 @@ class Layer:
 
     def astype(self, dtype) -> "Layer":
         """Convert parameters and buffers to ``dtype``; returns the layer."""
-        check.float_dtype(self, dtype)
+        dtype = check.float_dtype(self, dtype)
+        if hasattr(
+            self, "eps"
+        ):  # a constant that must stay above 0 in the new dtype
+            check.epsilon(self, self.eps, [dtype])
         for p in self.parameters():
             p.value = p.value.astype(dtype)
             p.grad = None
@@ -142,7 +154,17 @@ def initial_weights(
             f"shape {W.shape}" if W.shape != shape else "NaN or inf",
             described=True,
         )
-    return W.astype(dtype)
+    with np.errstate(over="ignore"):  # an overflow is refused just below
+        W = W.astype(dtype)
+    if not np.all(np.isfinite(W)):
+        check.fail(
+            who,
+            "init",
+            f"a function giving weights that fit in {dtype}",
+            f"weights beyond {np.finfo(dtype).max:.3g}",
+            described=True,
+        )
+    return W
 
 
 def check_layers(layers) -> list[Layer]:
@@ -167,7 +189,8 @@ def check_layers(layers) -> list[Layer]:
                 described=True,
             )
     seen: dict[int, int] = {}
-    for i, layer in enumerate(layers):
+    leaves = [leaf for layer in layers for leaf in layers_of(layer)]
+    for i, layer in enumerate(leaves):
         if id(layer) in seen:
             check.fail(
                 "Sequential",
@@ -414,11 +437,17 @@ class Dropout(Layer):
 
     def forward(self, x: np.ndarray, training: bool = True) -> np.ndarray:
         x = check.real_array(self, "x", x)
-        if not training or self.keep_prob == 1:
+        if not check.flag(self, "training", training) or self.keep_prob == 1:
             self.save_for_backward(training, mask=None, shape=x.shape)
             return x  # nothing to undo at test time
         reuse = self.freeze_mask and self.mask is not None
         if not (reuse and self.mask.shape == x.shape):
+            check.number(
+                self,
+                f"keep_prob for {x.dtype} input",
+                self.keep_prob,
+                low=1 / np.finfo(x.dtype).max,
+            )  # 1 / keep_prob must fit
             keep = self.rng.random(x.shape) < self.keep_prob
             self.mask = keep.astype(x.dtype) / x.dtype.type(self.keep_prob)
         self.save_for_backward(training, mask=self.mask, shape=x.shape)
@@ -464,7 +493,7 @@ class BatchNorm(Layer):
 
     def forward(self, x: np.ndarray, training: bool = True) -> np.ndarray:
         x = check_input(self, x, self.n, self.gamma.value.dtype)
-        if training:
+        if check.flag(self, "training", training):
             if len(x) < 2:
                 check.fail(
                     self,
@@ -473,14 +502,16 @@ class BatchNorm(Layer):
                     f"{len(x)} row",
                     described=True,
                 )
-            mu = x.mean(axis=0)
-            var = x.var(axis=0)  # the biased variance, as in the paper
-            if not np.isfinite(mu).all():
+            with np.errstate(over="ignore"):  # refused below if it overflows
+                mu = x.mean(axis=0)
+                var = x.var(axis=0)  # the biased variance, as in the paper
+            if not (np.isfinite(mu).all() and np.isfinite(var).all()):
                 check.fail(
                     self,
                     "x",
-                    "finite (the running mean would keep a NaN)",
-                    "NaN or inf",
+                    "finite, with a finite variance (the running statistics would "
+                    "keep a NaN or inf)",
+                    "NaN, inf or values whose variance overflows",
                     described=True,
                 )
             rho = self.momentum
@@ -514,9 +545,12 @@ class BatchNorm(Layer):
 
 
 def layers_of(model: Layer) -> list[Layer]:
-    """A model's ``layers`` list in order, or the model alone in a list."""
+    """The layers a model applies, in order: the layers of a Sequential, and of
+    each Sequential inside it, or the model alone in a list."""
     layers = getattr(model, "layers", None)
-    return list(layers) if isinstance(layers, list) else [model]
+    if not isinstance(layers, list):
+        return [model]
+    return [leaf for layer in layers for leaf in layers_of(layer)]
 
 
 # --8<-- [start:sequential]
@@ -528,6 +562,7 @@ class Sequential(Layer):
         self.layers = check_layers(layers)
 
     def forward(self, x: np.ndarray, training: bool = True) -> np.ndarray:
+        training = check.flag("Sequential", "training", training)
         for layer in self.layers:
             x = layer.forward(x, training)
         return x
@@ -555,8 +590,16 @@ class Sequential(Layer):
     def __len__(self) -> int:
         return len(self.layers)
 
-    def __getitem__(self, i: int) -> Layer:
-        return self.layers[i]
+    def __getitem__(self, i: int | slice) -> Layer:
+        """A layer, or a Sequential of the layers a slice selects."""
+        if isinstance(i, slice):
+            return Sequential(*self.layers[i])
+        index = check.whole("Sequential", "index", i, low=-len(self.layers))
+        if index >= len(self.layers):
+            check.fail(
+                "Sequential", "index", f"< {len(self)} (the layers)", i, IndexError
+            )
+        return self.layers[index]
 
     def __repr__(self) -> str:
         return (

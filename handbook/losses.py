@@ -19,7 +19,7 @@ def log_softmax(z: np.ndarray) -> np.ndarray:
 
 def softmax(z: np.ndarray) -> np.ndarray:
     """e^z / sum(e^z) along the last axis; every row sums to 1."""
-    return np.exp(log_softmax(z))
+    return np.exp(log_softmax(scores("softmax", z)))
 
 
 # --8<-- [end:softmax]
@@ -98,7 +98,16 @@ def targets_like(who: str, output: np.ndarray, y, unit_interval: bool = False):
             f"shape {y.shape}",
             described=True,
         )
-    y = y.astype(output.dtype).reshape(output.shape)
+    with np.errstate(over="ignore"):  # an overflow is refused just below
+        y = y.astype(output.dtype).reshape(output.shape)
+    if not np.isfinite(y).all():  # finite labels that overflow the output's dtype
+        check.fail(
+            who,
+            "y",
+            f"labels that fit in {output.dtype}, the output's dtype",
+            f"values beyond {np.finfo(output.dtype).max:.3g}",
+            described=True,
+        )
     if unit_interval and not ((y >= 0) & (y <= 1)).all():
         check.fail(
             who,
@@ -211,6 +220,8 @@ class SoftmaxCrossEntropy(Loss):
         who = "SoftmaxCrossEntropy.accuracy"
         z = check_logits(who, z, y)
         t = class_probabilities(who, y, z.shape[1], z.dtype)
+        if not np.isfinite(z).all():
+            return float("nan")  # a NaN logit predicts no class
         return float(np.mean(z.argmax(axis=1) == t.argmax(axis=1)))
 
 
@@ -267,6 +278,7 @@ def distributions(p, q, enforce: bool) -> tuple[np.ndarray, np.ndarray]:
     """p and q for ``kl_divergence``: real arrays of one shape, in their common
     float dtype; with ``enforce``, non-negative and summing to 1 along the last
     axis."""
+    enforce = check.flag("kl_divergence", "check", enforce)
     p = check.real_array("kl_divergence", "p", p)
     q = check.real_array("kl_divergence", "q", q)
     if p.shape != q.shape or p.ndim == 0:

@@ -192,6 +192,7 @@ def ewma(values, beta: float, bias_correction: bool = False) -> np.ndarray:
     memory, an effective window of 1 / (1 - beta) values.
     """
     check.fraction("ewma", "beta", beta)
+    check.flag("ewma", "bias_correction", bias_correction)
     values = check.finite(
         "ewma", "values", check.real_array("ewma", "values", values, ndim=1)
     )
@@ -367,10 +368,10 @@ def clip_by_value(params, limit: float) -> float:
     """Clip every gradient entry to [-limit, limit]; returns the global norm
     before clipping."""
     check.positive("clip_by_value", "limit", limit)
-    norm = global_norm(params, "clip_by_value")
-    for p in params:
-        if p.grad is not None:
-            np.clip(p.grad, -limit, limit, out=p.grad)
+    grads = gradients("clip_by_value", params)
+    norm = norm_of(grads)
+    for g in grads:
+        np.clip(g, -limit, limit, out=g)
     return norm
 
 
@@ -378,17 +379,21 @@ def clip_by_norm(params, max_norm: float) -> float:
     """Rescale all gradients together so that their global norm is at most
     max_norm, keeping their direction; returns the norm before clipping."""
     check.positive("clip_by_norm", "max_norm", max_norm)
-    norm = global_norm(params, "clip_by_norm")
+    grads = gradients("clip_by_norm", params)
+    norm = norm_of(grads)
     if norm > max_norm:
-        for p in params:
-            if p.grad is not None:
-                p.grad *= max_norm / norm
+        for g in grads:
+            g *= max_norm / norm
     return norm
 
 
-def global_norm(params, who: str = "global_norm") -> float:
+def global_norm(params) -> float:
     """sqrt of the sum of all squared gradient entries, over all parameters."""
-    grads = gradients(who, params)
+    return norm_of(gradients("global_norm", params))
+
+
+def norm_of(grads: list[np.ndarray]) -> float:
+    """sqrt of the sum of the squared entries of all the arrays."""
     return float(np.sqrt(sum(float(np.vdot(g, g)) for g in grads)))
 
 

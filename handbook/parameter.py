@@ -13,6 +13,8 @@ class Parameter:
 
     def __init__(self, value: np.ndarray, name: str = "", regularize: bool = True):
         self.value = check.real_array("Parameter", "value", value)
+        if not self.value.flags.writeable:  # an optimizer updates it in place
+            self.value = self.value.copy()
         self.grad: np.ndarray | None = None
         self.name = name
         self.regularize = regularize  # False for biases: L1/L2 leave them alone

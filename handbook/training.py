@@ -83,7 +83,10 @@ class EarlyStopping:
             check.fail(
                 "EarlyStopping", "monitor", "'dev_loss' or 'dev_acc'", monitor
             )
-        self.restore_best, self.monitor = restore_best, monitor
+        self.restore_best = check.flag(
+            "EarlyStopping", "restore_best", restore_best
+        )
+        self.monitor = monitor
         self.sign = 1.0 if monitor == "dev_loss" else -1.0  # lower loss is better
         self.reset()
 
@@ -358,8 +361,8 @@ def check_fit(
         check.positive("hb.fit", "clip_norm", clip_norm)
     check.whole("hb.fit", "batch_size", batch_size)
     check_rate(optimizer, schedule, epochs)
-    X, y = check.real_array("hb.fit", "X", X), np.asarray(y)
-    check.same_rows("hb.fit", X, y)
+    X = check.real_array("hb.fit", "X", X)
+    y = check.labels_of("hb.fit", X, y)
     check.finite("hb.fit", "X", X)
     if len(X) == 0:
         check.fail(
@@ -376,8 +379,10 @@ def check_fit(
                 TypeError,
                 described=True,
             )
-        X_dev, y_dev = validation
-        check.same_rows("hb.fit (validation)", X_dev, y_dev)
+        X_dev = check.real_array("hb.fit", "validation's X_dev", validation[0])
+        y_dev = check.labels_of(
+            "hb.fit", X_dev, validation[1], ("validation's X_dev", "y_dev")
+        )
         if len(X_dev) == 0:
             check.fail(
                 "hb.fit",

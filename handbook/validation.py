@@ -155,7 +155,7 @@ def float_dtype(who: Any, dtype: Any) -> np.dtype:
             TypeError,
             described=True,
         )
-    return dtype
+    return dtype.newbyteorder("=")
 
 
 def generator(who: Any, rng: Any) -> np.random.Generator:
@@ -207,9 +207,19 @@ def real_array(
 
 def as_array(who: Any, argument: str, value: Any) -> np.ndarray:
     """``np.asarray(value)``, refusing nested lists with rows of unequal lengths
-    here, where NumPy would raise its own "inhomogeneous shape" error."""
+    here, where NumPy would raise its own "inhomogeneous shape" error, and masked
+    arrays, whose mask every computation here would drop without a word."""
+    if isinstance(value, np.ma.MaskedArray):
+        fail(
+            who,
+            argument,
+            "a plain array (fill or drop the masked values first, e.g. X.filled())",
+            "a masked array",
+            TypeError,
+            described=True,
+        )
     try:
-        return np.asarray(value)
+        array = np.asarray(value)
     except ValueError:
         fail(
             who,
@@ -218,6 +228,9 @@ def as_array(who: Any, argument: str, value: Any) -> np.ndarray:
             "rows of unequal lengths",
             described=True,
         )
+    if not array.dtype.isnative:  # big-endian data read from a file: same numbers
+        array = array.astype(array.dtype.newbyteorder("="))
+    return array
 
 
 def finite(who: Any, argument: str, array: np.ndarray) -> np.ndarray:

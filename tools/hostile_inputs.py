@@ -45,6 +45,8 @@ FILTER = [a for a in sys.argv[1:] if not a.startswith("--")]
 
 CASES = []
 CLEAR_ERRORS = (
+    IndexError,
+    MemoryError,
     ValueError,
     TypeError,
     RuntimeError,
@@ -122,7 +124,8 @@ def judge_error(case, e):
         return "OBSCURE", f"{kind} escapes the package: {short(msg)}"
     if isinstance(e, Timeout):
         return "OBSCURE", "hangs (timeout)"
-    clear = isinstance(e, CLEAR_ERRORS) and type(e).__module__ == "builtins"
+    clear = isinstance(e, CLEAR_ERRORS) and (
+        type(e).__module__ == "builtins" or isinstance(e, MemoryError))
     named = mentions(msg, case.who) and mentions(msg, case.arg)
     if clear and named:
         if " object at 0x" in msg:
@@ -1511,10 +1514,11 @@ C(Pl, "figure(ncols=0)", lambda: P.figure(ncols=0), "figure", "ncols")
 # ========================================================================= main
 
 
-def main():
+def main(cases=None):
+    """Run ``cases`` (by default this file's CASES) and print one line each."""
     counts = {"OK": 0, "OBSCURE": 0, "SILENT": 0}
     rows = []
-    for case in CASES:
+    for case in CASES if cases is None else cases:
         if FILTER and not any(f.lower() in (case.module + " " + case.label).lower() for f in FILTER):
             continue
         status, detail = run_case(case)

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import handbook as hb
+from handbook.layers import layers_of
 
 ACTIVATIONS = [hb.Sigmoid, hb.Tanh, hb.ReLU, hb.LeakyReLU]
 NOT_REAL = {
@@ -61,7 +62,7 @@ def test_parameters_and_labels_must_be_real(kind):
 @given(st.sampled_from(["U3", "S2", "O", "c8", "c16", "M8[s]"]))
 def test_softmax_refuses_every_dtype_that_is_not_real(dtype):
     z = np.zeros((2, 3)).astype(dtype) if dtype != "M8[s]" else np.zeros((2, 3), dtype)
-    with pytest.raises(TypeError, match="^log_softmax: z must be an array of real numbers"):
+    with pytest.raises(TypeError, match="^softmax: z must be an array of real numbers"):
         hb.softmax(z)
 
 
@@ -101,7 +102,7 @@ def test_kl_divergence_refuses_shapes_that_would_broadcast():
 
 
 def test_softmax_of_an_empty_row_is_refused():
-    with pytest.raises(ValueError, match=r"^log_softmax: z must be an array with at least one entry"):
+    with pytest.raises(ValueError, match=r"^softmax: z must be an array with at least one entry"):
         hb.softmax(np.ones((3, 0)))
     np.testing.assert_allclose(hb.softmax([[0.0, 0.0]]), [[0.5, 0.5]])
 
@@ -166,3 +167,98 @@ def test_clipping_needs_finite_gradients_and_a_backward_first():
     model[0].W.grad[0, 0] = np.nan
     with pytest.raises(ValueError, match=r"^clip_by_norm: the gradient of Parameter.* must be finite everywhere"):
         hb.optim.clip_by_norm(model.parameters(), 1.0)
+
+
+# ---------------------------------------------------------------- the second round
+
+
+def test_nested_models_are_checked_through_every_level():
+    dense = hb.Dense(2, 2, rng=0)
+    with pytest.raises(ValueError, match=r"^Sequential: layers must be each a separate instance"):
+        hb.Sequential(dense, hb.Sequential(hb.Tanh(), dense))
+    inner = hb.Sequential(hb.Dense(2, 2, rng=1), hb.BatchNorm(2))
+    assert [type(layer).__name__ for layer in layers_of(hb.Sequential(dense, inner))] == [
+        "Dense", "Dense", "BatchNorm"]
+
+
+def test_a_slice_of_a_model_is_a_model_and_an_index_is_checked():
+    model = hb.Sequential(hb.Dense(2, 3, rng=0), hb.ReLU(), hb.Dense(3, 1, rng=1))
+    head = model[0:2]
+    assert isinstance(head, hb.Sequential) and head.forward(np.ones((1, 2))).shape == (1, 3)
+    assert model[-1] is model.layers[-1] and list(model) == model.layers
+    with pytest.raises(IndexError, match=r"^Sequential: index must be < 3 \(the layers\), got 3$"):
+        model[3]
+    with pytest.raises(TypeError, match=r"^Sequential: index must be a whole number"):
+        model["0"]
+
+
+def test_training_is_a_flag_and_a_bare_layer_says_what_it_lacks():
+    model = hb.Sequential(hb.Dropout(0.5, rng=0))
+    with pytest.raises(TypeError, match=r"^Sequential: training must be True or False, got 'no'$"):
+        model.forward(np.ones((2, 2)), training="no")
+    with pytest.raises(NotImplementedError, match="^Layer: a layer defines forward$"):
+        hb.Layer().forward(np.ones((1, 1)))
+
+
+def test_masked_arrays_are_refused_and_big_endian_arrays_converted():
+    masked = np.ma.masked_equal(np.array([[1.0, -999.0]]), -999.0)
+    with pytest.raises(TypeError, match=r"^Dense\(2 -> 1\): x must be a plain array \(fill or drop"):
+        hb.Dense(2, 1, rng=0).forward(masked)
+    with pytest.raises(TypeError, match="^Standardizer: X must be a plain array"):
+        hb.data.Standardizer().fit(masked)
+    big = np.array([[1.0, 2.0]], dtype=">f8")
+    dense = hb.Dense(2, 1, rng=0)
+    np.testing.assert_array_equal(dense.forward(big), dense.forward(big.astype(np.float64)))
+    assert hb.Dense(2, 1, rng=0).astype(">f8").W.value.dtype.isnative
+
+
+def test_values_that_fit_one_dtype_but_not_another_are_refused():
+    with pytest.raises(ValueError, match=r"^BatchNorm\(2, .*\): eps must be at least 6.0e-08 for float16"):
+        hb.BatchNorm(2, eps=1e-8).astype(np.float16)
+    with pytest.raises(ValueError, match=r"^Dropout\(keep_prob=1e-10\): keep_prob for float16 input must be >="):
+        hb.Dropout(1e-10, rng=0).forward(np.ones((2, 2), np.float16))
+    with pytest.raises(ValueError, match="^Dense: init must be a function giving weights that fit in float32"):
+        hb.Dense(3, 2, init=hb.init.constant(1e300), dtype=np.float32)
+    with pytest.raises(ValueError, match="^MeanSquaredError: y must be labels that fit in float16"):
+        hb.MeanSquaredError().forward(np.zeros((2, 1), np.float16), np.full(2, 1e5))
+    with pytest.raises(ValueError, match=r"^BatchNorm\(2, .*\): x must be finite, with a finite variance"):
+        hb.BatchNorm(2).forward(np.array([[1e200, 0.0], [-1e200, 1.0]]))
+
+
+def test_accuracy_of_nan_logits_is_nan_not_a_share():
+    assert np.isnan(hb.SoftmaxCrossEntropy().accuracy(np.full((3, 2), np.nan), np.array([0, 1, 0])))
+
+
+def test_flags_of_the_helpers_are_true_or_false():
+    cases = [
+        (lambda: hb.kl_divergence([0.5, 0.5], [0.5, 0.5], check="no"), "^kl_divergence: check must be True"),
+        (lambda: hb.optim.ewma([1.0], 0.9, bias_correction="no"), "^ewma: bias_correction must be True"),
+        (lambda: hb.EarlyStopping(restore_best="no"), "^EarlyStopping: restore_best must be True"),
+    ]
+    for call, message in cases:
+        with pytest.raises(TypeError, match=message):
+            call()
+
+
+def test_clipping_a_generator_of_parameters_clips_them():
+    model = hb.Sequential(hb.Dense(2, 2, rng=0))
+    model.forward(np.ones((1, 2)))
+    model.backward(np.full((1, 2), 100.0))
+    norm = hb.optim.clip_by_norm((p for p in model.parameters()), 1.0)
+    assert norm > 1 and hb.optim.global_norm(model.parameters()) == pytest.approx(1.0)
+
+
+def test_a_read_only_array_becomes_a_parameter_the_optimizer_can_update():
+    p = hb.Parameter(np.broadcast_to(0.0, (3,)))
+    p.grad = np.ones(3)
+    hb.optim.SGD([p], 0.1).step()
+    np.testing.assert_allclose(p.value, -0.1)
+
+
+def test_fit_refuses_missing_labels_by_name():
+    model = hb.Sequential(hb.Dense(2, 2, rng=0))
+    opt, X, y = hb.optim.SGD(model.parameters(), 0.1), np.ones((4, 2)), np.array([0, 1, 0, 1])
+    with pytest.raises(TypeError, match="^hb.fit: y must be an array with one row per example, got None$"):
+        hb.fit(model, hb.SoftmaxCrossEntropy(), opt, X, None, epochs=1, batch_size=2)
+    with pytest.raises(TypeError, match="^hb.fit: y_dev must be an array with one row per example, got None$"):
+        hb.fit(model, hb.SoftmaxCrossEntropy(), opt, X, y, epochs=1, batch_size=2, validation=(X, None))

@@ -226,6 +226,6 @@ def test_weights_are_checked_when_they_are_drawn():
     with pytest.raises(TypeError, match="^Dense: init must be an initializer"):
         hb.Dense(3, 2, init=hb.init.normal)  # the factory, not called
     bn = hb.BatchNorm(2)
-    with pytest.raises(ValueError, match="running mean would keep a NaN"):
+    with pytest.raises(ValueError, match="running statistics would keep a NaN or inf"):
         bn.forward(np.array([[1.0, np.nan], [2.0, 3.0]]))
     assert np.isfinite(bn.running_mean).all()

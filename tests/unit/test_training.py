@@ -101,7 +101,7 @@ def test_invalid_arguments_are_named():
     with pytest.raises(ValueError, match="hb.fit: batch_size must be >= 1, got 0"):
         hb.fit(model, loss, opt, X, y, epochs=1, batch_size=0)
     with pytest.raises(ValueError, match="hb.fit: X and y must be of the same length"
-                                         r".*got 10 and 9 rows"):
+                                         r".*got 10 rows and shape \(9,\)"):
         hb.fit(model, loss, opt, X, y[:9], epochs=1, batch_size=2)
     with pytest.raises(ValueError, match="hb.fit: X must be a set of at least one row, got 0 rows"):
         hb.fit(model, loss, opt, X[:0], y[:0], epochs=1, batch_size=2)
@@ -112,7 +112,7 @@ def test_invalid_arguments_are_named():
     with pytest.raises(TypeError, match=r"hb.fit: validation must be a pair \(X_dev, "
                                         r"y_dev\), got ndarray"):
         hb.fit(model, loss, opt, X, y, epochs=1, batch_size=2, validation=X)
-    with pytest.raises(ValueError, match=r"hb.fit \(validation\): X and y must be"):
+    with pytest.raises(ValueError, match="hb.fit: validation's X_dev and y_dev must be"):
         hb.fit(model, loss, opt, X, y, epochs=1, batch_size=2, validation=(X, y[:3]))
     with pytest.raises(ValueError, match="hb.fit: validation must be a dev set of at "
                                          "least one row, got 0 rows"):
