@@ -75,11 +75,34 @@ def serve(arguments: list[str]) -> int:
     return run(BIN / "mkdocs", "serve", *arguments, env=env)
 
 
+# The tests of the built site: they run after every page has run (the build takes the
+# pages' outputs from what the first step cached), in one process.
+SITE_TESTS = ("tests/test_site.py", "tests/test_links.py", "tests/test_browser.py")
+
+
 def test(arguments: list[str]) -> int:
-    """Every test: the package, every block of every page, and the strict build of the site."""
+    """Every test: the package, every block of every page, every lab, and the site.
+
+    Without arguments, in two steps. First the package's tests, the pages and the labs,
+    one worker per core, each with one BLAS thread; a page or a test file goes whole to
+    one worker. Then the strict build of the site (from the pages' cached outputs), its
+    links and the browser tests. With arguments, one pytest run of what they select.
+    """
     env = environment()
     env["HANDBOOK_SITE_DIR"] = str(ROOT / "site")
-    code = run(BIN / "pytest", *arguments, env=env)
+    if arguments:
+        return collected(run(BIN / "pytest", *arguments, env=env))
+    workers = str(os.cpu_count() or 1)
+    parallel = dict(env, OPENBLAS_NUM_THREADS="1")
+    ignore = [f"--ignore={path}" for path in SITE_TESTS]
+    first = collected(run(BIN / "pytest", "-n", workers, "--dist", "loadfile", *ignore,
+                          env=parallel))
+    second = collected(run(BIN / "pytest", *SITE_TESTS, env=env))
+    return first or second
+
+
+def collected(code: int) -> int:
+    """pytest's exit code, with "no tests collected" (5) as a failure."""
     if code == 5:
         print("pytest collected no tests: the test set-up is broken.", file=sys.stderr)
         return 1
@@ -87,11 +110,12 @@ def test(arguments: list[str]) -> int:
 
 
 def kernels(arguments: list[str]) -> int:
-    """Every page and lab under two other OpenBLAS kernel families, each with one BLAS thread.
+    """Every English page and lab under two other OpenBLAS kernel families, one BLAS thread each.
 
     A page must print the same results on a reader's machine, whose NumPy is not pinned
     to the kernels the build uses. The runs go side by side, one per core, each with its
-    own page and lab caches (the build's caches are left alone).
+    own page and lab caches (the build's caches are left alone). The Chinese pages and
+    labs have the same code and outputs (tests/test_parity.py), so they are left out.
     """
     import tempfile
 
@@ -104,7 +128,7 @@ def kernels(arguments: list[str]) -> int:
         if family != "default":
             env["OPENBLAS_CORETYPE"] = family
         env.update(OPENBLAS_NUM_THREADS="1", HANDBOOK_PAGE_CACHE=str(scratch / family / "pages"),
-                   HANDBOOK_LAB_CACHE=str(scratch / family / "labs"))
+                   HANDBOOK_LAB_CACHE=str(scratch / family / "labs"), HANDBOOK_ENGLISH_ONLY="1")
         log = (scratch / f"{family}.log").open("w")
         command = [str(BIN / "pytest"), "-q", "-p", "no:cacheprovider", "docs", "tests/test_labs.py",
                    *arguments]

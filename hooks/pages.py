@@ -379,6 +379,30 @@ def _teardown(namespace: dict[str, Any]) -> None:
     plot.set_language("en")
 
 
+def covered_by_twin(path: str | Path) -> bool:
+    """Whether running a Chinese page would only repeat its English twin.
+
+    A ``.zh.md`` page without ``exec="on"`` blocks (nothing of it goes into the
+    build) whose fenced blocks are its twin's, to the character, outputs included,
+    runs the same code and checks the same outputs: the English run has checked
+    them. ``tests/test_parity.py`` keeps the blocks identical.
+    """
+    path = Path(path)
+    if not path.name.endswith(".zh.md"):
+        return False
+    twin = path.with_name(path.name[: -len(".zh.md")] + ".md")
+    if not twin.exists():
+        return False
+    text = path.read_text(encoding="utf-8")
+    if exec_fences(text):
+        return False
+
+    def blocks(markdown_text: str) -> list[tuple[str, str]]:
+        return [(fence.info.strip(), fence.body) for fence in fences(markdown_text)]
+
+    return blocks(text) == blocks(twin.read_text(encoding="utf-8"))
+
+
 def make_sybil(path: str | Path = ROOT / "docs", patterns: tuple[str, ...] = ("*.md",),
                mkdocs_yml: Path = ROOT / "mkdocs.yml") -> Sybil:
     """The Sybil that runs the pages under ``path`` (every ``*.md``, both languages)."""
