@@ -565,7 +565,7 @@ def lines_of(code: str) -> list[str]:
     return [line.rstrip() for line in code.splitlines() if line.strip()]
 
 
-def tested_code(page: Path) -> str:
+def code_the_tests_ran(page: Path) -> str:
     """What the page runner executes of a page, as a reader would copy it: every
     Python block in page order, snippets expanded, doctests without prompts."""
     from tests.test_code_on_pages import python_blocks
@@ -607,7 +607,7 @@ def test_the_copied_code_of_every_technique_page_runs_and_prints_what_the_page_s
                 if line.lstrip().startswith((">>>", "...")) and not line.strip() == "...":
                     problems.append(f"{url}: copied line {line_number} has a prompt: {line!r}")
                     break
-            same = lines_of(script) == lines_of(tested_code(source_of(url, language)))
+            same = lines_of(script) == lines_of(code_the_tests_ran(source_of(url, language)))
             compared += 1
             if not same:
                 problems.append(f"{url}: the copied code is not the code the page tests ran")
@@ -640,7 +640,7 @@ def test_the_copied_code_of_every_technique_page_runs_and_prints_what_the_page_s
 
 def test_the_comparison_of_copied_and_tested_code_sees_a_changed_line() -> None:
     page = ROOT / "docs" / "setting-up" / "numpy-stack.md"
-    code = tested_code(page)
+    code = code_the_tests_ran(page)
     assert lines_of(code + "\n\n") == lines_of(code)
     changed = code.replace("import numpy as np", "import numpy", 1)
     assert changed != code and lines_of(changed) != lines_of(code)
