@@ -207,17 +207,24 @@ class Fitted:
     only reuse training statistics.
 
     ``fitting(X)`` and ``fitted_input(X)`` check the array a scaler is given;
-    ``output(Z, dtype)`` returns a result in the input's dtype.
+    ``output(Z, dtype)`` returns a result in the input's dtype. A scaler is
+    fitted once its ``fit`` has set all its statistics (``self.fitted = True``,
+    the last step of ``fit``): training data refused by ``fitting`` change
+    nothing (an earlier fit stays), and a fit that fails on the way leaves the
+    scaler unfitted rather than half fitted.
     """
 
     fitted = False
+    LARGEST = 1e150  # the squares of larger values overflow float64 statistics
 
     def fitting(self, X: np.ndarray) -> np.ndarray:
         """The training data of ``fit``: a non-empty, finite (batch, features)
-        array, as float64.
+        array of values within +-1e150, as float64. Once X passes, the scaler is
+        unfitted until ``fit`` ends.
 
         Statistics in float64: in float16 the squares of a std of 300 overflow
-        (65,504 is its largest value) and an eps of 1e-8 is 0.
+        (65,504 is its largest value) and an eps of 1e-8 is 0. Beyond 1e150 even
+        float64 squares (a variance, a covariance) overflow.
         """
         X = check.real_array(type(self), "X", check.values(type(self), "X", X))
         if X.ndim != 2 or len(X) == 0:
@@ -229,7 +236,17 @@ class Fitted:
                 described=True,
             )
         check.finite(type(self), "X", X)  # one NaN would spoil a whole column
-        self.n_features, self.fitted = X.shape[1], True
+        largest = float(np.abs(X).max())
+        if largest > self.LARGEST:
+            check.fail(
+                type(self),
+                "X",
+                f"within +-{self.LARGEST:g} (the squares of larger values "
+                "overflow float64 statistics; rescale X first)",
+                f"a value of magnitude {largest:g}",
+                described=True,
+            )
+        self.n_features, self.fitted = X.shape[1], False
         return X.astype(np.float64, copy=False)
 
     def fitted_input(self, X: np.ndarray) -> np.ndarray:
@@ -287,6 +304,7 @@ class Standardizer(Fitted):
         X = self.fitting(X)
         self.mu = X.mean(axis=0)
         self.sigma = X.std(axis=0) + self.eps  # divide by sigma, not sigma^2
+        self.fitted = True
         return self
 
     def transform(self, X: np.ndarray) -> np.ndarray:
@@ -307,8 +325,11 @@ class MinMaxScaler(Fitted):
     set's min and max."""
 
     def __init__(self, feature_range: tuple[float, float] = (0.0, 1.0)):
-        self.low, self.high = check.interval(
-            "MinMaxScaler", "feature_range", feature_range
+        self.low, self.high = map(
+            float, check.interval("MinMaxScaler", "feature_range", feature_range)
+        )
+        check.number(
+            "MinMaxScaler", "feature_range's high - low", self.high - self.low
         )
 
     def fit(self, X: np.ndarray) -> "MinMaxScaler":
@@ -316,6 +337,7 @@ class MinMaxScaler(Fitted):
         self.min, top = X.min(axis=0), X.max(axis=0)
         span = top - self.min
         self.span = np.where(span > 0, span, 1)  # a constant feature keeps span 1
+        self.fitted = True
         return self
 
     def transform(self, X: np.ndarray) -> np.ndarray:
@@ -359,6 +381,7 @@ class Whitener(Fitted):
         self.W = U / np.sqrt(eigenvalues + self.eps)
         if self.method == "zca":
             self.W = self.W @ U.T
+        self.fitted = True
         return self
 
     def transform(self, X: np.ndarray) -> np.ndarray:
@@ -623,7 +646,8 @@ def elastic(
     kernel = np.exp(-(offsets**2) / (2 * sigma**2))
     field = rng.uniform(-1, 1, size=(2, len(X), side, side))
     field = kernel @ field @ kernel.T
-    field *= alpha / np.abs(field).max(axis=(2, 3), keepdims=True)
+    field /= np.abs(field).max(axis=(2, 3), keepdims=True)  # at most 1
+    field *= alpha
     r, c = np.meshgrid(np.arange(side), np.arange(side), indexing="ij")
     return warp(X, r + field[0], c + field[1])
 

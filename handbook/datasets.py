@@ -27,11 +27,27 @@ def check_set(
     name: str, n: int, noise: float = 0.0, classes: int = 2, dtype=np.float64
 ) -> None:
     """The arguments every synthetic set shares: at least one point per class, a
-    finite noise >= 0, a float dtype."""
+    float dtype, a noise the points hold (see ``check_noise``)."""
     check.whole(name, "classes", classes, low=2)
     check.whole(name, "n", n, low=classes)
-    check.number(name, "noise", noise, low=0)
-    check.float_dtype(name, dtype)
+    check_noise(name, noise, check.float_dtype(name, dtype))
+
+
+def check_noise(who: str, noise: float, dtype=np.float64) -> float:
+    """A noise level (a standard deviation) >= 0 whose draws stay finite in
+    ``dtype``: at most a hundredth of its largest value, since a normal draw beyond
+    100 standard deviations never happens (1e308 would give inf points)."""
+    check.number(who, "noise", noise, low=0)
+    limit = float(np.finfo(dtype).max) / 100
+    if noise > limit:
+        check.fail(
+            who,
+            "noise",
+            f"<= {limit:.3g} (a hundredth of the largest {np.dtype(dtype).name}, "
+            "so that the points stay finite)",
+            noise,
+        )
+    return noise
 
 
 def digits(dtype=np.float64) -> tuple[np.ndarray, np.ndarray]:
@@ -116,13 +132,40 @@ def flower(
     Two classes in alternating petals.
     """
     check_set("flower", n, noise, dtype=dtype)
-    check.whole("flower", "petals", petals)
+    check_petals(petals, noise)
     rng = check.generator("flower", rng)
     y = np.arange(n) % 2
     theta = np.linspace(0, np.pi, n) + rng.normal(0, noise, n) + y * np.pi
     r = 4 * np.sin(petals * theta) + rng.normal(0, noise, n)
     X = np.column_stack([r * np.sin(theta), r * np.cos(theta)])
     return X.astype(dtype), y
+
+
+def check_petals(petals: int, noise: float) -> int:
+    """The petal count of ``flower``, and its noise, such that petals times an
+    angle is a float: the angles reach 2 pi plus 100 noise at most."""
+    check.whole("flower", "petals", petals)
+    largest = float(np.finfo(np.float64).max)
+    if petals > largest / (20 * np.pi):
+        digits = int(math.log10(petals))
+        check.fail(
+            "flower",
+            "petals",
+            f"<= {largest / (20 * np.pi):.3g} (petals times an angle must be a "
+            "float)",
+            str(petals) if digits < 20 else f"about 10**{digits}",
+            described=True,
+        )
+    limit = (largest / petals - 2 * np.pi) / 100
+    if noise > limit:
+        check.fail(
+            "flower",
+            "noise",
+            f"<= {limit:.3g} for {petals} petals (petals times an angle must be "
+            "a float)",
+            noise,
+        )
+    return petals
 
 
 def different_scales(n: int = 500, *, rng=None, dtype=np.float64):
@@ -166,7 +209,7 @@ def overfitting_moons(
     """
     check.whole("overfitting_moons", "n_train", n_train, low=2)
     check.whole("overfitting_moons", "n_dev", n_dev, low=2)
-    check.number("overfitting_moons", "noise", noise, low=0)
+    check_noise("overfitting_moons", noise)
     rng = check.generator("overfitting_moons", rng)
     X, y = two_moons(n_train + n_dev, noise=noise, rng=rng)
     return (X[:n_train], y[:n_train]), (X[n_train:], y[n_train:])

@@ -482,14 +482,14 @@ def shuffled_label_check(
     On the dev set, the first must beat chance clearly and the second must not.
     A real model at chance level means broken labels.
     """
-    X, y, X_dev, y_dev, rng = check_label_sanity(**locals())
+    X, y, X_dev, y_dev, rng, models = check_label_sanity(**locals())
 
     from handbook.optim import Adam
     from handbook.training import accuracy, fit
 
     scores = {}
-    for name, labels in (("labels", y), ("shuffled labels", rng.permutation(y))):
-        model = make_model()
+    runs = (("labels", y), ("shuffled labels", rng.permutation(y)))
+    for (name, labels), model in zip(runs, models, strict=True):
         adam = Adam(model.parameters(), lr=1e-2)
         fit(model, loss, adam, X, labels, epochs=epochs, batch_size=32, rng=rng)
         scores[name] = accuracy(loss, model.forward(X_dev, training=False), y_dev)
@@ -505,7 +505,8 @@ def check_label_sanity(make_model, loss, X, y, X_dev, y_dev, epochs, rng):
     trains: a function that builds a model (not a model), a loss that classifies,
     finite inputs with class labels (integers >= 0) for both sets, dev inputs with
     the training inputs' features, epochs >= 1 and a seed or Generator. Returns
-    X, y, X_dev, y_dev as arrays and the Generator."""
+    X, y, X_dev, y_dev as arrays, the Generator and two models that
+    ``make_model`` built (see ``fresh_models``)."""
     who = "shuffled_label_check"
     check.function(
         who,
@@ -527,4 +528,37 @@ def check_label_sanity(make_model, loss, X, y, X_dev, y_dev, epochs, rng):
             f"{X_dev.shape[1]} features",
             described=True,
         )
-    return X, y, X_dev, y_dev, check.generator(who, rng)
+    rng = check.generator(who, rng)
+    return X, y, X_dev, y_dev, rng, fresh_models(who, make_model, 2)
+
+
+def fresh_models(who: str, make_model, count: int) -> list:
+    """``count`` models from ``make_model()``, each with the methods training
+    calls, and no two sharing a parameter: a function that returns one model it
+    holds (``lambda: model``), or new models around the same layers, would train
+    the second run on from where the first stopped."""
+    models = []
+    for _ in range(count):
+        model = make_model()
+        check.instance(who, "make_model()", model, *MODEL)
+        taken = {id(p) for m in models for p in m.parameters()}
+        taken |= {id(p.value) for m in models for p in m.parameters()}
+        if any(model is m for m in models):
+            problem = "the same model twice"
+        elif any(
+            id(p) in taken or id(p.value) in taken for p in model.parameters()
+        ):
+            problem = "models that share parameters"
+        else:
+            problem = None
+        if problem:
+            check.fail(
+                who,
+                "make_model",
+                "a function that builds a new model at every call, such as "
+                "lambda: hb.Sequential(hb.Dense(64, 10), ...)",
+                f"one that gives {problem}",
+                described=True,
+            )
+        models.append(model)
+    return models

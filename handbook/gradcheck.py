@@ -196,7 +196,8 @@ def gradient_check(
 def parameter_names(model: Layer) -> list[str]:
     """Names of the model's parameters as a report lists them.
 
-    "0.W" is the first layer's W.
+    "0.W" is the first layer's W; the layers of an inner Sequential are counted
+    one by one, as ``layers_of`` lists them.
     """
     check.instance("parameter_names", "model", model, ["parameters"], MODEL[1])
     if getattr(model, "layers", None) is None:
@@ -300,7 +301,7 @@ class frozen:
     """Keeps a model steady during a gradient check.
 
     Dropout masks are fixed if asked; batch-norm running statistics are restored
-    afterwards.
+    afterwards. Every layer ``layers_of`` lists counts, inner Sequentials' too.
     """
 
     def __init__(self, model: Layer, fix_dropout_mask: bool):

@@ -149,12 +149,47 @@ def figure(
     check.whole("figure", "nrows", nrows)
     check.positive("figure", "width", width)
     check.positive("figure", "height", height)
-    for key in kwargs:
-        check.choice("figure", "a keyword argument", key, SUBPLOTS_OPTIONS)
+    check_subplots(ncols, nrows, kwargs)
     with style():
         fig = Figure(figsize=(width, height), layout="constrained")
-        axes = fig.subplots(nrows, ncols, squeeze=False, **kwargs)
+        try:
+            axes = fig.subplots(nrows, ncols, squeeze=False, **kwargs)
+        except (ValueError, TypeError, AttributeError, KeyError) as error:
+            if not {"subplot_kw", "gridspec_kw"} & set(kwargs):
+                raise
+            check.fail(
+                "figure",
+                "subplot_kw and gridspec_kw",
+                "options that matplotlib's Axes and GridSpec accept",
+                f"{kwargs}, which matplotlib refused: {error}",
+                ValueError if isinstance(error, ValueError) else TypeError,
+                described=True,
+            )
     return fig, (axes[0, 0] if axes.size == 1 else axes.ravel())
+
+
+def check_subplots(ncols: int, nrows: int, kwargs: dict) -> None:
+    """The keyword arguments of ``figure`` for ``Figure.subplots``: known names,
+    a sharing mode for ``sharex`` and ``sharey``, one ratio > 0 per column or row,
+    dicts for ``subplot_kw`` and ``gridspec_kw`` (whose content matplotlib checks
+    when the axes are made)."""
+    for key, value in kwargs.items():
+        check.choice("figure", "a keyword argument", key, SUBPLOTS_OPTIONS)
+        if key in ("sharex", "sharey"):
+            modes = [True, False, "all", "row", "col", "none"]
+            if not isinstance(value, bool | np.bool_ | str) or value not in modes:
+                check.fail("figure", key, f"one of {modes}", value)
+        elif key.endswith("_ratios"):
+            count, per = (
+                (ncols, "column") if key == "width_ratios" else (nrows, "row")
+            )
+            ratios = values_array("figure", key, value, ndim=1)
+            if len(ratios) != count or not np.all(ratios > 0):
+                check.fail(
+                    "figure", key, f"{count} numbers > 0, one per {per}", value
+                )
+        elif not isinstance(value, dict):
+            check.fail("figure", key, "a dict of options", value, TypeError)
 
 
 def check_figure(who: str, fig) -> Figure:
@@ -215,23 +250,25 @@ def training_curves(history, metrics=("loss", "acc")) -> Figure:
     them without the prefix (one name or several). A metric the history did not
     record (accuracy for a regression) is left out.
     """
-    metrics = check_metrics(history, metrics)
-    fig, axes = figure(ncols=len(metrics), width=4.2 * len(metrics))
-    for ax, metric in zip(np.atleast_1d(axes), metrics, strict=True):
+    curves = check_metrics(history, metrics)
+    fig, axes = figure(ncols=len(curves), width=4.2 * len(curves))
+    for ax, (metric, splits) in zip(
+        np.atleast_1d(axes), curves.items(), strict=True
+    ):
         with style():
-            for split in ("train", "dev"):
-                values = getattr(history, f"{split}_{metric}", None)
-                if values:
-                    epochs = np.arange(1, len(values) + 1)
-                    ax.plot(epochs, values, label=label(split))
+            for split, values in splits.items():
+                epochs = np.arange(1, len(values) + 1)
+                ax.plot(epochs, values, label=label(split))
             ax.set_xlabel(label("epoch"))
             ax.set_ylabel(label("loss" if metric == "loss" else "accuracy"))
             ax.legend()
     return fig
 
 
-def check_metrics(history, metrics) -> list[str]:
-    """The metrics of ``training_curves`` that ``history`` recorded."""
+def check_metrics(history, metrics) -> dict[str, dict[str, np.ndarray]]:
+    """The curves ``training_curves`` draws: for each metric that ``history``
+    recorded, its training and dev values (the dev values if recorded), as
+    arrays of finite numbers (lists and arrays alike; NaN would leave a gap)."""
     who = "training_curves"
     if not hasattr(history, "train_loss"):
         check.fail(
@@ -252,8 +289,17 @@ def check_metrics(history, metrics) -> list[str]:
         check.fail(who, "metrics", f"at least one name in {known}", metrics)
     for metric in metrics:
         check.choice(who, "metrics", metric, known)
-    recorded = [m for m in metrics if getattr(history, f"train_{m}")]
-    if not recorded:
+    curves = {}
+    for metric in metrics:
+        splits = {}
+        for split in ("train", "dev"):
+            argument = f"history.{split}_{metric}"
+            values = getattr(history, f"{split}_{metric}", None)
+            if values is not None and check.as_array(who, argument, values).size:
+                splits[split] = values_array(who, argument, values, ndim=1)
+        if "train" in splits:
+            curves[metric] = splits
+    if not curves:
         wanted = " or ".join(f"train_{m}" for m in metrics)
         check.fail(
             who,
@@ -262,7 +308,7 @@ def check_metrics(history, metrics) -> list[str]:
             "none of them recorded",
             described=True,
         )
-    return recorded
+    return curves
 
 
 def lines(

@@ -24,6 +24,21 @@ def real_number(value) -> bool:
     )
 
 
+def step_number(who, t) -> int | float:
+    """The epoch or step number t as a Python int or float: a real number >= 0
+    that a float can hold (the formulas compute in floats; 10**400 has no float,
+    and NumPy scalars would warn where Python floats overflow quietly to inf)."""
+    check.number(who, "the epoch or step number t", t, low=0)
+    return int(t) if isinstance(t, numbers.Integral) else float(t)
+
+
+def rate_at(who, name: str, formula: Callable[[int], float], t) -> float:
+    """``formula(t)`` as a float, if it is a learning rate: a finite real number
+    >= 0 (a NaN or negative rate would wreck the parameters at the next step).
+    ``name`` names the formula in the message: "formula(4) must be finite"."""
+    return float(check.non_negative(who, f"{name}({t})", formula(t)))
+
+
 class Schedule:
     """A learning rate as a function of the epoch (or step) number t = 1, 2, ..."""
 
@@ -36,18 +51,16 @@ class Schedule:
         self.formula, self.description = formula, description
 
     def __call__(self, t: int) -> float:
-        check.number(self.description, "the epoch or step number t", t, low=0)
-        rate = self.formula(t)
-        if not real_number(rate):
-            check.fail(self, f"formula({t})", "a real number", rate, TypeError)
-        return float(rate)
+        return rate_at(self, "formula", self.formula, step_number(self, t))
 
     def __repr__(self) -> str:
         return self.description
 
     @staticmethod
-    def of(who: str, schedule: Schedule | float) -> Callable[[int], float]:
-        """A rate as a function of t: a schedule as it is, a number as a constant.
+    def of(who: str, schedule: Schedule | float) -> Schedule:
+        """A rate as a function of t: a schedule as it is, a number as a constant,
+        a function as a Schedule named after it that checks every rate it gives
+        (under ``who``'s name: "warmup: schedule(4) must be finite").
 
         The schedule is tried at t = 1, so that a factory passed uncalled
         (``hb.schedules.step`` for ``hb.schedules.step(0.1)``) is refused here,
@@ -55,7 +68,7 @@ class Schedule:
         """
         if not callable(schedule):
             lr = float(check.positive(who, "schedule", schedule))
-            return lambda t: lr
+            return Schedule(lambda t: lr, repr(schedule))
         expectation = (
             "a rate or a function of t giving one, such as "
             "hb.schedules.step(0.1) (a factory must be called)"
@@ -82,7 +95,9 @@ class Schedule:
                 described=True,
             )
         check.non_negative(who, "schedule(1)", rate)
-        return schedule
+        if isinstance(schedule, Schedule):
+            return schedule
+        return Schedule(lambda t: rate_at(who, "schedule", schedule, t), name)
 
 
 # --8<-- [start:decay]
@@ -163,7 +178,7 @@ def warmup(schedule: Schedule | float, warmup_steps: int) -> Schedule:
     target = Schedule.of("warmup", schedule)
     return Schedule(
         lambda t: target(t) * min(t / warmup_steps, 1.0),
-        f"warmup({schedule!r}, {warmup_steps})",
+        f"warmup({target!r}, {warmup_steps})",
     )
 
 

@@ -51,6 +51,7 @@ def uniform(low: float, high: float) -> Callable:
     """Uniform in [low, high]: for ranges within one order of magnitude."""
     check.number("uniform", "low", low)
     check.number("uniform", "high", high, low=low, low_open=True)
+    check.number("uniform", "high - low", float(high) - float(low))  # not inf
     return lambda rng, size=None: rng.uniform(low, high, size)
 
 
@@ -58,7 +59,8 @@ def integers(low: int, high: int) -> Callable:
     """A whole number in [low, high], for hidden units or layers."""
     check.whole("integers", "low", low, low=0)
     check.whole("integers", "high", high, low=low)
-    return lambda rng, size=None: rng.integers(low, high + 1, size)
+    check.number("integers", "high", high, high=2**63 - 1)  # NumPy draws int64
+    return lambda rng, size=None: rng.integers(low, high, size, endpoint=True)
 
 
 # --8<-- [end:samplers]

@@ -14,7 +14,9 @@ constructor reads ``self.lr = positive("Adam", "lr", lr)``.
 
 from __future__ import annotations
 
+import math
 import numbers
+import sys
 from typing import Any, NoReturn
 
 import numpy as np
@@ -42,6 +44,9 @@ def shown_value(value: Any) -> str:
     if callable(value) and hasattr(value, "__qualname__"):
         kind = "the class" if isinstance(value, type) else "the function"
         return f"{kind} {value.__qualname__}"
+    if isinstance(value, numbers.Integral) and abs(value) > 10**100:
+        # repr would run to thousands of digits, or refuse
+        return f"about 10**{int(int(value).bit_length() * math.log10(2))}"
     return repr(value)
 
 
@@ -85,7 +90,10 @@ def number(
     """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         fail(who, argument, "a real number", value, TypeError)
-    if not isinstance(value, numbers.Integral) and not np.isfinite(value):
+    if isinstance(value, numbers.Integral):
+        if abs(value) > sys.float_info.max:  # beyond every float
+            fail(who, argument, "finite (at most 1.8e308 in size)", value)
+    elif not np.isfinite(value):
         fail(who, argument, "finite", value)
     below = low is not None and (value <= low if low_open else value < low)
     above = high is not None and (value >= high if high_open else value > high)

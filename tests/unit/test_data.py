@@ -799,3 +799,113 @@ def test_warp_keeps_coordinates_inside_the_border_ring_exactly():
         (far == 1e9).reshape(4, 64), 0, hb.data.warp(IMAGES, rows, cols)
     )
     np.testing.assert_array_equal(hb.data.warp(IMAGES, far, cols), expected)
+
+
+# --- a fit that fails on the way leaves the scaler unfitted, not half fitted; training
+# data refused up front change nothing
+
+
+GOOD = np.array([[0.0, 1.0], [1.0, 0.5], [2.0, 3.0]])
+RANK_1 = np.array([[1.0, 2.0], [2.0, 4.0], [3.0, 6.0]])
+
+
+@pytest.mark.parametrize("refit", [False, True])
+def test_a_fit_that_fails_on_the_way_leaves_the_scaler_unfitted(refit):
+    whitener = hb.data.Whitener(eps=0)
+    if refit:
+        whitener.fit(GOOD)
+    with pytest.raises(ValueError, match=r"^Whitener: eps must be > 0 for data of lower rank"):
+        whitener.fit(RANK_1)  # mu is already the new data's when the rank is found
+    assert whitener.fitted is False
+    with pytest.raises(RuntimeError, match=r"^Whitener: call fit\(X_train\) before transform$"):
+        whitener.transform(GOOD)
+
+
+@pytest.mark.parametrize(
+    "make, bad_X, match",
+    [
+        (hb.data.Standardizer, np.array([[np.nan, 1.0], [1.0, 2.0]]), r"^Standardizer: X must be finite"),
+        (hb.data.MinMaxScaler, np.ones((0, 2)), r"^MinMaxScaler: X must be a non-empty"),
+        (hb.data.Whitener, np.array([[1e200, 1.0], [0.0, 2.0]]), r"^Whitener: X must be within"),
+        (hb.data.Standardizer, np.ones((3, 5)), None),  # another width: a new fit, accepted
+    ],
+)
+def test_training_data_refused_up_front_leave_an_earlier_fit_in_place(make, bad_X, match):
+    scaler = make().fit(GOOD)
+    expected = scaler.transform(GOOD)
+    if match is None:
+        scaler.fit(bad_X)
+        assert scaler.fitted and scaler.n_features == 5
+        return
+    with pytest.raises(ValueError, match=match):
+        scaler.fit(bad_X)
+    assert scaler.fitted
+    np.testing.assert_array_equal(scaler.transform(GOOD), expected)
+
+
+# --- arguments whose derived values overflow: refused by name, no NumPy warning
+
+
+@pytest.mark.parametrize(
+    "feature_range",
+    [(-1e308, 1e308), (np.float64(-1e308), np.float64(1e308)), (-1.7e308, 1e308)],
+)
+def test_a_feature_range_whose_width_overflows_is_refused(feature_range):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(
+            ValueError,
+            match=r"^MinMaxScaler: feature_range's high - low must be finite, got inf$",
+        ):
+            hb.data.MinMaxScaler(feature_range)
+
+
+def test_the_widest_feature_range_a_float_holds_scales_the_training_data():
+    scaler = hb.data.MinMaxScaler((-8e307, 8e307))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Z = scaler.fit_transform(np.array([[0.0], [0.5], [1.0]]))
+    np.testing.assert_allclose(Z.ravel(), [-8e307, 0, 8e307])
+
+
+@pytest.mark.parametrize(
+    "make", [hb.data.Standardizer, hb.data.MinMaxScaler, hb.data.Whitener]
+)
+@pytest.mark.parametrize("value", [1e151, -1.7e308])
+def test_training_data_whose_statistics_overflow_is_refused(make, value):
+    X = np.array([[value, 1.0], [0.0, 2.0], [1.0, 0.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(
+            ValueError,
+            match=rf"^{make.__name__}: X must be within \+-1e\+150 .*got a value of "
+            rf"magnitude {re.escape(f'{abs(value):g}')}$",
+        ):
+            make().fit(X)
+
+
+@settings(max_examples=40, deadline=None)
+@given(scale=st.floats(1e-150, 1e150), seed=st.integers(0, 100))
+def test_any_scale_up_to_1e150_gives_finite_statistics_without_warnings(
+    scale, seed
+):
+    X = np.random.default_rng(seed).uniform(-1, 1, size=(20, 3)) * scale
+    X[0] = scale  # values of the very magnitude
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for scaler in (
+            hb.data.Standardizer(),
+            hb.data.MinMaxScaler(),
+            hb.data.Whitener(),
+        ):
+            Z = scaler.fit_transform(X)
+            assert np.isfinite(Z).all()
+
+
+def test_elastic_with_the_largest_alpha_and_a_tiny_sigma_warns_nothing():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = hb.data.elastic(
+            IMAGES, alpha=np.finfo(np.float64).max, sigma=1e-150, rng=0
+        )
+    np.testing.assert_array_equal(out, 0)  # every pixel displaced out of the image

@@ -1,7 +1,12 @@
 """Data sets: shapes, ranges, labels and seeds."""
 
+import re
+import warnings
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import handbook as hb
 
@@ -158,3 +163,83 @@ def test_overfitting_digits_refuses_a_training_set_missing_a_class():
         hb.datasets.overfitting_digits(rng=np.random.default_rng(0))[0][1].tolist()
         == hb.datasets.overfitting_digits(rng=0)[0][1].tolist()
     )  # a seed and its Generator agree
+
+
+# --- noise and petals whose points would overflow: refused by name, up front
+
+
+@pytest.mark.parametrize(
+    "call, who, limit",
+    [
+        (lambda: hb.datasets.two_moons(noise=1e308), "two_moons", "1.8e+306"),
+        (lambda: hb.datasets.circles(noise=1e307), "circles", "1.8e+306"),
+        (lambda: hb.datasets.spirals(noise=1e307), "spirals", "1.8e+306"),
+        (lambda: hb.datasets.flower(noise=1e308), "flower", "1.8e+306"),
+        (
+            lambda: hb.datasets.two_moons(noise=1000, dtype=np.float16),
+            "two_moons",
+            "655",
+        ),
+        (
+            lambda: hb.datasets.circles(noise=1e37, dtype=np.float32),
+            "circles",
+            "3.4e+36",
+        ),
+        (
+            lambda: hb.datasets.overfitting_moons(noise=1e308),
+            "overfitting_moons",
+            "1.8e+306",
+        ),
+    ],
+)
+def test_a_noise_whose_points_overflow_is_refused(call, who, limit):
+    with pytest.raises(
+        ValueError, match=rf"^{who}: noise must be <= {re.escape(limit)} "
+    ):
+        call()
+
+
+@pytest.mark.parametrize(
+    "petals, noise, shown",
+    [
+        (lambda: 10**400, 0.2, "petals must be <= 2.86e+306 (petals times an angle "
+         "must be a float), got about 10**400"),
+        (lambda: 10**5000, 0.2, "petals must be <= 2.86e+306"),  # no str() for ids
+        (lambda: 10**307, 0.2, "petals must be <= 2.86e+306 (petals times an angle "
+         "must be a float), got about 10**307"),
+        (lambda: 1000, 1e306, "noise must be <= 1.8e+303 for 1000 petals (petals "
+         "times an angle must be a float), got 1e+306"),
+        (lambda: 4, 1e306, "noise must be <= 4.49e+305 for 4 petals"),
+    ],
+)
+def test_flower_refuses_petals_and_noise_whose_angles_overflow(petals, noise, shown):
+    with pytest.raises(ValueError, match=rf"^flower: {re.escape(shown)}"):
+        hb.datasets.flower(petals=petals(), noise=noise)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    make=st.sampled_from(
+        [
+            hb.datasets.two_moons,
+            hb.datasets.circles,
+            hb.datasets.spirals,
+            hb.datasets.flower,
+        ]
+    ),
+    dtype=st.sampled_from([np.float16, np.float32, np.float64]),
+    share=st.floats(0, 1),
+)
+def test_every_noise_accepted_gives_finite_points_without_warnings(
+    make, dtype, share
+):
+    noise = share * float(np.finfo(dtype).max) / 100  # up to the largest accepted
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            X, _ = make(20, noise=noise, rng=0, dtype=dtype)
+        except ValueError as error:  # the flower's angles times petals overflow
+            assert make is hb.datasets.flower
+            assert str(error).startswith("flower: noise must be <= ")
+            return
+    assert X.dtype == dtype and np.isfinite(X).all()

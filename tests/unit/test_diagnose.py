@@ -543,6 +543,55 @@ def test_shuffled_label_check_refuses_before_training(change, error, expected):
     assert built == []  # no model was built, let alone trained
 
 
+_SHARED = _mlp()
+_SHARED_LAYER = hb.Dense(3, 8, rng=0)
+
+
+NEW_MODEL = (
+    "make_model must be a function that builds a new model at every call, such "
+    "as lambda: hb.Sequential(hb.Dense(64, 10), ...), got one that gives "
+)
+
+
+@pytest.mark.parametrize(
+    "make_model, error, expected",
+    [
+        (lambda: _SHARED, ValueError, NEW_MODEL + "the same model twice"),
+        (
+            lambda: hb.Sequential(_SHARED_LAYER, hb.ReLU(), hb.Dense(8, 3, rng=1)),
+            ValueError,
+            NEW_MODEL + "models that share parameters",
+        ),
+        (lambda: None, TypeError, "make_model() must be an object with forward"),
+        (lambda: hb.Sequential, TypeError, "make_model() must be an instance"),
+    ],
+)
+def test_shuffled_label_check_needs_a_new_model_for_each_run(
+    make_model, error, expected
+):
+    held = [*_SHARED.parameters(), *_SHARED_LAYER.parameters()]
+    before = [p.value.copy() for p in held]
+    with pytest.raises(
+        error, match=f"^shuffled_label_check: {re.escape(expected)}"
+    ):
+        DG.shuffled_label_check(make_model, _SCE(), _X, _y, _X, _y, epochs=1)
+    # refused before any training
+    assert all(
+        np.array_equal(p.value, b) for p, b in zip(held, before, strict=True)
+    )
+
+
+def test_shuffled_label_check_trains_each_model_make_model_builds_once():
+    built = []
+
+    def make_model():
+        built.append(_mlp())
+        return built[-1]
+
+    DG.shuffled_label_check(make_model, _SCE(), _X, _y, _X, _y, epochs=1)
+    assert len(built) == 2 and built[0] is not built[1]
+
+
 def test_shuffled_label_check_scores_with_the_loss_so_a_logistic_output_counts():
     """With one logistic output, argmax over the outputs was always 0: the score was the
     share of class 0, whatever the model had learned."""

@@ -99,6 +99,75 @@ def test_float32_is_refused_and_batch_norm_state_is_restored(rng):
     np.testing.assert_array_equal(model[1].running_mean, before)
 
 
+# --- a model inside a model: dropout and batch norm one level down are seen too
+
+
+def nested(*inner):
+    """A model with ``inner`` as an inner Sequential, two levels down."""
+    return hb.Sequential(
+        hb.Dense(3, 4, rng=0),
+        hb.Sequential(hb.Tanh(), hb.Sequential(*inner)),
+        hb.Dense(4, 2, rng=1),
+    )
+
+
+def test_dropout_inside_an_inner_model_is_refused_unless_the_mask_is_fixed(rng):
+    dropout = hb.Dropout(0.5, rng=0)
+    model = nested(dropout)
+    X, y = rng.normal(size=(4, 3)), rng.integers(0, 2, 4)
+    with pytest.raises(
+        ValueError,
+        match=r"^gradient_check: Dropout\(keep_prob=0.5\) draws a new mask .*"
+        r"fix_dropout_mask=True$",
+    ):
+        hb.gradient_check(model, hb.SoftmaxCrossEntropy(), X, y)
+    report = hb.gradient_check(
+        model, hb.SoftmaxCrossEntropy(), X, y, fix_dropout_mask=True
+    )
+    assert report.relative_error < 1e-7
+    assert dropout.freeze_mask is False  # as it was before the check
+
+
+def test_batch_norm_inside_an_inner_model_keeps_its_running_statistics(rng):
+    norm = hb.BatchNorm(4)
+    model = nested(norm)
+    X, y = rng.normal(size=(6, 3)), rng.integers(0, 2, 6)
+    hb.fit(
+        model,
+        hb.SoftmaxCrossEntropy(),
+        hb.optim.SGD(model.parameters(), lr=0.1),
+        X,
+        y,
+        epochs=1,
+        batch_size=6,
+        rng=0,
+    )  # statistics that are not the initial ones
+    before = norm.running_mean.copy(), norm.running_var.copy()
+    report = hb.gradient_check(model, hb.SoftmaxCrossEntropy(), X, y)
+    assert report.relative_error < 1e-6
+    np.testing.assert_array_equal(norm.running_mean, before[0])
+    np.testing.assert_array_equal(norm.running_var, before[1])
+
+
+def test_the_parameters_of_a_nested_model_are_named_by_leaf_layer(rng):
+    model = nested(hb.BatchNorm(4))
+    report = hb.gradient_check(
+        model,
+        hb.SoftmaxCrossEntropy(),
+        rng.normal(size=(6, 3)),
+        rng.integers(0, 2, 6),
+    )
+    # leaf layers: 0 Dense, 1 Tanh, 2 BatchNorm, 3 Dense
+    assert [name for name, _ in report.per_parameter] == [
+        "0.W",
+        "0.b",
+        "2.gamma",
+        "2.beta",
+        "3.W",
+        "3.b",
+    ]
+
+
 def test_a_nan_is_never_agreement():
     """NaN inputs once gave a relative error of 0 and the verdict "correct"; now they are
     refused up front, and a NaN parameter stops the check at its starting point."""

@@ -578,3 +578,130 @@ def test_scores_become_the_class_of_the_largest(values):
     assert np.array_equal(
         hb.plot.predicted_classes(values, len(values)), values.argmax(axis=1)
     )
+
+
+# --- training_curves reads a History's records as arrays: lists and arrays alike,
+# NaN, ragged or non-numeric records refused under the record's name
+
+
+def test_training_curves_draws_a_history_of_numpy_arrays_like_one_of_lists():
+    arrays = hb.History(
+        train_loss=np.array([1.0, 0.5]),
+        dev_loss=np.array([1.2, 0.9]),
+        train_acc=np.array([0.5, 0.7]),
+    )
+    fig = hb.plot.training_curves(arrays)
+    drawn = [[list(line.get_ydata()) for line in ax.get_lines()] for ax in fig.axes]
+    assert drawn == [[[1.0, 0.5], [1.2, 0.9]], [[0.5, 0.7]]]
+
+
+@pytest.mark.parametrize(
+    "record, error, match",
+    [
+        (
+            {"train_loss": [1.0, np.nan, 0.5]},
+            ValueError,
+            r"^training_curves: history.train_loss must be finite everywhere, "
+            r"got 1 NaN",
+        ),
+        (
+            {"train_loss": [1.0, 0.5], "dev_loss": np.array([1.0, np.inf])},
+            ValueError,
+            r"^training_curves: history.dev_loss must be finite everywhere",
+        ),
+        (
+            {"train_loss": [1.0], "dev_loss": [[1.0, 2.0], [3.0]]},
+            ValueError,
+            r"^training_curves: history.dev_loss must be an array \(nested lists",
+        ),
+        (
+            {"train_loss": [[1.0, 2.0]]},
+            ValueError,
+            r"^training_curves: history.train_loss must be 1-dimensional",
+        ),
+        (
+            {"train_loss": ["1.0", "0.5"]},
+            TypeError,
+            r"^training_curves: history.train_loss must be an array of real",
+        ),
+    ],
+)
+def test_training_curves_refuses_records_it_cannot_draw(record, error, match):
+    with pytest.raises(error, match=match):
+        hb.plot.training_curves(hb.History(**record))
+
+
+# --- figure's keyword arguments for Figure.subplots: checked, or matplotlib's
+# refusal under figure's name
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        (
+            {"sharex": "banana"},
+            ValueError,
+            r"^figure: sharex must be one of \[True, False, 'all', 'row', 'col', "
+            r"'none'\], got 'banana'$",
+        ),
+        ({"sharey": 2}, ValueError, r"^figure: sharey must be one of .*got 2$"),
+        (
+            {"sharex": np.array([1, 2])},
+            ValueError,
+            r"^figure: sharex must be one of",
+        ),
+        (
+            {"ncols": 2, "width_ratios": [1]},
+            ValueError,
+            r"^figure: width_ratios must be 2 numbers > 0, one per column, got \[1\]$",
+        ),
+        (
+            {"ncols": 2, "width_ratios": [1, -1]},
+            ValueError,
+            r"^figure: width_ratios must be 2 numbers > 0",
+        ),
+        (
+            {"nrows": 2, "height_ratios": [1, 0]},
+            ValueError,
+            r"^figure: height_ratios must be 2 numbers > 0, one per row",
+        ),
+        (
+            {"height_ratios": [np.nan]},
+            ValueError,
+            r"^figure: height_ratios must be finite",
+        ),
+        (
+            {"width_ratios": "a"},
+            TypeError,
+            r"^figure: width_ratios must be an array of real numbers",
+        ),
+        ({"subplot_kw": 3}, TypeError, r"^figure: subplot_kw must be a dict"),
+        (
+            {"subplot_kw": {"projection": "banana"}},
+            ValueError,
+            r"^figure: subplot_kw and gridspec_kw must be options .*, which "
+            r"matplotlib refused: 'banana' is not a valid value for projection",
+        ),
+        (
+            {"gridspec_kw": {"foo": 1}},
+            TypeError,
+            r"^figure: subplot_kw and gridspec_kw must be options .*foo",
+        ),
+    ],
+)
+def test_figure_refuses_subplot_options_under_its_own_name(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        hb.plot.figure(**kwargs)
+
+
+def test_figure_passes_valid_subplot_options_on():
+    fig, axes = hb.plot.figure(
+        ncols=2,
+        nrows=2,
+        sharex="col",
+        sharey=np.True_,
+        width_ratios=np.array([1, 3]),
+    )
+    assert len(axes) == 4
+    widths = [ax.get_subplotspec().get_gridspec().get_width_ratios() for ax in axes]
+    assert list(widths[0]) == [1, 3]

@@ -1,7 +1,12 @@
 """Learning-rate schedules against their formulas."""
 
+import re
+import warnings
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import handbook as hb
 from handbook import schedules
@@ -111,3 +116,94 @@ def test_a_schedule_is_made_of_a_formula_and_a_description_and_gives_real_number
     with pytest.raises(TypeError, match=r"^mine: the epoch or step number t must be a real number, got '3'$"):
         schedules.Schedule(lambda t: 0.1, "mine")("3")
     assert schedules.Schedule(lambda t: np.float32(0.5), "mine")(1) == 0.5
+
+
+# --- a schedule's rate at any t: a finite real number >= 0, or an error naming it
+
+
+@pytest.mark.parametrize(
+    "rate, error, shown",
+    [
+        (float("nan"), ValueError, "must be finite, got nan"),
+        (float("inf"), ValueError, "must be finite, got inf"),
+        (np.float32("nan"), ValueError, "must be finite, got "),
+        (-0.1, ValueError, "must be >= 0, got -0.1"),
+        (True, TypeError, "must be a real number, got True"),
+        ("0.1", TypeError, "must be a real number, got '0.1'"),
+    ],
+)
+def test_a_schedule_refuses_a_rate_that_is_no_learning_rate(rate, error, shown):
+    with pytest.raises(
+        error, match=rf"^my_schedule: formula\(3\) {re.escape(shown)}"
+    ):
+        schedules.Schedule(lambda t: rate, "my_schedule")(3)
+
+
+def test_warmup_checks_the_rate_of_the_function_it_wraps_at_every_t():
+    w = schedules.warmup(lambda t: 0.1 if t < 3 else float("nan"), 5)
+    assert w(2) == pytest.approx(0.04)
+    with pytest.raises(
+        ValueError, match=r"^warmup: schedule\(4\) must be finite, got nan$"
+    ):
+        w(4)
+    w = schedules.warmup(lambda t: 0.1 - 0.05 * t, 5)
+    with pytest.raises(
+        ValueError, match=r"^warmup: schedule\(3\) must be >= 0, got -0.05"
+    ):
+        w(3)
+
+
+# --- t beyond a float's range: refused, named; a huge float t gives the limit
+
+
+ALL_SCHEDULES = [
+    schedules.inverse_time(0.1, 1e10),
+    schedules.exponential(0.1),
+    schedules.inverse_sqrt(0.1),
+    schedules.step(0.1, every=1),
+    schedules.linear(0.1, 0.01, 10),
+    schedules.cosine(0.1, 10),
+    schedules.warmup(schedules.cosine(0.1, 10), 5),
+    schedules.warmup(lambda t: 0.1, 5),
+]
+
+
+@pytest.mark.parametrize("schedule", ALL_SCHEDULES, ids=repr)
+@pytest.mark.parametrize("digits", [400, 5000])  # 10**5000 has no str()
+def test_a_t_that_no_float_holds_is_refused_by_name(schedule, digits):
+    with pytest.raises(ValueError) as caught:
+        schedule(10**digits)
+    message = str(caught.value)
+    assert message.startswith(
+        f"{schedule!r}: the epoch or step number t must be finite (at most 1.8e308 in size)"
+    )
+    assert message.endswith(f"got about 10**{digits}")
+
+
+@pytest.mark.parametrize("schedule", ALL_SCHEDULES, ids=repr)
+@given(
+    t=st.one_of(
+        st.integers(0, 2**1023),
+        st.floats(0, 1.7e308),
+        st.floats(0, 1.7e308).map(
+            np.float64
+        ),  # NumPy scalars would warn at overflow
+        st.integers(0, 10**6).map(np.int64),
+    )
+)
+@settings(max_examples=60, deadline=None)
+def test_every_schedule_gives_a_finite_rate_at_any_t_a_float_holds(schedule, t):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rate = schedule(t)
+    assert type(rate) is float and np.isfinite(rate) and 0 <= rate <= 0.1 + 1e-12
+
+
+def test_warmup_names_what_it_wraps_without_a_memory_address():
+    def my_rate(t):
+        return 0.1
+
+    assert repr(schedules.warmup(my_rate, 3)) == "warmup(my_rate, 3)"
+    assert repr(schedules.warmup(lambda t: 0.1, 5)) == "warmup(<lambda>, 5)"
+    assert repr(schedules.warmup(0.1, 20)) == "warmup(0.1, 20)"
+    assert repr(schedules.warmup(schedules.step(0.1), 2)) == "warmup(step(lr0=0.1, drop=0.5, every=10), 2)"

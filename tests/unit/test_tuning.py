@@ -1,5 +1,7 @@
 """Samplers on the right scale, random and grid search, coarse to fine."""
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -90,6 +92,63 @@ def test_uniform_refuses_exactly_the_ranges_that_are_not_increasing(low, width):
     else:
         with pytest.raises(ValueError, match="^uniform: high must be > "):
             tuning.uniform(low, low + width)
+
+
+# --- bounds NumPy cannot sample: refused when the sampler is made, not when it draws
+
+
+@pytest.mark.parametrize(
+    "make, error, message",
+    [
+        (
+            lambda: tuning.integers(0, 2**63),
+            ValueError,
+            r"^integers: high must be <= 9.22337e\+18, got 9223372036854775808$",
+        ),
+        (
+            lambda: tuning.integers(0, 10**30),
+            ValueError,
+            r"^integers: high must be <= 9.22337e\+18",
+        ),
+        (
+            lambda: tuning.uniform(-1e308, 1e308),
+            ValueError,
+            r"^uniform: high - low must be finite, got inf$",
+        ),
+        (
+            lambda: tuning.uniform(np.float64(-1e308), np.float64(1e308)),
+            ValueError,
+            r"^uniform: high - low must be finite",
+        ),
+    ],
+)
+def test_a_range_numpy_cannot_sample_is_refused_when_the_sampler_is_made(
+    make, error, message
+):
+    with warnings.catch_warnings():
+        warnings.simplefilter(
+            "error"
+        )  # NumPy's overflow warning for float64 bounds
+        with pytest.raises(error, match=message):
+            make()
+
+
+def test_the_widest_ranges_numpy_can_sample_are_sampled():
+    rng = np.random.default_rng(0)
+    top = 2**63 - 1
+    assert np.all(tuning.integers(top, top)(rng, 3) == top)
+    drawn = tuning.integers(0, top)(rng, 1000)
+    assert drawn.dtype == np.int64 and drawn.min() >= 0
+    wide = tuning.uniform(-8e307, 8e307)(rng, 1000)
+    assert np.all(np.isfinite(wide)) and wide.min() < 0 < wide.max()
+
+
+@given(st.integers(0, 2**63 - 1), st.integers(0, 2**63 - 1))
+def test_integers_draws_within_any_range_it_accepts_both_ends_included(a, b):
+    low, high = min(a, b), max(a, b)
+    drawn = tuning.integers(low, high)(np.random.default_rng(0), 20)
+    assert np.all((low <= drawn) & (drawn <= high))
+    assert tuning.integers(0, 1)(np.random.default_rng(0), 200).max() == 1
 
 
 # --------------------------------------------------------- bad input: the space searched
