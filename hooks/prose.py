@@ -145,3 +145,19 @@ def lab_unbacked(markdown: str, outputs: list[str]) -> list[ProseNumber]:
     """The numbers of a lab's text cells that none of its executed cells' outputs backs."""
     printed = printed_numbers(outputs)
     return [number for number in prose_numbers(markdown) if not backed(number, printed)]
+
+
+def lab_text_and_outputs(executed: Path, lab: Path) -> tuple[str, list[str]]:
+    """A lab's text cells, and what the cells of its executed notebook printed."""
+    import jupytext
+    import nbformat
+
+    markdown = "\n\n".join(c.source for c in jupytext.read(lab).cells if c.cell_type == "markdown")
+    outputs = []
+    for cell in nbformat.read(executed, as_version=4).cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream":
+                outputs.append(output["text"])
+            elif "text/plain" in output.get("data", {}):
+                outputs.append(output["data"]["text/plain"])
+    return markdown, outputs

@@ -1,8 +1,9 @@
 """Every number a page's prose states as a result is printed by that page's own code.
 
-See ``hooks/prose.py`` for what counts as a prose number and as printed. The pages'
-doctests run earlier in the session (``docs`` comes first in ``testpaths``), so their
-``exec="on"`` outputs come from the page cache; a page not yet run is run here.
+See ``hooks/prose.py`` for what counts as a prose number and as printed. The check of
+each page and lab runs as the last test of its own file (``conftest.py``: PageFile,
+LabFile), right after the page or lab ran, from what that run printed. Here: the check
+itself, on a planted page.
 """
 
 from __future__ import annotations
@@ -11,46 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from hooks.labs import execute, labs
-from hooks.pages import ROOT, run_page
-from hooks.prose import ProseNumber, lab_unbacked, prose_numbers, unbacked
+from hooks.prose import prose_numbers, unbacked
 
-DOCS = ROOT / "docs"
-PAGES = sorted(p for p in DOCS.rglob("*.md") if "reference" not in p.relative_to(DOCS).parts)
-
-
-def describe(page: Path, numbers: list[ProseNumber]) -> str:
-    where = page.relative_to(ROOT)
-    return "\n".join(f"{where}:{n.line}: {n.text!r} is printed nowhere on the page" for n in numbers)
-
-
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.relative_to(DOCS).as_posix())
-def test_every_number_in_the_prose_is_printed_by_the_page(page: Path) -> None:
-    missing = unbacked(page, run_page(page))
-    assert not missing, describe(page, missing)
-
-
-def lab_text_and_outputs(lab: Path) -> tuple[str, list[str]]:
-    """A lab's text cells, and what its cells printed when executed (the test run's cache)."""
-    import jupytext
-    import nbformat
-
-    markdown = "\n\n".join(c.source for c in jupytext.read(lab).cells if c.cell_type == "markdown")
-    outputs = []
-    for cell in nbformat.read(execute(lab), as_version=4).cells:
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "stream":
-                outputs.append(output["text"])
-            elif "text/plain" in output.get("data", {}):
-                outputs.append(output["data"]["text/plain"])
-    return markdown, outputs
-
-
-@pytest.mark.parametrize("lab", labs(), ids=lambda p: p.name)
-def test_every_number_in_a_lab_text_is_printed_by_the_lab(lab: Path) -> None:
-    missing = lab_unbacked(*lab_text_and_outputs(lab))
-    assert not missing, "\n".join(f"{lab.relative_to(ROOT)}: {n.text!r} is printed by no cell"
-                                  for n in missing)
 
 
 PLANTED = """\
