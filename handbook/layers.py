@@ -204,6 +204,19 @@ def check_layers(layers) -> list[Layer]:
         check.fail(
             "Sequential", "layers", "at least one layer", "none", described=True
         )
+    owners: dict[int, Layer] = {}
+    for layer in leaves:  # a tied weight would get the last layer's gradient only
+        for p in layer.parameters():
+            if id(p) in owners:
+                check.fail(
+                    "Sequential",
+                    "layers",
+                    "layers with parameters of their own (tied weights are not "
+                    "supported: backward would keep one layer's gradient)",
+                    f"{p!r} in {owners[id(p)]!r} and {layer!r}",
+                    described=True,
+                )
+            owners[id(p)] = layer
     return list(layers)
 
 

@@ -209,7 +209,7 @@ class SoftmaxCrossEntropy(Loss):
         t = self.targets(y, z.shape[1], z.dtype)
         log_p = log_softmax(z)
         self.save_for_backward(p=np.exp(log_p), t=t)
-        return float(-(t * log_p).sum() / len(z))
+        return float(-(t * log_p).sum(dtype=np.float64) / len(z))
 
     def backward(self) -> np.ndarray:
         p, t = self.saved()["p"], self.saved()["t"]
@@ -237,7 +237,10 @@ class BinaryCrossEntropy(Loss):
         z, y = targets_like("BinaryCrossEntropy", z, y, unit_interval=True)
         self.save_for_backward(z=z, y=y)
         return float(
-            np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z))))
+            np.mean(
+                np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z))),
+                dtype=np.float64,
+            )
         )
 
     def backward(self) -> np.ndarray:
@@ -264,7 +267,7 @@ class MeanSquaredError(Loss):
         output, y = targets_like("MeanSquaredError", output, y)
         diff = output - y
         self.save_for_backward(diff=diff)
-        return float(0.5 * np.sum(diff * diff) / len(output))
+        return float(0.5 * np.sum(diff * diff, dtype=np.float64) / len(output))
 
     def backward(self) -> np.ndarray:
         diff = self.saved()["diff"]

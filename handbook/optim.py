@@ -47,8 +47,7 @@ class Optimizer:
 
     def step(self) -> None:
         """One update of every parameter that has a gradient."""
-        check.non_negative(self, "lr", self.lr)  # a schedule or a user may set it
-        self.t += 1
+        self.check_rate()  # a schedule or a user may have changed lr
         jobs = []
         for p, state in zip(self.params, self.state, strict=True):
             if p.grad is None:
@@ -60,12 +59,17 @@ class Optimizer:
                 f"{self!r}: step called before any backward: no "
                 "parameter has a gradient"
             )
+        self.t += 1  # counted once the step is sure to happen
         if self.elementwise:
             jobs = [piece for arrays in jobs for piece in _slices(arrays)]
         _run_in_parallel(self.update, jobs)
 
     def update(self, w: np.ndarray, g: np.ndarray, *state: np.ndarray) -> None:
         raise NotImplementedError
+
+    def check_rate(self) -> None:
+        """Refuse a learning rate the update cannot use (checked at every step)."""
+        check.non_negative(self, "lr", self.lr)
 
     def check_eps(self, eps: float) -> float:
         """The constant that keeps a division finite: positive, and still positive
@@ -347,12 +351,16 @@ class AdamW(Adam):
     ):
         super().__init__(params, lr, beta1, beta2, eps)
         self.weight_decay = check.non_negative(self, "weight_decay", weight_decay)
-        if lr * weight_decay >= 1:  # w would flip sign at every step
+        self.check_rate()
+
+    def check_rate(self) -> None:
+        super().check_rate()
+        if self.lr * self.weight_decay >= 1:  # w would flip sign at every step
             check.fail(
                 self,
-                "weight_decay",
-                "such that lr * weight_decay < 1",
-                weight_decay,
+                "lr * weight_decay",
+                "< 1",
+                self.lr * self.weight_decay,
             )
 
     def update(self, w, g, v, s):
@@ -393,8 +401,10 @@ def global_norm(params) -> float:
 
 
 def norm_of(grads: list[np.ndarray]) -> float:
-    """sqrt of the sum of the squared entries of all the arrays."""
-    return float(np.sqrt(sum(float(np.vdot(g, g)) for g in grads)))
+    """sqrt of the sum of the squared entries of all the arrays, in float64: float16
+    and float32 squares overflow long before their norm does."""
+    wide = [g if g.dtype == np.float64 else g.astype(np.float64) for g in grads]
+    return float(np.sqrt(sum(float(np.vdot(g, g)) for g in wide)))
 
 
 # --8<-- [end:clipping]

@@ -99,21 +99,56 @@ class EarlyStopping:
             0,
         )
 
-    def should_stop(self, epoch: int, value: float, params) -> bool:
+    def should_stop(self, epoch: int, value: float, model) -> bool:
         if self.sign * value < self.best - self.min_delta:
             self.best, self.best_epoch, self.waited = self.sign * value, epoch, 0
-            self.best_values = [p.value.copy() for p in params]
+            self.best_values = state_of(model)
             return False
         self.waited += 1
         return self.waited >= self.patience
 
-    def restore(self, params) -> None:
+    def restore(self, model) -> None:
+        """The best epoch's weights and running statistics (batch norm)."""
         if self.restore_best and self.best_values is not None:
-            for p, value in zip(params, self.best_values, strict=True):
-                p.value[...] = value
+            restore_state(model, self.best_values)
 
 
 # --8<-- [end:early-stopping]
+
+
+def state_of(model) -> dict[str, list]:
+    """Copies of a model's parameters and of each layer's buffers (batch norm's
+    running statistics), what evaluation mode uses besides the weights. A list of
+    parameters instead of a model: their values only."""
+    return {
+        "values": [p.value.copy() for p in parameters_of(model)],
+        "buffers": [
+            {name: array.copy() for name, array in layer.buffers().items()}
+            for layer in buffered_layers(model)
+        ],
+    }
+
+
+def restore_state(model, state: dict[str, list]) -> None:
+    """Put back what ``state_of`` copied."""
+    for p, value in zip(parameters_of(model), state["values"], strict=True):
+        p.value[...] = value
+    layers = buffered_layers(model)
+    for layer, buffers in zip(layers, state["buffers"], strict=True):
+        for name, array in buffers.items():
+            setattr(layer, name, array.copy())
+
+
+def parameters_of(model) -> list:
+    """A model's parameters, or the list of parameters given instead of a model."""
+    return model.parameters() if hasattr(model, "parameters") else list(model)
+
+
+def buffered_layers(model) -> list:
+    """The layers of a model that have buffers; none for a list of parameters."""
+    if not hasattr(model, "parameters"):
+        return []
+    return [layer for layer in layers_of(model) if hasattr(layer, "buffers")]
 
 
 def accuracy(loss, output: np.ndarray, y: np.ndarray) -> float | None:
@@ -194,11 +229,11 @@ def fit(
             history.record_dev(*evaluate(model, loss, *validation))
         watch.check(history.train_loss[-1], epoch)
         if early_stopping and early_stopping.should_stop(
-            epoch, getattr(history, early_stopping.monitor)[-1], params
+            epoch, getattr(history, early_stopping.monitor)[-1], model
         ):
             break
     if early_stopping:
-        early_stopping.restore(params)
+        early_stopping.restore(model)
         history.best_epoch = early_stopping.best_epoch
     return history
 
@@ -208,8 +243,11 @@ def fit(
 
 def gradient_sum(params) -> float:
     """The sum of all gradient entries: one cheap reduction, and NaN or inf as soon
-    as any entry is."""
-    return float(sum(p.grad.sum() for p in params if p.grad is not None))
+    as any entry is. Summed in float64, so that finite float16 gradients do not
+    add up to a false inf."""
+    return float(
+        sum(p.grad.sum(dtype=np.float64) for p in params if p.grad is not None)
+    )
 
 
 def stop_if_not_finite(

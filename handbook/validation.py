@@ -93,8 +93,12 @@ def number(
     if isinstance(value, numbers.Integral):
         if abs(value) > sys.float_info.max:  # beyond every float
             fail(who, argument, "finite (at most 1.8e308 in size)", value)
-    elif not np.isfinite(value):
-        fail(who, argument, "finite", value)
+    else:
+        # a Python float: NumPy scalars (np.float16(0.1) is 0.0999755859375) and
+        # fractions compute as the float they are, a long double beyond it is inf
+        given, value = value, float(value)
+        if not np.isfinite(value):
+            fail(who, argument, "finite", given)
     below = low is not None and (value <= low if low_open else value < low)
     above = high is not None and (value >= high if high_open else value > high)
     if below or above:
@@ -142,7 +146,12 @@ def whole(who: Any, argument: str, value: Any, *, low: int = 1) -> int:
         fail(who, argument, f"a whole number >= {low}", value, TypeError)
     if value < low:
         fail(who, argument, f">= {low}", value)
+    if value > LARGEST_WHOLE:  # no array has more entries, and NumPy would say less
+        fail(who, argument, f"at most {LARGEST_WHOLE:.3g} (2**63 - 1)", value)
     return int(value)
+
+
+LARGEST_WHOLE = 2**63 - 1
 
 
 def float_dtype(who: Any, dtype: Any) -> np.dtype:
@@ -332,7 +341,11 @@ def interval(
 ) -> tuple[float, float]:
     """A pair (a, b) of finite numbers with a < b, both >= ``low`` if given: a
     range to sample from or to draw."""
-    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__"):
+    if (
+        isinstance(value, (str, bytes))
+        or not hasattr(value, "__len__")
+        or np.ndim(value) == 0
+    ):
         fail(who, argument, "a pair (low, high)", value, TypeError)
     if len(value) != 2:
         fail(who, argument, "a pair (low, high)", value)

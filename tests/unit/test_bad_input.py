@@ -262,3 +262,83 @@ def test_fit_refuses_missing_labels_by_name():
         hb.fit(model, hb.SoftmaxCrossEntropy(), opt, X, None, epochs=1, batch_size=2)
     with pytest.raises(TypeError, match="^hb.fit: y_dev must be an array with one row per example, got None$"):
         hb.fit(model, hb.SoftmaxCrossEntropy(), opt, X, y, epochs=1, batch_size=2, validation=(X, None))
+
+
+# ---------------------------------------------------------------- the third round
+
+
+def test_float16_losses_and_norms_are_summed_in_float64():
+    z = np.zeros((70_000, 3), np.float16)
+    y = np.arange(70_000) % 3
+    assert hb.SoftmaxCrossEntropy().forward(z, y) == pytest.approx(np.log(3), rel=1e-3)
+    assert hb.MeanSquaredError().forward(np.ones((70_000, 1), np.float16), np.zeros(70_000)) == 0.5
+    p = hb.Parameter(np.zeros(1000, np.float32))
+    p.grad = np.full(1000, 1e20, np.float32)
+    norm = hb.optim.clip_by_norm([p], 1.0)
+    assert norm == pytest.approx(np.sqrt(1000) * 1e20, rel=1e-6)
+    assert np.linalg.norm(p.grad.astype(np.float64)) == pytest.approx(1.0, rel=1e-5)
+    from handbook.training import gradient_sum
+
+    q = hb.Parameter(np.zeros(100, np.float16))
+    q.grad = np.full(100, -1200, np.float16)
+    assert gradient_sum([q]) == -120_000
+
+
+def test_a_refused_step_does_not_count_and_adamw_checks_its_rate_at_every_step():
+    p = hb.Parameter(np.ones(2))
+    adam = hb.optim.Adam([p], lr=0.1)
+    with pytest.raises(RuntimeError, match="step called before any backward"):
+        adam.step()
+    assert adam.t == 0
+    adamw = hb.optim.AdamW([p], lr=0.1, weight_decay=0.5)
+    p.grad = np.ones(2)
+    adamw.lr = 3.0  # as a schedule might
+    with pytest.raises(ValueError, match=r"^AdamW\(lr=3.0\): lr \* weight_decay must be < 1, got 1.5$"):
+        adamw.step()
+    np.testing.assert_array_equal(p.value, [1.0, 1.0])
+
+
+def test_tied_weights_are_refused():
+    a, b = hb.Dense(2, 2, rng=0), hb.Dense(2, 2, rng=1)
+    b.W = a.W
+    with pytest.raises(ValueError, match=r"^Sequential: layers must be layers with parameters of their own"):
+        hb.Sequential(a, hb.Tanh(), b)
+
+
+def test_numbers_at_the_boundaries_of_the_checks():
+    from fractions import Fraction
+
+    from handbook import validation as check
+
+    assert check.number("f", "x", np.float16(0.1)) == float(np.float16(0.1))
+    assert type(check.number("f", "x", np.float32(0.5))) is float
+    assert check.fraction("Dropout", "keep_prob", Fraction(1, 2)) == 0.5
+    assert hb.Dropout(Fraction(1, 2)).keep_prob == 0.5
+    with pytest.raises(ValueError, match=r"^SGD: lr must be finite, got np.longdouble"):
+        hb.optim.SGD([hb.Parameter(np.ones(1))], lr=np.longdouble("1e400"))
+    with pytest.raises(ValueError, match=r"^Dense: n_in must be at most 9.22e\+18 \(2\*\*63 - 1\), got 100000000000000000000$"):
+        hb.Dense(10**20, 2)
+    with pytest.raises(TypeError, match=r"^MinMaxScaler: feature_range must be a pair \(low, high\)"):
+        hb.data.MinMaxScaler(np.array(5.0))
+
+
+def test_early_stopping_restores_batch_norm_statistics_with_the_weights():
+    X = np.random.default_rng(0).normal(size=(64, 3))
+    y = (X[:, 0] > 0).astype(int)
+    model = hb.Sequential(hb.Dense(3, 8, rng=0), hb.BatchNorm(8), hb.ReLU(), hb.Dense(8, 2, rng=1))
+    stopper = hb.EarlyStopping(patience=2)
+    seen = {}
+
+    class Watch(hb.EarlyStopping):
+        def should_stop(self, epoch, value, model):
+            seen[epoch] = (value, model[1].running_mean.copy())
+            return super().should_stop(epoch, value, model)
+
+    stopper = Watch(patience=3)
+    history = hb.fit(model, hb.SoftmaxCrossEntropy(), hb.optim.SGD(model.parameters(), 0.5), X, y,
+                     epochs=60, batch_size=16, validation=(X[:32], y[:32]), early_stopping=stopper,
+                     rng=0, divergence=None)
+    best = history.best_epoch
+    np.testing.assert_array_equal(model[1].running_mean, seen[best][1])
+    dev_loss = hb.SoftmaxCrossEntropy().forward(model.predict(X[:32]), y[:32])
+    assert dev_loss == pytest.approx(seen[best][0])

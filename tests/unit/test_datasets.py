@@ -202,11 +202,11 @@ def test_a_noise_whose_points_overflow_is_refused(call, who, limit):
 @pytest.mark.parametrize(
     "petals, noise, shown",
     [
-        (lambda: 10**400, 0.2, "petals must be <= 2.86e+306 (petals times an angle "
-         "must be a float), got about 10**400"),
-        (lambda: 10**5000, 0.2, "petals must be <= 2.86e+306"),  # no str() for ids
-        (lambda: 10**307, 0.2, "petals must be <= 2.86e+306 (petals times an angle "
-         "must be a float), got about 10**307"),
+        (lambda: 10**400, 0.2, "petals must be at most 9.22e+18 (2**63 - 1), got "
+         "about 10**400"),
+        (lambda: 10**5000, 0.2, "petals must be at most 9.22e+18"),  # no str() for ids
+        (lambda: 10**307, 0.2, "petals must be at most 9.22e+18 (2**63 - 1), got "
+         "about 10**307"),
         (lambda: 1000, 1e306, "noise must be <= 1.8e+303 for 1000 petals (petals "
          "times an angle must be a float), got 1e+306"),
         (lambda: 4, 1e306, "noise must be <= 4.49e+305 for 4 petals"),

@@ -53,9 +53,9 @@ def test_early_stopping_restores_the_best_weights(rng):
     snapshots = []
 
     class Watch(hb.EarlyStopping):
-        def should_stop(self, epoch, dev_loss, params):
-            snapshots.append([p.value.copy() for p in params])
-            return super().should_stop(epoch, dev_loss, params)
+        def should_stop(self, epoch, dev_loss, model):
+            snapshots.append([p.value.copy() for p in model.parameters()])
+            return super().should_stop(epoch, dev_loss, model)
 
     stopper = Watch(patience=20)
     history = hb.fit(model, hb.MeanSquaredError(), hb.optim.Adam(model.parameters(), lr=0.01), X, y,
