@@ -219,10 +219,13 @@ class SoftmaxCrossEntropy(Loss):
         """The share of rows whose largest logit is the true (most likely) class."""
         who = "SoftmaxCrossEntropy.accuracy"
         z = check_logits(who, z, y)
-        t = class_probabilities(who, y, z.shape[1], z.dtype)
+        if np.ndim(y) == 1:
+            labels = class_labels(who, y, z.shape[1])
+        else:
+            labels = class_probabilities(who, y, z.shape[1], z.dtype).argmax(axis=1)
         if not np.isfinite(z).all():
             return float("nan")  # a NaN logit predicts no class
-        return float(np.mean(z.argmax(axis=1) == t.argmax(axis=1)))
+        return float(np.mean(z.argmax(axis=1) == labels))
 
 
 # --8<-- [end:cross-entropy]

@@ -147,6 +147,7 @@ PARALLEL_SIZE = 1 << 18
 # stay in a core's L2 cache.
 SLICE = 1 << 15
 _pool: ThreadPoolExecutor | None = None
+CORES = os.cpu_count() or 1
 
 
 def _slices(arrays: tuple[np.ndarray, ...]) -> list[tuple[np.ndarray, ...]]:
@@ -163,7 +164,7 @@ def _run_in_parallel(update, jobs: list[tuple[np.ndarray, ...]]) -> None:
     """Apply ``update`` to every job's arrays; for large models, on all cores at
     once, each core taking a run of jobs of about the same number of entries."""
     global _pool
-    cores = os.cpu_count() or 1
+    cores = CORES
     total = sum(arrays[0].size for arrays in jobs)
     if total < PARALLEL_SIZE or cores < 2 or len(jobs) < 2:
         for arrays in jobs:
