@@ -184,7 +184,7 @@ def test_a_loss_class_defined_on_a_page_records_accuracy_like_the_packages():
                         re.DOTALL)[1]
     page: dict = {}
     exec("import numpy as np\nfrom handbook import validation as check\n"
-         "from handbook.losses import Loss, check_logits, class_probabilities, "
+         "from handbook.losses import Loss, check_logits, class_labels, class_probabilities, "
          "log_softmax\n" + section, page)
     assert page["SoftmaxCrossEntropy"] is not hb.SoftmaxCrossEntropy
     X, y = digits_subset(100)
