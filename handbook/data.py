@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 
 import numpy as np
@@ -73,7 +72,8 @@ def split(
     """Shuffle and cut into train/dev(/test) sets by ``ratios``.
 
     With ``stratify``, each class is shuffled and cut alone. Every set but the first
-    gets floor(ratio * n) rows (per class when stratified); the first gets the rest.
+    gets floor(ratio * n) rows (per class when stratified; the product rounded to 9
+    decimals first, against float error); the first gets the rest.
     Returns ``(X_train, y_train), (X_dev, y_dev)[, (X_test, y_test)]``. A set that
     would be empty, or with ``stratify`` miss a class, is refused.
     """
@@ -86,7 +86,8 @@ def split(
     parts: list[list[np.ndarray]] = [[] for _ in ratios]
     for rows in groups:
         rows = rng.permutation(rows)
-        sizes = np.floor(ratios[1:] * len(rows)).astype(int)
+        # rounded first: 0.29 * 100 is 28.999999999999996, where 29 rows are meant
+        sizes = np.floor(np.round(ratios[1:] * len(rows), 9)).astype(int)
         if stratify and (sizes == 0).any():
             check.fail(
                 "split",
@@ -120,7 +121,8 @@ def check_split_sizes(m, share, enough, large_share) -> int:
 
     Shares below 0.5 leave a training set; ``enough`` counts examples, so it is a
     whole number. Dev and test sets of at least one example each need
-    share * m >= 1: fewer examples are refused, with the number needed.
+    share * m >= 1 (to 9 decimals, as split_sizes rounds): fewer examples are
+    refused, with the number needed, and a share too small for any array.
     """
     m = check.whole("split_sizes", "m", m)
     check.number(
@@ -136,20 +138,32 @@ def check_split_sizes(m, share, enough, large_share) -> int:
     check.number(
         "split_sizes", "large_share", large_share, low=0, high=0.5, high_open=True
     )
-    # 1 / share is rounded: the fewest m with share * m >= 1 as computed below
-    needed = math.ceil(1 / share)
-    while needed * share < 1:
-        needed += 1
-    while needed > 1 and (needed - 1) * share >= 1:
-        needed -= 1
-    if m < needed:
+
+    def held_out(m: int) -> int:  # as split_sizes computes it
+        return int(round(2 * min(share * m, max(enough, large_share * m)), 9))
+
+    if held_out(m) >= 2:
+        return m
+    # the fewest m that gives 2, by bisection (1 / share is rounded); it only grows
+    # with m, and no array holds more than check.LARGEST_WHOLE examples
+    fails, gives = m, check.LARGEST_WHOLE + 1
+    while gives - fails > 1:
+        middle = (fails + gives) // 2
+        fails, gives = (fails, middle) if held_out(middle) >= 2 else (middle, gives)
+    if gives > check.LARGEST_WHOLE:
         check.fail(
             "split_sizes",
-            "m",
-            f">= {needed} for a dev and a test example at share={share:g}",
-            m,
+            "share",
+            "large enough for a dev and a test example from at most "
+            f"{check.LARGEST_WHOLE:.3g} examples",
+            share,
         )
-    return m
+    check.fail(
+        "split_sizes",
+        "m",
+        f">= {gives} for a dev and a test example at share={share:g}",
+        m,
+    )
 
 
 # --8<-- [start:split-sizes]
@@ -166,8 +180,9 @@ def split_sizes(
     """
     m = check_split_sizes(m, share, enough, large_share)
     each = min(share * m, max(enough, large_share * m))
-    # rounded down once, then halved: no size ever shrinks
-    held_out = int(2 * each)
+    # rounded off (2 * 0.29 * 100 is 57.99999999999999), then down once, then
+    # halved: no size ever shrinks
+    held_out = int(round(2 * each, 9))
     dev = held_out - held_out // 2  # an odd example goes to the dev set
     return m - held_out, dev, held_out // 2
 
@@ -475,16 +490,43 @@ def check_shift(dx, dy, side: int) -> tuple[int, int]:
     return moves[0], moves[1]
 
 
+def within(who: str, pixels: np.ndarray, low: float, high: float, expectation: str):
+    """Refuse float images X (``pixels``) with values outside [low, high]: clipping
+    the noisy pixels into the range would change the images themselves (pixels of
+    0..255 clipped to [0, 1] all become 1), not only the noise. What rounding leaves
+    beyond an end, a few units of the float precision (a warp of pixels of 1 gives
+    1.0000000000000002), is let through: the clip takes it back. ``expectation``
+    says what X must be, for the message."""
+    slack = 4 * float(np.finfo(pixels.dtype).eps) * max(abs(low), abs(high))
+    if np.any((pixels < low - slack) | (pixels > high + slack)):
+        check.fail(
+            who,
+            "X",
+            expectation,
+            f"values from {pixels.min():g} to {pixels.max():g}",
+            described=True,
+        )
+
+
 def check_add_noise(
     X, std, rng, low, high
 ) -> tuple[np.ndarray, np.random.Generator]:
     """The arguments of ``add_noise``: X as finite real numbers (integer pixels
-    become float64, which keeps the noise), std >= 0, low < high; the generator."""
+    become float64, which keeps the noise) within [low, high], std >= 0,
+    low < high; the generator."""
     check.non_negative("add_noise", "std", std)
-    check.number("add_noise", "low", low)
-    check.number("add_noise", "high", high, low=low, low_open=True)
+    low = check.number("add_noise", "low", low)
+    high = check.number("add_noise", "high", high, low=low, low_open=True)
     X = check.real_array("add_noise", "X", check.values("add_noise", "X", X))
     check.finite("add_noise", "X", X)
+    within(
+        "add_noise",
+        X,
+        low,
+        high,
+        f"within [low, high] = [{low:g}, {high:g}], the range the noisy pixels are "
+        "clipped to (pass the images' own range as low and high)",
+    )
     return X, check.generator("add_noise", rng)
 
 
@@ -657,7 +699,8 @@ def elastic(
 
 def check_augment(X, rng, max_shift, max_degrees, scale_range, noise):
     """The arguments of ``augment``, each checked under its own name before any
-    image is moved; returns X (as in ``as_images``) and the generator."""
+    image is moved, and with noise, pixels in [0, 1] (see ``within``); returns X
+    (as in ``as_images``) and the generator."""
     X, _, side = as_images("augment", X)
     rng = check.generator("augment", rng)
     check.whole("augment", "max_shift", max_shift, low=0)
@@ -677,7 +720,15 @@ def check_augment(X, rng, max_shift, max_degrees, scale_range, noise):
             "a pair of zooms > 0 (at least 1e-100)",
             tuple(scale_range),
         )
-    check.non_negative("augment", "noise", noise)
+    if check.non_negative("augment", "noise", noise):
+        within(
+            "augment",
+            X,
+            0.0,
+            1.0,
+            "pixels in [0, 1], the range the noise step clips to (scale the images "
+            "to [0, 1], or pass noise=0)",
+        )
     return X, rng
 
 

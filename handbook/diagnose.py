@@ -75,7 +75,8 @@ def bias_variance(
 ) -> Diagnosis:
     """The basic recipe's diagnosis: a gap above ``tolerance`` counts as high.
 
-    Every argument is a fraction in [0, 1]: 0.15 for 15 %.
+    Every argument is a fraction in [0, 1]: 0.15 for 15 %. Gaps are compared to
+    9 decimals, so that a gap of exactly the tolerance never counts as high.
     """
     from handbook.validation import fraction
 
@@ -87,9 +88,9 @@ def bias_variance(
     ):
         fraction("bias_variance", name, value, one=True)
     avoidable_bias, variance = train_error - bayes_error, dev_error - train_error
-    return Diagnosis(
-        avoidable_bias, variance, avoidable_bias > tolerance, variance > tolerance
-    )
+    # to 9 decimals: 0.07 - 0.05 is 0.020000000000000004, which is not above 0.02
+    high = [round(gap - tolerance, 9) > 0 for gap in (avoidable_bias, variance)]
+    return Diagnosis(avoidable_bias, variance, *high)
 
 
 # --8<-- [end:bias-variance]
@@ -101,14 +102,17 @@ def gradient_norms(model) -> list[tuple[str, float]]:
 
     Shrinking norms mean vanishing gradients, growing ones exploding gradients.
     """
+    from handbook.layers import layers_of
     from handbook.validation import instance
 
     instance("gradient_norms", "model", model, ["parameters"], "hb.Sequential(...)")
     norms = []
-    for i, layer in enumerate(getattr(model, "layers", [model])):
+    for i, layer in enumerate(layers_of(model)):  # nested Sequentials too
         for p in layer.parameters():
             if p.regularize and p.grad is not None:
-                norms.append((f"{i}.{p.name}", float(np.linalg.norm(p.grad))))
+                # in float64: a float16 sum of squares overflows above 65504
+                grad = p.grad.astype(np.float64)
+                norms.append((f"{i}.{p.name}", float(np.linalg.norm(grad))))
     if not norms:
         raise RuntimeError(
             "gradient_norms: model must have weight gradients (call backward "
@@ -144,7 +148,8 @@ def examples(
     X becomes a (batch, features) array of real numbers with at least one row,
     finite unless ``finite`` is False (``checkup`` reports NaN and inf itself):
     statistics of no example, or of NaN, would say nothing. y becomes an array of
-    real numbers with one row per row of X. ``model`` and ``loss`` must be
+    real numbers with one row per row of X, boolean labels as integers 0 and 1
+    (the class labels they are). ``model`` and ``loss`` must be
     instances with the methods a diagnosis calls; with ``classifier`` the loss
     must classify (log K is the initial loss of a classifier only). ``settings``
     are checked by name: ``lr`` > 0, and counts (``steps``, ``tiny_steps``,
@@ -166,7 +171,7 @@ def examples(
             )
     X = inputs(who, "X", X, finite)
     if y is not NO_LABELS:
-        y = check.labels_of(who, X, y)
+        y = yes_no(check.labels_of(who, X, y))
     for name, value in settings.items():
         if name == "lr":
             check.positive(who, name, value)
@@ -206,8 +211,15 @@ def classifies(loss) -> bool:
     return callable(method) and method is not Loss.accuracy
 
 
+def yes_no(y: np.ndarray) -> np.ndarray:
+    """Boolean labels as integers 0 and 1, other labels as they are: False and True
+    are the classes 0 and 1, and get the same checks."""
+    return y.astype(np.int64) if y.dtype == bool else y
+
+
 def class_labels(who: str, argument: str, y: np.ndarray) -> np.ndarray:
-    """y as one class label per row: integers >= 0."""
+    """y as one class label per row: integers >= 0 (booleans as 0 and 1)."""
+    y = yes_no(y)
     if y.ndim != 1 or y.dtype.kind not in "iu":
         check.fail(
             who,
@@ -294,13 +306,15 @@ def first_nonfinite_layer(model, X: np.ndarray) -> str | None:
 def initial_loss(model, loss, X: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     """The loss of the untrained model, and what it should be.
 
-    That is log K for K balanced classes, log 2 for a single logistic output; a
-    loss that does not classify (mean squared error) has no such value: refused.
+    That is log K for K balanced classes, log 2 for a single logistic output and
+    per output of a binary cross-entropy; a loss that does not classify (mean
+    squared error) has no such value: refused.
     """
     X, y = examples("initial_loss", X, y, model=model, loss=loss, classifier=True)
     output = model.forward(X, training=False)
     K = output.shape[1]
-    return float(loss.forward(output, y)), float(np.log(2 if K == 1 else K))
+    binary = K == 1 or type(loss).__name__ == "BinaryCrossEntropy"
+    return float(loss.forward(output, y)), float(np.log(2 if binary else K))
 
 
 def overfit_tiny_batch(
@@ -427,12 +441,12 @@ def checkup(
             )
         )
         value, expected = initial_loss(model, loss, X, y)
+        log = "log 2" if expected == np.log(2) else "log K"
         checks.append(
             Check(
                 "initial loss",
                 abs(value - expected) < 0.5 * expected,
-                f"{value:.3f} against {'log 2' if one.shape[1] == 1 else 'log K'}"
-                f" = {expected:.3f}",
+                f"{value:.3f} against {log} = {expected:.3f}",
                 "shrink the output layer's initial weights "
                 "(the logits start too large)",
             )

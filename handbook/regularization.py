@@ -77,7 +77,10 @@ class L2:
     def penalty(self, model, m: int) -> float:
         check.whole(self, "m (the batch size)", m)
         penalized = self.penalized(model)
-        squared_norms = sum(float(np.sum(p.value * p.value)) for p in penalized)
+        # in float64: float16 squares, and their sum, overflow above 65504
+        squared_norms = sum(
+            float(np.sum(np.square(p.value, dtype=np.float64))) for p in penalized
+        )
         return self.lambd / (2 * m) * squared_norms
 
     def add_gradient(self, model, m: int) -> None:
@@ -102,7 +105,10 @@ class L1(L2):
     def penalty(self, model, m: int) -> float:
         check.whole(self, "m (the batch size)", m)
         penalized = self.penalized(model)
-        norms = sum(float(np.sum(np.abs(p.value))) for p in penalized)
+        # in float64: a float16 sum overflows above 65504
+        norms = sum(
+            float(np.sum(np.abs(p.value), dtype=np.float64)) for p in penalized
+        )
         return self.lambd / m * norms
 
     def add_gradient(self, model, m: int) -> None:

@@ -814,23 +814,45 @@ def test_a_fit_that_fails_on_the_way_leaves_the_scaler_unfitted(refit):
     whitener = hb.data.Whitener(eps=0)
     if refit:
         whitener.fit(GOOD)
-    with pytest.raises(ValueError, match=r"^Whitener: eps must be > 0 for data of lower rank"):
+    with pytest.raises(
+        ValueError, match=r"^Whitener: eps must be > 0 for data of lower rank"
+    ):
         whitener.fit(RANK_1)  # mu is already the new data's when the rank is found
     assert whitener.fitted is False
-    with pytest.raises(RuntimeError, match=r"^Whitener: call fit\(X_train\) before transform$"):
+    with pytest.raises(
+        RuntimeError, match=r"^Whitener: call fit\(X_train\) before transform$"
+    ):
         whitener.transform(GOOD)
 
 
 @pytest.mark.parametrize(
     "make, bad_X, match",
     [
-        (hb.data.Standardizer, np.array([[np.nan, 1.0], [1.0, 2.0]]), r"^Standardizer: X must be finite"),
-        (hb.data.MinMaxScaler, np.ones((0, 2)), r"^MinMaxScaler: X must be a non-empty"),
-        (hb.data.Whitener, np.array([[1e200, 1.0], [0.0, 2.0]]), r"^Whitener: X must be within"),
-        (hb.data.Standardizer, np.ones((3, 5)), None),  # another width: a new fit, accepted
+        (
+            hb.data.Standardizer,
+            np.array([[np.nan, 1.0], [1.0, 2.0]]),
+            r"^Standardizer: X must be finite",
+        ),
+        (
+            hb.data.MinMaxScaler,
+            np.ones((0, 2)),
+            r"^MinMaxScaler: X must be a non-empty",
+        ),
+        (
+            hb.data.Whitener,
+            np.array([[1e200, 1.0], [0.0, 2.0]]),
+            r"^Whitener: X must be within",
+        ),
+        (
+            hb.data.Standardizer,
+            np.ones((3, 5)),
+            None,
+        ),  # another width: a new fit, accepted
     ],
 )
-def test_training_data_refused_up_front_leave_an_earlier_fit_in_place(make, bad_X, match):
+def test_training_data_refused_up_front_leave_an_earlier_fit_in_place(
+    make, bad_X, match
+):
     scaler = make().fit(GOOD)
     expected = scaler.transform(GOOD)
     if match is None:
@@ -909,3 +931,126 @@ def test_elastic_with_the_largest_alpha_and_a_tiny_sigma_warns_nothing():
             IMAGES, alpha=np.finfo(np.float64).max, sigma=1e-150, rng=0
         )
     np.testing.assert_array_equal(out, 0)  # every pixel displaced out of the image
+
+
+# --- sizes whose product is a float a hair below a whole number (0.29 * 100 is
+# 28.999999999999996): the rows meant, not one fewer
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    dev=st.integers(1, 49),
+    test=st.integers(1, 49),
+    k=st.integers(1, 5),
+    stratify=st.booleans(),
+)
+def test_split_gives_exactly_the_percentages_of_a_hundred_rows(
+    dev, test, k, stratify
+):
+    ratios = (1 - dev / 100 - test / 100, dev / 100, test / 100)
+    n = (
+        100 * k * (2 if stratify else 1)
+    )  # with stratify, two classes of 100 * k rows
+    y = np.arange(n) % 2 if stratify else np.zeros(n, int)
+    parts = hb.data.split(np.zeros((n, 1)), y, ratios, stratify=stratify, rng=0)
+    per = 2 if stratify else 1
+    assert [len(X) for X, _ in parts] == [
+        n - per * k * (dev + test),
+        per * k * dev,
+        per * k * test,
+    ]
+
+
+def test_split_of_the_reported_ratios():
+    parts = hb.data.split(
+        np.zeros((100, 1)), np.arange(100), (0.42, 0.29, 0.29), rng=0
+    )
+    assert [len(X) for X, _ in parts] == [42, 29, 29]
+
+
+@settings(max_examples=100, deadline=None)
+@given(percent=st.integers(1, 49), k=st.integers(1, 100))
+def test_split_sizes_gives_exactly_the_share_of_a_whole_hundred(percent, k):
+    m = 100 * k  # share * m <= 4,900, below enough=10,000
+    share = percent / 100
+    assert hb.data.split_sizes(m, share=share) == (
+        m - 2 * percent * k,
+        percent * k,
+        percent * k,
+    )
+
+
+@pytest.mark.parametrize("share", [1e-300, 5e-324])
+def test_a_share_too_small_for_any_array_is_refused_by_name(share):
+    # 1 / 5e-324 is inf; 1e-300 once counted up from 1e300 one example at a time
+    with pytest.raises(
+        ValueError,
+        match=r"^split_sizes: share must be large enough for a dev and a test "
+        r"example from at most 9.22e\+18 examples, got ",
+    ):
+        hb.data.split_sizes(10**6, share=share)
+
+
+def test_the_smallest_share_with_room_in_an_array_names_the_examples_needed():
+    with pytest.raises(
+        ValueError, match=r"^split_sizes: m must be >= \d{18} "
+    ) as e:
+        hb.data.split_sizes(10, share=1e-18)
+    needed = int(re.search(r">= (\d+) ", str(e.value)).group(1))
+    assert min(hb.data.split_sizes(needed, share=1e-18)) == 1
+
+
+# --- noise clipped into [low, high] on images of another range would destroy them
+
+
+def test_add_noise_refuses_images_outside_low_high_naming_x_and_the_range():
+    scaled = np.round(IMAGES * 255)
+    with pytest.raises(
+        ValueError,
+        match=r"^add_noise: X must be within \[low, high\] = \[0, 1\], the range the "
+        r"noisy pixels are clipped to \(pass the images' own range as low and "
+        r"high\), got values from \d to 25\d$",
+    ):
+        hb.data.add_noise(scaled, 5.0, rng=0)
+    noisy = hb.data.add_noise(scaled, 5.0, rng=0, high=255)
+    assert noisy.max() > 200 and noisy.min() >= 0 and noisy.max() <= 255
+    with pytest.raises(
+        ValueError,
+        match=r"^add_noise: X must be within \[low, high\] "
+        r"= \[-1, 1\].*, got values from -1.5 to 0.5$",
+    ):
+        hb.data.add_noise([[-1.5, 0.5, 0.0, 0.0]], 0.1, rng=0, low=-1)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.float16])
+def test_add_noise_lets_through_what_rounding_leaves_beyond_an_end(dtype):
+    eps = np.finfo(dtype).eps
+    X = np.array([[1 + eps, -eps, 0.5, 1.0]], dtype)  # as a warp leaves them
+    assert hb.data.add_noise(X, 0.0, rng=0).tolist() == [[1.0, 0.0, 0.5, 1.0]]
+    with pytest.raises(
+        ValueError, match=r"^add_noise: X must be within \[low, high\]"
+    ):
+        hb.data.add_noise(X + 8 * eps, 0.0, rng=0)
+
+
+def test_augment_with_noise_refuses_pixels_outside_0_1_and_without_noise_keeps_them():
+    raw = hb.datasets.digits()[0][:5] * 16
+    with pytest.raises(
+        ValueError,
+        match=r"^augment: X must be pixels in \[0, 1\], the range the noise step "
+        r"clips to \(scale the images to \[0, 1\], or pass noise=0\), got values "
+        r"from 0 to 16$",
+    ):
+        hb.data.augment(raw, rng=0)
+    assert hb.data.augment(raw, rng=0, noise=0).max() > 1
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.float16])
+def test_augment_of_white_images_passes_its_own_warped_pixels_to_the_noise(dtype):
+    # rotating and zooming pixels of 1 gives some of 1 + eps: still in range
+    white = np.ones((64, 64), dtype)
+    for seed in range(5):
+        out = hb.data.augment(
+            white, rng=seed, max_degrees=180, scale_range=(0.3, 3)
+        )
+        assert out.dtype == dtype and out.min() >= 0 and out.max() <= 1

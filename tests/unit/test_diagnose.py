@@ -154,6 +154,7 @@ def test_tolerance_decides_what_counts_as_high():
 
 
 import re
+import warnings
 
 import numpy as np
 from hypothesis import given
@@ -615,3 +616,91 @@ def test_the_checkup_says_how_many_examples_the_tiny_batch_had():
     assert "loss on 16 examples" in str(
         DG.checkup(_mlp(), _SCE(), _X, _y, tiny_steps=2)
     )
+
+
+# --- results that were wrong but finite: float rounding, float16 sums, nesting, BCE
+
+
+@pytest.mark.parametrize("train", [0.02, 0.05, 0.10, 0.12, 0.30, 0.57])
+def test_a_gap_of_exactly_the_tolerance_is_never_high_whatever_the_rounding(train):
+    # 0.07 - 0.05 is 0.020000000000000004 and 0.04 - 0.02 is 0.02: the same verdict
+    gap = DG.bias_variance(train, round(train + 0.02, 2))
+    assert not gap.high_variance
+    bias = DG.bias_variance(round(train + 0.02, 2), 0.9, bayes_error=train)
+    assert not bias.high_bias
+    assert DG.bias_variance(train, round(train + 0.021, 3)).high_variance
+
+
+def test_a_gap_just_above_rounding_still_counts_as_high():
+    assert DG.bias_variance(0.05, 0.07 + 1e-8).high_variance
+    assert not DG.bias_variance(0.05, 0.07 + 1e-10).high_variance
+
+
+def test_gradient_norms_of_float16_gradients_are_computed_in_float64():
+    layer = hb.Dense(100, 10, dtype=np.float16, rng=0)
+    layer.W.grad = np.full(
+        (100, 10), 10.0, np.float16
+    )  # squares sum to 1e5 > 65504
+    layer.b.grad = np.zeros(10, np.float16)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        [(name, norm)] = DG.gradient_norms(hb.Sequential(layer))
+    assert name == "0.W" and norm == pytest.approx(np.sqrt(1000) * 10)
+
+
+def test_gradient_norms_of_a_nested_model_name_every_matrix_as_gradient_check_does():
+    inner = hb.Sequential(hb.Dense(3, 4, rng=0), hb.ReLU(), hb.Dense(4, 4, rng=1))
+    model = hb.Sequential(inner, hb.Tanh(), hb.Dense(4, 3, rng=2))
+    loss = _SCE()
+    loss.forward(model.forward(_X[:5]), _y[:5])
+    model.backward(loss.backward())
+    norms = DG.gradient_norms(model)
+    assert [name for name, _ in norms] == ["0.W", "2.W", "4.W"]
+    checked = hb.gradient_check(model, _SCE(), _X[:5], _y[:5]).per_parameter
+    assert [n for n, _ in norms] == [n for n, _ in checked if n.endswith(".W")]
+    assert norms[1][1] == pytest.approx(np.linalg.norm(inner[2].W.grad))
+
+
+@pytest.mark.parametrize("outputs", [1, 3, 5])
+def test_the_expected_initial_loss_of_a_binary_cross_entropy_is_log_2(outputs):
+    model = hb.Sequential(hb.Dense(3, outputs, init="zeros"))
+    y = np.random.default_rng(0).integers(0, 2, (40, outputs))
+    value, expected = DG.initial_loss(model, hb.BinaryCrossEntropy(), _X, y)
+    assert value == pytest.approx(np.log(2)) and expected == pytest.approx(
+        np.log(2)
+    )
+    softmax = DG.initial_loss(model, _SCE(), _X, np.arange(40) % outputs)
+    assert softmax[1] == pytest.approx(np.log(2 if outputs == 1 else outputs))
+
+
+def _bce_model():
+    return hb.Sequential(
+        hb.Dense(3, 8, rng=0),
+        hb.ReLU(),
+        hb.Dense(8, 1, rng=1, init=hb.init.normal(0.01)),
+    )
+
+
+def test_checkup_treats_bool_labels_as_the_classes_0_and_1():
+    labels = _y % 2
+    runs = [
+        DG.checkup(_bce_model(), hb.BinaryCrossEntropy(), _X, y, tiny_steps=5)
+        for y in (labels, labels.astype(bool))
+    ]
+    names = [[c.name for c in run.checks] for run in runs]
+    assert names[0] == names[1] and "label balance" in names[1]
+    assert "initial loss" in names[1]
+    assert [c.finding for c in runs[0].checks] == [
+        c.finding for c in runs[1].checks
+    ]
+    initial = next(c for c in runs[1].checks if c.name == "initial loss")
+    assert initial.finding.endswith("against log 2 = 0.693")
+
+
+def test_shuffled_label_check_takes_bool_labels_for_both_sets():
+    labels = np.arange(40) % 2 == 1
+    scores = DG.shuffled_label_check(
+        lambda: _mlp(2), _SCE(), _X, labels, _X, labels, epochs=1, rng=0
+    )
+    assert set(scores) == {"labels", "shuffled labels", "chance"}
+    assert scores["chance"] == 0.5
