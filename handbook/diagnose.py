@@ -169,7 +169,7 @@ def examples(
                 TypeError,
                 described=True,
             )
-    X = inputs(who, "X", X, finite)
+    X = check.batch(who, "X", X, finite_only=finite)
     if y is not NO_LABELS:
         y = yes_no(check.labels_of(who, X, y))
     for name, value in settings.items():
@@ -187,21 +187,6 @@ def examples(
             described=True,
         )
     return X if y is NO_LABELS else (X, y)
-
-
-def inputs(who: str, argument: str, X, finite: bool = True) -> np.ndarray:
-    """X as a (batch, features) array of real numbers with at least one row,
-    finite everywhere if ``finite``."""
-    X = check.real_array(who, argument, X)
-    if X.ndim != 2 or len(X) == 0:
-        check.fail(
-            who,
-            argument,
-            "a (batch, features) array with at least one row",
-            f"shape {X.shape}",
-            described=True,
-        )
-    return check.finite(who, argument, X) if finite else X
 
 
 def classifies(loss) -> bool:
@@ -530,7 +515,7 @@ def check_label_sanity(make_model, loss, X, y, X_dev, y_dev, epochs, rng):
     )
     X, y = examples(who, X, y, loss=loss, classifier=True, epochs=epochs)
     y = class_labels(who, "y", y)
-    X_dev = inputs(who, "X_dev", X_dev)
+    X_dev = check.batch(who, "X_dev", X_dev)
     y_dev = class_labels(
         who, "y_dev", check.labels_of(who, X_dev, y_dev, ("X_dev", "y_dev"))
     )

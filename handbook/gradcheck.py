@@ -274,15 +274,7 @@ def checkable_data(X, y) -> tuple[np.ndarray, np.ndarray]:
     row (lists and integers are converted; float32 is refused, too coarse for
     eps), and y as an array of finite real numbers with one row per row of X."""
     who = "gradient_check"
-    X = check.real_array(who, "X", X)
-    if X.ndim != 2 or len(X) == 0:
-        check.fail(
-            who,
-            "X",
-            "a (batch, features) array with at least one row",
-            f"shape {X.shape}",
-            described=True,
-        )
+    X = check.batch(who, "X", X, finite_only=False)
     if X.dtype != np.float64:
         check.fail(
             who,

@@ -201,6 +201,21 @@ def real_array(
     with rows of unequal lengths are refused here, where NumPy would raise its own
     "inhomogeneous shape" error.
     """
+    array = real_numbers(who, argument, value)
+    if ndim is not None and array.ndim != ndim:
+        fail(
+            who,
+            argument,
+            f"{ndim}-dimensional",
+            f"shape {array.shape}",
+            described=True,
+        )
+    return array if array.dtype.kind == "f" else array.astype(np.float64)
+
+
+def real_numbers(who: Any, argument: str, value: Any) -> np.ndarray:
+    """``as_array(value)``, if it holds real numbers (booleans, integers or
+    floats), in the dtype it has."""
     array = as_array(who, argument, value)
     if array.dtype.kind not in "biuf":
         fail(
@@ -211,15 +226,24 @@ def real_array(
             TypeError,
             described=True,
         )
-    if ndim is not None and array.ndim != ndim:
+    return array
+
+
+def batch(
+    who: Any, argument: str, X: Any, *, finite_only: bool = True
+) -> np.ndarray:
+    """X as a (batch, features) array of real numbers with at least one row (see
+    ``real_array``), finite everywhere unless ``finite_only`` is False."""
+    X = real_array(who, argument, X)
+    if X.ndim != 2 or len(X) == 0:
         fail(
             who,
             argument,
-            f"{ndim}-dimensional",
-            f"shape {array.shape}",
+            "a (batch, features) array with at least one row",
+            f"shape {X.shape}",
             described=True,
         )
-    return array if array.dtype.kind == "f" else array.astype(np.float64)
+    return finite(who, argument, X) if finite_only else X
 
 
 def as_array(who: Any, argument: str, value: Any) -> np.ndarray:
@@ -376,16 +400,7 @@ def values(who: Any, argument: str, value: Any) -> np.ndarray:
     expectation = "an array with one row per example"
     if value is None:
         fail(who, argument, expectation, None, TypeError)
-    array = as_array(who, argument, value)
-    if array.dtype.kind not in "biuf":
-        fail(
-            who,
-            argument,
-            "an array of real numbers",
-            f"dtype {array.dtype}",
-            TypeError,
-            described=True,
-        )
+    array = real_numbers(who, argument, value)
     if array.ndim == 0:
         fail(who, argument, expectation, value)
     return array
