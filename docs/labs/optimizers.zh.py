@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 实验 3：优化器与学习率调度的比赛
 #
-# [优化一章](../../optimization/minibatch/)逐一推导了各种更新规则。在这里让它们赛跑：同一个网络、同样的数据、同样的小批量（mini-batch），预算都是 $20$ 轮（epoch）；变化的只有更新规则、它的学习率（learning rate）和学习率调度。公平的比赛要让每个优化器都用上它自己最好的学习率，所以每个优化器都在三个学习率下各跑一次，保留最好的那个。
+# [优化一章](../../optimization/minibatch/)逐一推导了各种更新规则，这里让它们赛跑。网络、数据和小批量（mini-batch）都相同，预算都是 $20$ 轮（epoch），变的只有更新规则、它的学习率（learning rate）和学习率调度。公平的比赛要让每个优化器都用上自己最好的学习率，所以每个优化器各用四个学习率跑一遍，保留最好的结果。
 
 # %%
 import numpy as np
@@ -37,7 +37,7 @@ def race(make_optimizer, lr, schedule=None):
 # %% [markdown]
 # ## 第 1 步：每个优化器都用自己最好的固定学习率
 #
-# 每个方法试四个学习率，围绕它的常用值取值，相邻两个大约相差 3 倍。评分标准是最后一轮结束时的训练损失，也就是优化器走了多远。如果某个学习率让训练溢出，就记为无穷大（训练循环会抛出一个清楚的错误，这里把它捕获下来）。
+# 每个方法试四个学习率，围绕它的常用值取，相邻两个大约相差 3 倍。评分看最后一轮结束时的训练损失，也就是优化器走了多远。如果某个学习率让训练溢出，就记为无穷大（训练循环会抛出清楚的错误，这里把它捕获下来）。
 
 # %%
 contestants = {
@@ -69,15 +69,18 @@ for name, (make, rates) in contestants.items():
     lr = min(runs, key=lambda r: final_loss(runs[r]))
     best[name] = (lr, runs[lr])
     tried = "  ".join(f"{r:g}: {final_loss(h):.4f}" for r, h in runs.items())
-    print(f"{name:9} final training loss at each rate   {tried}")
+    print(hb.plot.tr(f"{name:9} final training loss at each rate   {tried}",
+                     f"{name:9} 各学习率下最终的训练损失   {tried}"))
 
 # %% [markdown]
-# 每个方法的最佳学习率都落在取值范围的内部，两侧各有一个更差的值；假如最佳值恰好是试过的最大学习率，就还得继续往上搜。学习率越大，$20$ 轮里走得越远，直到再大 3 倍时，训练停滞或者溢出。
+# 每个方法的最佳学习率都落在取值范围内部，两边都是更差的值。假如最佳值恰好是试过的最大学习率，搜索就还得往上走。在 $20$ 轮之内，学习率越大走得越远，直到再大 3 倍，训练就停滞或者溢出了。
 
 # %%
 assert all(contestants[name][1][0] < lr < contestants[name][1][-1]
            for name, (lr, _) in best.items())
-print(f"{'':9} {'best rate':>9} {'training loss':>14} {'dev accuracy':>13}")
+print(hb.plot.tr(  # a Chinese character is two columns wide
+    f"{'':9} {'best rate':>9} {'training loss':>14} {'dev accuracy':>13}",
+    "         最佳学习率       训练损失  验证集准确率"))
 for name, (lr, history) in best.items():
     loss, accuracy = history.train_loss[-1], history.dev_acc[-1]
     print(f"{name:9} {lr:9g} {loss:14.4f} {accuracy:13.3f}")
@@ -88,7 +91,7 @@ hb.plot.show(hb.plot.lines(epochs, curves, xlabel=hb.plot.label("epoch"),
                            ylabel=hb.plot.label("loss"), logy=True))
 
 # %% [markdown]
-# 每个优化器都用上自己的学习率之后，最终的训练损失都很小，验证集准确率也只相差一两个百分点：在一个小规模、已标准化、条件良好的问题上，选哪个优化器远不如它的学习率重要。顺带一提，本手册中的动量（momentum）采用平均的形式 $v \leftarrow \beta v + (1-\beta)\,dW$，长期来看每一步是梯度的 $\alpha$ 倍，和 SGD 一样；它的优势要在病态的问题上才体现出来，见[动量一页](../../optimization/momentum/)。
+# 各自用上自己的学习率以后，每个优化器最终的训练损失都很小，验证集（dev set）准确率（accuracy）也只相差一两个百分点。在已经标准化（standardization）、条件良好的小问题上，选哪个优化器远不如它的学习率要紧。顺带一提，本手册的动量（momentum）采用平均形式 $v \leftarrow \beta v + (1-\beta)\,dW$，长期来看每一步是梯度的 $\alpha$ 倍，和 SGD 相同。它的好处要到病态问题上才显现，[动量](../../optimization/momentum/)一页演示了这一点。
 
 # %%
 dev = [history.dev_acc[-1] for _, history in best.values()]
@@ -98,7 +101,7 @@ assert max(losses) < 0.01 and max(dev) - min(dev) < 0.02
 # %% [markdown]
 # ## 第 2 步：学习率调度能驯服过大的学习率
 #
-# 衰减的学习率在前期迈大步，在末期迈小步。让 Adam 从它最佳固定学习率的三倍 $\alpha_0 = 0.03$ 起步，在 $20$ 轮中比较三种方案：固定学习率、阶梯式衰减（每 5 轮减半），以及衰减到零的余弦衰减 $\alpha_t = \tfrac{\alpha_0}{2}\,(1 + \cos(\pi t / T))$。除了最终的训练损失，最后五轮验证集准确率的离散程度（标准差）也能说明每次训练稳定到了什么程度。
+# 学习率衰减（learning-rate decay）让训练前期迈大步，末期迈小步。让 Adam 从最佳固定学习率的三倍 $\alpha_0 = 0.03$ 起步，在 $20$ 轮里比较三种方案：固定不变、阶梯衰减（每 5 轮减半），以及衰减到零的余弦衰减 $\alpha_t = \tfrac{\alpha_0}{2}\,(1 + \cos(\pi t / T))$。除了最终的训练损失，还要看最后五轮验证集准确率的离散程度（标准差），它说明每次训练稳定到了什么程度。
 
 # %%
 lr0 = 3 * best["Adam"][0]
@@ -108,20 +111,25 @@ plans = {
     "cosine": schedules.cosine(lr0, steps=EPOCHS),
 }
 finish = {plan: race(optim.Adam, lr0, schedule) for plan, schedule in plans.items()}
+chinese = {"constant": "固定学习率", "step": "阶梯衰减", "cosine": "余弦衰减"}
 for plan, history in finish.items():
-    print(f"{plan:9} training loss {history.train_loss[-1]:.4f}   "
-          f"dev accuracy {history.dev_acc[-1]:.3f}"
-          f"   spread over the last 5 epochs {np.std(history.dev_acc[-5:]):.4f}")
+    loss, accuracy = history.train_loss[-1], history.dev_acc[-1]
+    spread = np.std(history.dev_acc[-5:])
+    print(hb.plot.tr(
+        f"{plan:9} training loss {loss:.4f}   dev accuracy {accuracy:.3f}"
+        f"   spread over the last 5 epochs {spread:.4f}",
+        f"训练损失 {loss:.4f}   验证集准确率 {accuracy:.3f}"
+        f"   最后 5 轮的标准差 {spread:.4f}   {chinese[plan]}"))
 assert finish["cosine"].train_loss[-1] < finish["constant"].train_loss[-1] / 10
 
-curves = {plan: h.dev_acc for plan, h in finish.items()}
+curves = {hb.plot.tr(plan, chinese[plan]): h.dev_acc for plan, h in finish.items()}
 hb.plot.show(hb.plot.lines(epochs, curves, xlabel=hb.plot.label("epoch"),
                            ylabel=hb.plot.label("accuracy")))
 
 # %% [markdown]
-# 学习率固定为 $\alpha = 0.03$ 时，Adam 一直在最小值附近来回跳；做了衰减的两次训练起步一样快，并在最后几轮稳定下来。有了衰减，你就可以用一个更大胆的学习率起步。
+# 学习率固定为 $\alpha = 0.03$ 时，Adam 一直在最小值附近来回跳。做了衰减的两次训练起步一样快，并在最后几轮安定下来。有了衰减，起步的学习率就可以大胆一些。
 #
-# 学习率大得离谱则是另一回事：朴素 SGD 用它最佳学习率的三倍时，任何调度都救不回来。训练循环会发现数值溢出并停下，同时报告出错的轮次和批次：
+# 学习率大得离谱就是另一回事了。朴素 SGD 用到最佳学习率的三倍时，什么调度都救不回来。训练循环发现溢出就会停下，并报出出错的轮次和批次：
 
 # %%
 too_fast = 3 * best["SGD"][0]
@@ -135,6 +143,6 @@ except FloatingPointError as error:
 # %% [markdown]
 # ## 要点
 #
-# - 比较优化器时，让每个优化器都用它自己最好的学习率，绝不要共用同一个学习率。
-# - 在简单、尺度合适的问题上，调好的各个优化器最终相差无几；学习率取常用值附近的 Adam 是稳妥的首选，而学习率是最先要调的超参数（hyperparameter）。
-# - 在训练后期让学习率衰减；学习率调度让你可以用更大的学习率起步，但并不是什么学习率都可以。
+# - 比较优化器时，要让每个优化器各用自己最好的学习率，绝不能让它们共用一个学习率。
+# - 在简单、尺度合适的问题上，调好的各个优化器最终相差无几。学习率取常用值附近的 Adam 是稳妥的首选，学习率则是最先要调的超参数（hyperparameter）。
+# - 训练快结束时让学习率衰减。有了调度，起步的学习率可以大一些，但不是多大都行。

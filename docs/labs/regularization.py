@@ -45,9 +45,12 @@ def train(keep_prob=1.0, X=X_train, y=y_train, epochs=300, **options):
 
 
 baseline = train()
-print("no regularization: "
-      f"training accuracy {accuracy(baseline, X_train, y_train):.3f}, "
-      f"dev accuracy {accuracy(baseline, X_dev, y_dev):.3f}")
+train_acc = accuracy(baseline, X_train, y_train)
+dev_acc = accuracy(baseline, X_dev, y_dev)
+print(hb.plot.tr(
+    f"no regularization: training accuracy {train_acc:.3f}, "
+    f"dev accuracy {dev_acc:.3f}",
+    f"不做正则化：训练集准确率 {train_acc:.3f}，验证集准确率 {dev_acc:.3f}"))
 
 # %% [markdown]
 # A perfect training score and a much lower dev score: high variance. The decision
@@ -63,7 +66,7 @@ hb.plot.show(hb.plot.decision_boundary(lambda X: baseline.predict(X).argmax(axis
 # Four families, each with a few strengths spaced by factors of about 3:
 #
 # - an **L2 penalty** $\frac{\lambda}{2m}\sum_l \lVert W^{[l]}\rVert_F^2$;
-# - **dropout** after each hidden layer, keeping units with probability $p$;
+# - **dropout** after each hidden layer, keeping units with probability `keep_prob`;
 # - **augmentation**: nine copies of the training set, each point moved by Gaussian
 #   noise of standard deviation $\sigma$ (the same number of gradient steps: 30 epochs
 #   over ten times the data);
@@ -86,18 +89,21 @@ def stopped_early(patience):
     return train(validation=(X_dev, y_dev), early_stopping=stopper)
 
 
-sweeps = {
-    "L2, lambda": {lambd: train(regularizer=hb.L2(lambd))
-                   for lambd in (0.1, 0.3, 1.0, 3.0)},
-    "dropout, keep": {p: train(keep_prob=p) for p in (0.5, 0.7, 0.9)},
-    "jitter, sigma": {std: augmented(std) for std in (0.05, 0.1, 0.2)},
-    "early stopping, patience": {patience: stopped_early(patience)
-                                 for patience in (10, 30)},
+sweeps = {  # each family named in the page's language
+    hb.plot.tr("L2, lambda", "L2 惩罚的 λ"):
+        {lambd: train(regularizer=hb.L2(lambd)) for lambd in (0.1, 0.3, 1.0, 3.0)},
+    hb.plot.tr("dropout, keep", "随机失活的 keep_prob"):
+        {keep: train(keep_prob=keep) for keep in (0.5, 0.7, 0.9)},
+    hb.plot.tr("jitter, sigma", "抖动的 σ"):
+        {std: augmented(std) for std in (0.05, 0.1, 0.2)},
+    hb.plot.tr("early stopping, patience", "早停的 patience"):
+        {patience: stopped_early(patience) for patience in (10, 30)},
 }
+l2, _, jitter, _ = sweeps  # the families' names
 for family, models in sweeps.items():
     scores = "   ".join(f"{setting:g}: {accuracy(model, X_dev, y_dev):.3f}"
                         for setting, model in models.items())
-    print(f"{family:25} {scores}")
+    print(hb.plot.tr(f"{family:25} {scores}", f"{family}\n    {scores}"))
 
 # %% [markdown]
 # Too little of a regularizer leaves the variance; too much brings back bias (look at
@@ -108,7 +114,8 @@ best = {family: max(models, key=lambda s: accuracy(models[s], X_dev, y_dev))
         for family, models in sweeps.items()}
 for family, setting in best.items():
     score = accuracy(sweeps[family][setting], X_dev, y_dev)
-    print(f"best {family:25} {setting:<5g} dev accuracy {score:.3f}")
+    print(hb.plot.tr(f"best {family:25} {setting:<5g} dev accuracy {score:.3f}",
+                     f"{family} 最好取 {setting:g}，验证集准确率 {score:.3f}"))
 
 # %% [markdown]
 # ## Step 2: combine the two best
@@ -119,21 +126,26 @@ for family, setting in best.items():
 # already does part of its work.
 
 # %%
-lambd, std = best["L2, lambda"], best["jitter, sigma"]
+lambd, std = best[l2], best[jitter]
 weaker = lambd / 2
+both = hb.plot.tr("L2 {:g} + jitter {:g}", "L2 惩罚的 λ = {:g}，抖动的 σ = {:g}")
 candidates = {
-    f"L2 {lambd:g} + jitter {std:g}": augmented(std, regularizer=hb.L2(lambd)),
-    f"L2 {weaker:g} + jitter {std:g}": augmented(std, regularizer=hb.L2(weaker)),
+    both.format(lambd, std): augmented(std, regularizer=hb.L2(lambd)),
+    both.format(weaker, std): augmented(std, regularizer=hb.L2(weaker)),
 }
 for family, setting in best.items():
-    candidates[f"{family} {setting:g}"] = sweeps[family][setting]
-candidates["none"] = baseline
+    name = hb.plot.tr(f"{family} {setting:g}", f"{family} = {setting:g}")
+    candidates[name] = sweeps[family][setting]
+unregularized = hb.plot.tr("none", "不做正则化")
+candidates[unregularized] = baseline
 
 ranking = sorted(candidates,
                  key=lambda name: -accuracy(candidates[name], X_dev, y_dev))
 for name in ranking:
-    print(f"{name:30} dev accuracy {accuracy(candidates[name], X_dev, y_dev):.3f}")
-assert ranking[-1] == "none"
+    score = accuracy(candidates[name], X_dev, y_dev)
+    print(hb.plot.tr(f"{name:30} dev accuracy {score:.3f}",
+                     f"验证集准确率 {score:.3f}   {name}"))
+assert ranking[-1] == unregularized
 
 # %% [markdown]
 # ## Step 3: the test set, once
@@ -144,12 +156,14 @@ assert ranking[-1] == "none"
 
 # %%
 winner = candidates[ranking[0]]
-print(f"chosen: {ranking[0]}")
-print(f"dev accuracy {accuracy(winner, X_dev, y_dev):.3f}, "
-      f"test accuracy {accuracy(winner, X_test, y_test):.3f}")
-print("without regularization: "
-      f"test accuracy {accuracy(baseline, X_test, y_test):.3f}")
-assert accuracy(winner, X_test, y_test) > accuracy(baseline, X_test, y_test) + 0.01
+dev_acc, test_acc = accuracy(winner, X_dev, y_dev), accuracy(winner, X_test, y_test)
+baseline_acc = accuracy(baseline, X_test, y_test)
+print(hb.plot.tr(f"chosen: {ranking[0]}", f"选中的模型：{ranking[0]}"))
+print(hb.plot.tr(f"dev accuracy {dev_acc:.3f}, test accuracy {test_acc:.3f}",
+                 f"验证集准确率 {dev_acc:.3f}，测试集准确率 {test_acc:.3f}"))
+print(hb.plot.tr(f"without regularization: test accuracy {baseline_acc:.3f}",
+                 f"不做正则化：测试集准确率 {baseline_acc:.3f}"))
+assert test_acc > baseline_acc + 0.01
 
 # %%
 hb.plot.show(hb.plot.decision_boundary(lambda X: winner.predict(X).argmax(axis=1),

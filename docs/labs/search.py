@@ -65,11 +65,16 @@ def trainer(batch_norm, X=X_train, y=y_train):
     return train
 
 
+def named(batch_norm):
+    return (hb.plot.tr("with batch norm", "使用批量归一化") if batch_norm
+            else hb.plot.tr("without batch norm", "不用批量归一化"))
+
+
 searches = {batch_norm: tuning.random_search(trainer(batch_norm), space,
                                              trials=16, rng=0)
             for batch_norm in (False, True)}
 for batch_norm, trials in searches.items():
-    print("with batch norm" if batch_norm else "without batch norm")
+    print(named(batch_norm))
     for trial in trials[:5]:
         print("  ", trial)
 
@@ -85,9 +90,12 @@ def working(trials, threshold=0.95):
 
 
 for batch_norm, trials in searches.items():
-    name = "with batch norm" if batch_norm else "without batch norm"
-    print(f"{name:19} best dev accuracy {trials[0].score:.3f}, "
-          f"settings at 95 % or better: {working(trials)} of {len(trials)}")
+    name, best, n = named(batch_norm), trials[0].score, len(trials)
+    print(hb.plot.tr(
+        f"{name:19} best dev accuracy {best:.3f}, "
+        f"settings at 95 % or better: {working(trials)} of {n}",
+        f"{name}：最佳验证集准确率 {best:.3f}，"
+        f"{n} 组设置中有 {working(trials)} 组不低于 95 %"))
 assert working(searches[True]) > working(searches[False])
 assert searches[True][0].score > searches[False][0].score
 
@@ -96,9 +104,7 @@ fig, ax = hb.plot.figure()
 with hb.plot.style():
     for batch_norm, trials in searches.items():
         lrs = [t.hyperparameters["lr"] for t in trials]
-        label = (hb.plot.tr("with batch norm", "使用批量归一化") if batch_norm
-                 else hb.plot.tr("without batch norm", "不使用批量归一化"))
-        ax.scatter(lrs, [t.score for t in trials], label=label)
+        ax.scatter(lrs, [t.score for t in trials], label=named(batch_norm))
     ax.set(xscale="log", xlabel=hb.plot.label("learning rate"),
            ylabel=hb.plot.tr("dev accuracy", "验证集准确率"))
     ax.legend()
@@ -117,8 +123,11 @@ def mean_score_above(trials, lr):
 
 without_bn = mean_score_above(searches[False], 0.5)
 with_bn = mean_score_above(searches[True], 0.5)
-print(f"mean dev accuracy of the trials with a learning rate above 0.5: "
-      f"{without_bn:.3f} without, {with_bn:.3f} with batch norm")
+print(hb.plot.tr(
+    f"mean dev accuracy of the trials with a learning rate above 0.5: "
+    f"{without_bn:.3f} without, {with_bn:.3f} with batch norm",
+    f"学习率大于 0.5 的试验的平均验证集准确率："
+    f"不用批量归一化 {without_bn:.3f}，使用批量归一化 {with_bn:.3f}"))
 assert with_bn > without_bn
 
 # %% [markdown]
@@ -134,13 +143,13 @@ box = {name: (min(t.hyperparameters[name] for t in best3),
               max(t.hyperparameters[name] for t in best3))
        for name in ("lr", "beta")}
 rounded = {name: tuple(round(v, 3) for v in bounds) for name, bounds in box.items()}
-print("box:", rounded)
+print(hb.plot.tr(f"box: {rounded}", f"搜索范围：{rounded}"))
 
 hidden = searches[True][0].hyperparameters["hidden"]
 fine_space = {name: tuning.log_uniform(*bounds) for name, bounds in box.items()}
 fine = tuning.random_search(lambda lr, beta: trainer(True)(lr, beta, hidden),
                             fine_space, trials=8, rng=1)
-print("best of the fine search:", fine[0])
+print(hb.plot.tr(f"best of the fine search: {fine[0]}", f"精细搜索的最佳结果：{fine[0]}"))
 
 # %% [markdown]
 # ## Step 4: the chosen setting on the test set
@@ -157,8 +166,11 @@ optimizer = hb.optim.Momentum(model.parameters(), lr=settings["lr"],
 hb.fit(model, hb.SoftmaxCrossEntropy(), optimizer, X_train, y_train,
        epochs=8, batch_size=64, rng=1)
 test_accuracy = float(np.mean(model.predict(X_test).argmax(axis=1) == y_test))
-print(f"chosen {chosen}: dev accuracy {chosen.score:.3f}, "
-      f"test accuracy {test_accuracy:.3f}")
+print(hb.plot.tr(
+    f"chosen {chosen}: dev accuracy {chosen.score:.3f}, "
+    f"test accuracy {test_accuracy:.3f}",
+    f"选定的设置 {chosen}：验证集准确率 {chosen.score:.3f}，"
+    f"测试集准确率 {test_accuracy:.3f}"))
 
 # %% [markdown]
 # ## What to take away

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 实验 4：随机搜索，用与不用批量归一化
 #
-# [超参数调试一章](../../tuning/hyperparameter-search/)推荐在正确的尺度上做随机搜索，而[批量归一化](../../tuning/batch-normalization/)据说能让网络对学习率不那么敏感。这个实验把两者都用起来：用同一个随机搜索、同样的随机抽样，分别为带和不带批量归一化（batch normalization）的四层 ReLU 网络调参，然后数一数有多少组设置能用。
+# [调参一章](../../tuning/hyperparameter-search/)推荐在合适的尺度上做随机搜索（random search），而据说[批量归一化](../../tuning/batch-normalization/)（batch normalization）能让网络对学习率（learning rate）不那么敏感。本实验让两者都派上用场。同一个随机搜索用同样的抽样，分别为带和不带批量归一化的四层 ReLU 网络调参，然后数一数有多少组设置能用。
 
 # %%
 import numpy as np
@@ -29,13 +29,13 @@ def network(hidden, batch_norm, depth=4, rng=0):
 # %% [markdown]
 # ## 第 1 步：搜索空间
 #
-# 三个超参数（hyperparameter），各自在合适的尺度上采样：
+# 三个超参数（hyperparameter）各自在合适的尺度上采样：
 #
-# - 学习率 $\alpha$：在 $0.001$ 到 $3$ 之间按对数均匀分布采样，跨越三个多数量级；
-# - 动量的 $\beta$：让 $1 - \beta$ 服从对数均匀分布，$\beta$ 的范围是 $0.5$ 到 $0.99$；
-# - 隐藏层的宽度：$32$ 到 $128$ 之间的整数。
+# - 学习率 $\alpha$，在 $0.001$ 到 $3$ 之间按对数均匀分布采样，跨越三个多数量级。
+# - 动量（momentum）的 $\beta$，让 $1 - \beta$ 服从对数均匀分布，$\beta$ 的范围是 $0.5$ 到 $0.99$。
+# - 隐藏层的宽度，取 $32$ 到 $128$ 之间的整数。
 #
-# 每次试验用动量训练 8 轮（epoch），以验证集准确率打分；发生数值溢出的训练记 0 分。
+# 每次试验用动量法训练 8 轮（epoch），以验证集（dev set）准确率（accuracy）打分。数值溢出的训练记 0 分。
 
 # %%
 space = {
@@ -60,18 +60,23 @@ def trainer(batch_norm, X=X_train, y=y_train):
     return train
 
 
+def named(batch_norm):
+    return (hb.plot.tr("with batch norm", "使用批量归一化") if batch_norm
+            else hb.plot.tr("without batch norm", "不用批量归一化"))
+
+
 searches = {batch_norm: tuning.random_search(trainer(batch_norm), space,
                                              trials=16, rng=0)
             for batch_norm in (False, True)}
 for batch_norm, trials in searches.items():
-    print("with batch norm" if batch_norm else "without batch norm")
+    print(named(batch_norm))
     for trial in trials[:5]:
         print("  ", trial)
 
 # %% [markdown]
 # ## 第 2 步：有多少组设置能用？
 #
-# 两个网络拿到的是同样的 16 组抽样（同一个随机种子），所以可以逐组设置进行比较。
+# 两个网络拿到的是同样的 16 组抽样（随机种子相同），所以可以逐组设置比较。
 
 # %%
 def working(trials, threshold=0.95):
@@ -79,9 +84,12 @@ def working(trials, threshold=0.95):
 
 
 for batch_norm, trials in searches.items():
-    name = "with batch norm" if batch_norm else "without batch norm"
-    print(f"{name:19} best dev accuracy {trials[0].score:.3f}, "
-          f"settings at 95 % or better: {working(trials)} of {len(trials)}")
+    name, best, n = named(batch_norm), trials[0].score, len(trials)
+    print(hb.plot.tr(
+        f"{name:19} best dev accuracy {best:.3f}, "
+        f"settings at 95 % or better: {working(trials)} of {n}",
+        f"{name}：最佳验证集准确率 {best:.3f}，"
+        f"{n} 组设置中有 {working(trials)} 组不低于 95 %"))
 assert working(searches[True]) > working(searches[False])
 assert searches[True][0].score > searches[False][0].score
 
@@ -90,16 +98,14 @@ fig, ax = hb.plot.figure()
 with hb.plot.style():
     for batch_norm, trials in searches.items():
         lrs = [t.hyperparameters["lr"] for t in trials]
-        label = (hb.plot.tr("with batch norm", "使用批量归一化") if batch_norm
-                 else hb.plot.tr("without batch norm", "不使用批量归一化"))
-        ax.scatter(lrs, [t.score for t in trials], label=label)
+        ax.scatter(lrs, [t.score for t in trials], label=named(batch_norm))
     ax.set(xscale="log", xlabel=hb.plot.label("learning rate"),
            ylabel=hb.plot.tr("dev accuracy", "验证集准确率"))
     ax.legend()
 hb.plot.show(fig)
 
 # %% [markdown]
-# 学习率几乎决定了一切：学习率最小时，八轮训练对两个网络来说都不够。学习率最大时，普通网络的准确率下降了，带批量归一化的网络却依然正常工作：对每一层的输入做归一化，使它们的尺度保持不变，因此步子迈得大也不会造成太大破坏。
+# 学习率几乎决定了一切。学习率最小时，八轮训练对两个网络都不够。学习率最大时，普通网络的准确率掉了下来，带批量归一化的网络却照常工作。对每一层的输入做归一化，它们的尺度就保持不变，步子迈大了造成的破坏也小一些。
 
 # %%
 def mean_score_above(trials, lr):
@@ -108,14 +114,17 @@ def mean_score_above(trials, lr):
 
 without_bn = mean_score_above(searches[False], 0.5)
 with_bn = mean_score_above(searches[True], 0.5)
-print(f"mean dev accuracy of the trials with a learning rate above 0.5: "
-      f"{without_bn:.3f} without, {with_bn:.3f} with batch norm")
+print(hb.plot.tr(
+    f"mean dev accuracy of the trials with a learning rate above 0.5: "
+    f"{without_bn:.3f} without, {with_bn:.3f} with batch norm",
+    f"学习率大于 0.5 的试验的平均验证集准确率："
+    f"不用批量归一化 {without_bn:.3f}，使用批量归一化 {with_bn:.3f}"))
 assert with_bn > without_bn
 
 # %% [markdown]
 # ## 第 3 步：由粗到细
 #
-# 取批量归一化网络最好的三组设置，把它们张成的范围当作新的搜索区域，在其中再按对数均匀分布搜索一轮，隐藏层宽度固定为最好的那个（`hb.tuning.coarse_to_fine` 可以把这样的几轮搜索自动完成）。
+# 取批量归一化网络最好的三组设置，把它们张成的范围当作新的搜索区域，在里面再按对数均匀分布搜索一次，隐藏层宽度固定为最好的那个（`hb.tuning.coarse_to_fine` 能自动完成这样一次次缩小范围的搜索）。
 
 # %%
 best3 = searches[True][:3]
@@ -123,18 +132,18 @@ box = {name: (min(t.hyperparameters[name] for t in best3),
               max(t.hyperparameters[name] for t in best3))
        for name in ("lr", "beta")}
 rounded = {name: tuple(round(v, 3) for v in bounds) for name, bounds in box.items()}
-print("box:", rounded)
+print(hb.plot.tr(f"box: {rounded}", f"搜索范围：{rounded}"))
 
 hidden = searches[True][0].hyperparameters["hidden"]
 fine_space = {name: tuning.log_uniform(*bounds) for name, bounds in box.items()}
 fine = tuning.random_search(lambda lr, beta: trainer(True)(lr, beta, hidden),
                             fine_space, trials=8, rng=1)
-print("best of the fine search:", fine[0])
+print(hb.plot.tr(f"best of the fine search: {fine[0]}", f"精细搜索的最佳结果：{fine[0]}"))
 
 # %% [markdown]
 # ## 第 4 步：在测试集上检验选定的设置
 #
-# 用两轮搜索中最好的设置重新训练，并在测试集上只评估一次；此前的任何选择都没有见过测试集。
+# 取两次搜索中最好的设置重新训练，在测试集（test set）上只评估一次。此前的任何选择都没见过测试集。
 
 # %%
 chosen = max([searches[True][0], fine[0]], key=lambda t: t.score)
@@ -145,12 +154,15 @@ optimizer = hb.optim.Momentum(model.parameters(), lr=settings["lr"],
 hb.fit(model, hb.SoftmaxCrossEntropy(), optimizer, X_train, y_train,
        epochs=8, batch_size=64, rng=1)
 test_accuracy = float(np.mean(model.predict(X_test).argmax(axis=1) == y_test))
-print(f"chosen {chosen}: dev accuracy {chosen.score:.3f}, "
-      f"test accuracy {test_accuracy:.3f}")
+print(hb.plot.tr(
+    f"chosen {chosen}: dev accuracy {chosen.score:.3f}, "
+    f"test accuracy {test_accuracy:.3f}",
+    f"选定的设置 {chosen}：验证集准确率 {chosen.score:.3f}，"
+    f"测试集准确率 {test_accuracy:.3f}"))
 
 # %% [markdown]
 # ## 要点
 #
-# - 在对数尺度上对学习率（以及 $1 - \beta$）采样；在宽范围内做随机搜索，只需寥寥几次试验就能看出好的区域在哪里。
-# - 批量归一化拓宽了好学习率所在的区域：随机搜索中有更多的抽样能成功，而最好的那一组也更好。
-# - 知道了这个区域之后再放大细看，并用任何选择都没有见过的数据为最终的选择打分。
+# - 学习率（以及 $1 - \beta$）要在对数尺度上采样。在宽范围内做随机搜索，只要寥寥几次试验就能看出好的区域在哪里。
+# - 批量归一化拓宽了好学习率所在的区域。随机搜索有更多抽样能成功，最好的那组也更好。
+# - 知道了区域在哪以后再放大细看，并用任何选择都没见过的数据给最终选择打分。
