@@ -4,8 +4,19 @@ Every algorithm the handbook's pages teach lives here, written to be read
 beside its formula. Rows are samples: ``x`` has shape ``(batch, features)``.
 """
 
-from handbook import data, datasets, diagnose, init, optim, plot, schedules, tuning
+from handbook import (
+    data,
+    datasets,
+    diagnose,
+    init,
+    language,
+    optim,
+    plot,
+    schedules,
+    tuning,
+)
 from handbook.gradcheck import GradientCheckReport, gradient_check
+from handbook.language import tr
 from handbook.layers import (
     BatchNorm,
     Dense,
@@ -59,11 +70,13 @@ __all__ = [
     "gradient_check",
     "init",
     "kl_divergence",
+    "language",
     "log_softmax",
     "optim",
     "plot",
     "schedules",
     "soft_threshold",
     "softmax",
+    "tr",
     "tuning",
 ]

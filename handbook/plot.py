@@ -2,9 +2,10 @@
 
 ``to_svg`` embeds a figure in a page.
 
-Labels follow a module-level language (``set_language("en" | "zh")``), because a
-page's code is identical in English and Chinese: the site build and the test runner
-set the language of each page before running it. Chinese glyphs come from the Noto
+Labels follow the language of ``handbook.language`` (``set_language("en" | "zh")``
+here also sets the fonts), because a page's code is identical in English and
+Chinese: the site build and the test runner set the language of each page before
+running it. Chinese glyphs come from the Noto
 Sans CJK SC font shipped by the ``mplfonts`` package. Nothing here touches pyplot's
 global state or backend.
 """
@@ -21,9 +22,10 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from handbook import language as words
 from handbook import validation as check
+from handbook.language import LANGUAGES, get_language, tr
 
-LANGUAGES = ("en", "zh")
 SUBPLOTS_OPTIONS = (
     "sharex",
     "sharey",
@@ -33,7 +35,6 @@ SUBPLOTS_OPTIONS = (
     "gridspec_kw",
 )
 CJK_FONT = "Noto Sans CJK SC"
-_language = "en"
 _cjk_ready = False
 
 LABELS = {
@@ -53,39 +54,26 @@ LABELS = {
 
 
 def set_language(language: str) -> None:
-    """Choose the language of figure labels: "en" or "zh".
+    """Choose the language of figure labels and printed words: "en" or "zh".
 
     For Chinese, text everywhere (also text made outside the helpers) falls back
     from DejaVu Sans to Noto Sans CJK SC for the glyphs DejaVu lacks.
     """
-    global _language
     check.choice("set_language", "language (or HANDBOOK_LANG)", language, LANGUAGES)
     if language == "zh":
         _register_cjk_font()  # fails loudly before anything changes
-    _language = language
+    words.set_language(language)
     matplotlib.rcParams.update(_font_settings())
 
 
 def _font_settings() -> dict:
-    if _language == "zh":
+    if get_language() == "zh":
         _register_cjk_font()
         return {
             "font.family": ["DejaVu Sans", CJK_FONT],
             "axes.unicode_minus": False,
         }
     return {"font.family": ["sans-serif"], "axes.unicode_minus": True}
-
-
-def get_language() -> str:
-    return _language
-
-
-def tr(en: str, zh: str) -> str:
-    """The text for the current language."""
-    for argument, text in (("en", en), ("zh", zh)):
-        if not isinstance(text, str):
-            check.fail("tr", argument, "a string", text, TypeError)
-    return zh if _language == "zh" else en
 
 
 def label(key: str) -> str:
@@ -652,4 +640,4 @@ def grid_values(who: str, argument: str, value, shape: tuple) -> np.ndarray:
 
 
 if os.environ.get("HANDBOOK_LANG"):
-    set_language(os.environ["HANDBOOK_LANG"])
+    set_language(os.environ["HANDBOOK_LANG"])  # the fonts, too

@@ -13,7 +13,7 @@ import handbook as hb
 X, y = hb.datasets.digits()
 (X_train, y_train), (X_dev, y_dev), (X_test, y_test) = hb.data.split(
     X, y, ratios=(0.6, 0.2, 0.2), stratify=True, rng=0)
-print(hb.plot.tr(
+print(hb.tr(
     f"train {len(X_train)}, dev {len(X_dev)}, test {len(X_test)}; "
     f"pixels from {X.min():g} to {X.max():g}",
     f"训练集 {len(X_train)}，验证集 {len(X_dev)}，测试集 {len(X_test)}；"
@@ -49,8 +49,8 @@ first, first_history = train(hb.init.normal(1.0), X_train, X_dev)
 errors = {"as written": (error(first, X_train, y_train),
                          error(first, X_dev, y_dev))}
 train_error, dev_error = errors["as written"]
-print(hb.plot.tr(f"training error {train_error:.1%}, dev error {dev_error:.1%}",
-                 f"训练误差 {train_error:.1%}，验证误差 {dev_error:.1%}"))
+print(hb.tr(f"training error {train_error:.1%}, dev error {dev_error:.1%}",
+            f"训练误差 {train_error:.1%}，验证误差 {dev_error:.1%}"))
 
 # %% [markdown]
 # ## 第 2 步：读出偏差和方差
@@ -79,8 +79,8 @@ def saturation(model, X):
     return [round(s["saturated"], 2) for s in stats if "Tanh" in s["layer"]]
 
 
-print(hb.plot.tr("saturated tanh outputs, per hidden layer:",
-                 "每个隐藏层中饱和的 tanh 输出比例"), saturation(first, X_dev))
+print(hb.tr("saturated tanh outputs, per hidden layer:",
+            "每个隐藏层中饱和的 tanh 输出比例"), saturation(first, X_dev))
 assert min(saturation(first, X_dev)) > 0.5
 
 # %% [markdown]
@@ -91,8 +91,8 @@ a = X_dev
 for layer in first:
     if isinstance(layer, hb.Dense):
         z = layer.forward(a, training=False)
-        print(hb.plot.tr(f"std of z after {layer!r}: {z.std():.1f}",
-                         f"{layer!r} 之后 z 的标准差：{z.std():.1f}"))
+        print(hb.tr(f"std of z after {layer!r}: {z.std():.1f}",
+                    f"{layer!r} 之后 z 的标准差：{z.std():.1f}"))
     a = layer.forward(a, training=False)
 
 # %% [markdown]
@@ -121,7 +121,7 @@ for name, (init, A_train, A_dev) in runs.items():
 chinese = {"as written": "最初的写法", "inputs standardized": "只标准化输入",
            "Xavier initialization": "只改用 Xavier 初始化", "both": "两项都改"}
 for name, (train_error, dev_error) in errors.items():
-    print(hb.plot.tr(  # in Chinese the name comes last: its characters are wider
+    print(hb.tr(  # in Chinese the name comes last: its characters are wider
         f"{name:24} training error {train_error:6.1%}   dev error {dev_error:6.1%}",
         f"训练误差 {train_error:6.1%}   验证误差 {dev_error:6.1%}   {chinese[name]}"))
 
@@ -131,8 +131,8 @@ for name, (train_error, dev_error) in errors.items():
 # %%
 assert (errors["both"][1] < errors["Xavier initialization"][1]
         < errors["as written"][1])
-print(hb.plot.tr("saturated tanh outputs with both fixes:",
-                 "两项都改之后饱和的 tanh 输出比例"), saturation(models["both"], Z_dev))
+print(hb.tr("saturated tanh outputs with both fixes:",
+            "两项都改之后饱和的 tanh 输出比例"), saturation(models["both"], Z_dev))
 
 # %% [markdown]
 # ## 第 4 步：重新诊断，再看一次测试集
@@ -142,8 +142,8 @@ print(hb.plot.tr("saturated tanh outputs with both fixes:",
 # %%
 print(hb.diagnose.bias_variance(*errors["both"], bayes_error=0.0))
 test_error = error(models["both"], Z_test, y_test)
-print(hb.plot.tr(f"test error of the repaired network: {test_error:.1%}",
-                 f"修好的网络的测试误差：{test_error:.1%}"))
+print(hb.tr(f"test error of the repaired network: {test_error:.1%}",
+            f"修好的网络的测试误差：{test_error:.1%}"))
 
 # %% [markdown]
 # ## 要点

@@ -57,10 +57,10 @@ def run(bugs):
             model, history = train(bugs)
     except (ValueError, FloatingPointError) as error:
         reason = str(error).split(". Usual")[0]
-        print(hb.plot.tr(f"training stopped: {reason}", f"训练中止：{reason}"))
+        print(hb.tr(f"training stopped: {reason}", f"训练中止：{reason}"))
         return None
     train_acc, dev_acc = history.train_acc[-1], history.dev_acc[-1]
-    print(hb.plot.tr(
+    print(hb.tr(
         f"training accuracy {train_acc:.3f}, dev accuracy {dev_acc:.3f}",
         f"训练集准确率 {train_acc:.3f}，验证集准确率 {dev_acc:.3f}"))
     return model, history
@@ -156,7 +156,7 @@ scores = hb.diagnose.shuffled_label_check(
     lambda: build(bugs, X_train.shape[1]), hb.SoftmaxCrossEntropy(),
     X_train, y_train, X_dev, y_dev, epochs=10)
 chinese = {"labels": "真实标签", "shuffled labels": "打乱的标签", "chance": "随机猜测"}
-print({hb.plot.tr(name, chinese[name]): round(score, 3)
+print({hb.tr(name, chinese[name]): round(score, 3)
        for name, score in scores.items()})
 assert abs(scores["labels"] - scores["shuffled labels"]) < 0.05
 

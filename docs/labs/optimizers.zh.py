@@ -69,8 +69,8 @@ for name, (make, rates) in contestants.items():
     lr = min(runs, key=lambda r: final_loss(runs[r]))
     best[name] = (lr, runs[lr])
     tried = "  ".join(f"{r:g}: {final_loss(h):.4f}" for r, h in runs.items())
-    print(hb.plot.tr(f"{name:9} final training loss at each rate   {tried}",
-                     f"{name:9} 各学习率下最终的训练损失   {tried}"))
+    print(hb.tr(f"{name:9} final training loss at each rate   {tried}",
+                f"{name:9} 各学习率下最终的训练损失   {tried}"))
 
 # %% [markdown]
 # 每个方法的最佳学习率都落在取值范围内部，两边都是更差的值。假如最佳值恰好是试过的最大学习率，搜索就还得往上走。在 $20$ 轮之内，学习率越大走得越远，直到再大 3 倍，训练就停滞或者溢出了。
@@ -78,7 +78,7 @@ for name, (make, rates) in contestants.items():
 # %%
 assert all(contestants[name][1][0] < lr < contestants[name][1][-1]
            for name, (lr, _) in best.items())
-print(hb.plot.tr(  # a Chinese character is two columns wide
+print(hb.tr(  # a Chinese character is two columns wide
     f"{'':9} {'best rate':>9} {'training loss':>14} {'dev accuracy':>13}",
     "         最佳学习率       训练损失  验证集准确率"))
 for name, (lr, history) in best.items():
@@ -115,14 +115,14 @@ chinese = {"constant": "固定学习率", "step": "阶梯衰减", "cosine": "余
 for plan, history in finish.items():
     loss, accuracy = history.train_loss[-1], history.dev_acc[-1]
     spread = np.std(history.dev_acc[-5:])
-    print(hb.plot.tr(
+    print(hb.tr(
         f"{plan:9} training loss {loss:.4f}   dev accuracy {accuracy:.3f}"
         f"   spread over the last 5 epochs {spread:.4f}",
         f"训练损失 {loss:.4f}   验证集准确率 {accuracy:.3f}"
         f"   最后 5 轮的标准差 {spread:.4f}   {chinese[plan]}"))
 assert finish["cosine"].train_loss[-1] < finish["constant"].train_loss[-1] / 10
 
-curves = {hb.plot.tr(plan, chinese[plan]): h.dev_acc for plan, h in finish.items()}
+curves = {hb.tr(plan, chinese[plan]): h.dev_acc for plan, h in finish.items()}
 hb.plot.show(hb.plot.lines(epochs, curves, xlabel=hb.plot.label("epoch"),
                            ylabel=hb.plot.label("accuracy")))
 

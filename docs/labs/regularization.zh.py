@@ -42,7 +42,7 @@ def train(keep_prob=1.0, X=X_train, y=y_train, epochs=300, **options):
 baseline = train()
 train_acc = accuracy(baseline, X_train, y_train)
 dev_acc = accuracy(baseline, X_dev, y_dev)
-print(hb.plot.tr(
+print(hb.tr(
     f"no regularization: training accuracy {train_acc:.3f}, "
     f"dev accuracy {dev_acc:.3f}",
     f"不做正则化：训练集准确率 {train_acc:.3f}，验证集准确率 {dev_acc:.3f}"))
@@ -82,20 +82,20 @@ def stopped_early(patience):
 
 
 sweeps = {  # each family named in the page's language
-    hb.plot.tr("L2, lambda", "L2 惩罚的 λ"):
+    hb.tr("L2, lambda", "L2 惩罚的 λ"):
         {lambd: train(regularizer=hb.L2(lambd)) for lambd in (0.1, 0.3, 1.0, 3.0)},
-    hb.plot.tr("dropout, keep", "随机失活的 keep_prob"):
+    hb.tr("dropout, keep", "随机失活的 keep_prob"):
         {keep: train(keep_prob=keep) for keep in (0.5, 0.7, 0.9)},
-    hb.plot.tr("jitter, sigma", "抖动的 σ"):
+    hb.tr("jitter, sigma", "抖动的 σ"):
         {std: augmented(std) for std in (0.05, 0.1, 0.2)},
-    hb.plot.tr("early stopping, patience", "早停的 patience"):
+    hb.tr("early stopping, patience", "早停的 patience"):
         {patience: stopped_early(patience) for patience in (10, 30)},
 }
 l2, _, jitter, _ = sweeps  # the families' names
 for family, models in sweeps.items():
     scores = "   ".join(f"{setting:g}: {accuracy(model, X_dev, y_dev):.3f}"
                         for setting, model in models.items())
-    print(hb.plot.tr(f"{family:25} {scores}", f"{family}\n    {scores}"))
+    print(hb.tr(f"{family:25} {scores}", f"{family}\n    {scores}"))
 
 # %% [markdown]
 # 正则化太弱，方差降不下来。太强了，偏差（bias）又会回来（看看最大的 $\lambda$）。每类方法的最佳设置都在两者之间的某处。
@@ -105,8 +105,8 @@ best = {family: max(models, key=lambda s: accuracy(models[s], X_dev, y_dev))
         for family, models in sweeps.items()}
 for family, setting in best.items():
     score = accuracy(sweeps[family][setting], X_dev, y_dev)
-    print(hb.plot.tr(f"best {family:25} {setting:<5g} dev accuracy {score:.3f}",
-                     f"{family} 最好取 {setting:g}，验证集准确率 {score:.3f}"))
+    print(hb.tr(f"best {family:25} {setting:<5g} dev accuracy {score:.3f}",
+                f"{family} 最好取 {setting:g}，验证集准确率 {score:.3f}"))
 
 # %% [markdown]
 # ## 第 2 步：把最好的两种组合起来
@@ -116,23 +116,23 @@ for family, setting in best.items():
 # %%
 lambd, std = best[l2], best[jitter]
 weaker = lambd / 2
-both = hb.plot.tr("L2 {:g} + jitter {:g}", "L2 惩罚的 λ = {:g}，抖动的 σ = {:g}")
+both = hb.tr("L2 {:g} + jitter {:g}", "L2 惩罚的 λ = {:g}，抖动的 σ = {:g}")
 candidates = {
     both.format(lambd, std): augmented(std, regularizer=hb.L2(lambd)),
     both.format(weaker, std): augmented(std, regularizer=hb.L2(weaker)),
 }
 for family, setting in best.items():
-    name = hb.plot.tr(f"{family} {setting:g}", f"{family} = {setting:g}")
+    name = hb.tr(f"{family} {setting:g}", f"{family} = {setting:g}")
     candidates[name] = sweeps[family][setting]
-unregularized = hb.plot.tr("none", "不做正则化")
+unregularized = hb.tr("none", "不做正则化")
 candidates[unregularized] = baseline
 
 ranking = sorted(candidates,
                  key=lambda name: -accuracy(candidates[name], X_dev, y_dev))
 for name in ranking:
     score = accuracy(candidates[name], X_dev, y_dev)
-    print(hb.plot.tr(f"{name:30} dev accuracy {score:.3f}",
-                     f"验证集准确率 {score:.3f}   {name}"))
+    print(hb.tr(f"{name:30} dev accuracy {score:.3f}",
+                f"验证集准确率 {score:.3f}   {name}"))
 assert ranking[-1] == unregularized
 
 # %% [markdown]
@@ -144,11 +144,11 @@ assert ranking[-1] == unregularized
 winner = candidates[ranking[0]]
 dev_acc, test_acc = accuracy(winner, X_dev, y_dev), accuracy(winner, X_test, y_test)
 baseline_acc = accuracy(baseline, X_test, y_test)
-print(hb.plot.tr(f"chosen: {ranking[0]}", f"选中的模型：{ranking[0]}"))
-print(hb.plot.tr(f"dev accuracy {dev_acc:.3f}, test accuracy {test_acc:.3f}",
-                 f"验证集准确率 {dev_acc:.3f}，测试集准确率 {test_acc:.3f}"))
-print(hb.plot.tr(f"without regularization: test accuracy {baseline_acc:.3f}",
-                 f"不做正则化：测试集准确率 {baseline_acc:.3f}"))
+print(hb.tr(f"chosen: {ranking[0]}", f"选中的模型：{ranking[0]}"))
+print(hb.tr(f"dev accuracy {dev_acc:.3f}, test accuracy {test_acc:.3f}",
+            f"验证集准确率 {dev_acc:.3f}，测试集准确率 {test_acc:.3f}"))
+print(hb.tr(f"without regularization: test accuracy {baseline_acc:.3f}",
+            f"不做正则化：测试集准确率 {baseline_acc:.3f}"))
 assert test_acc > baseline_acc + 0.01
 
 # %%

@@ -61,8 +61,8 @@ def trainer(batch_norm, X=X_train, y=y_train):
 
 
 def named(batch_norm):
-    return (hb.plot.tr("with batch norm", "使用批量归一化") if batch_norm
-            else hb.plot.tr("without batch norm", "不用批量归一化"))
+    return (hb.tr("with batch norm", "使用批量归一化") if batch_norm
+            else hb.tr("without batch norm", "不用批量归一化"))
 
 
 searches = {batch_norm: tuning.random_search(trainer(batch_norm), space,
@@ -85,7 +85,7 @@ def working(trials, threshold=0.95):
 
 for batch_norm, trials in searches.items():
     name, best, n = named(batch_norm), trials[0].score, len(trials)
-    print(hb.plot.tr(
+    print(hb.tr(
         f"{name:19} best dev accuracy {best:.3f}, "
         f"settings at 95 % or better: {working(trials)} of {n}",
         f"{name}：最佳验证集准确率 {best:.3f}，"
@@ -100,7 +100,7 @@ with hb.plot.style():
         lrs = [t.hyperparameters["lr"] for t in trials]
         ax.scatter(lrs, [t.score for t in trials], label=named(batch_norm))
     ax.set(xscale="log", xlabel=hb.plot.label("learning rate"),
-           ylabel=hb.plot.tr("dev accuracy", "验证集准确率"))
+           ylabel=hb.tr("dev accuracy", "验证集准确率"))
     ax.legend()
 hb.plot.show(fig)
 
@@ -114,7 +114,7 @@ def mean_score_above(trials, lr):
 
 without_bn = mean_score_above(searches[False], 0.5)
 with_bn = mean_score_above(searches[True], 0.5)
-print(hb.plot.tr(
+print(hb.tr(
     f"mean dev accuracy of the trials with a learning rate above 0.5: "
     f"{without_bn:.3f} without, {with_bn:.3f} with batch norm",
     f"学习率大于 0.5 的试验的平均验证集准确率："
@@ -132,13 +132,13 @@ box = {name: (min(t.hyperparameters[name] for t in best3),
               max(t.hyperparameters[name] for t in best3))
        for name in ("lr", "beta")}
 rounded = {name: tuple(round(v, 3) for v in bounds) for name, bounds in box.items()}
-print(hb.plot.tr(f"box: {rounded}", f"搜索范围：{rounded}"))
+print(hb.tr(f"box: {rounded}", f"搜索范围：{rounded}"))
 
 hidden = searches[True][0].hyperparameters["hidden"]
 fine_space = {name: tuning.log_uniform(*bounds) for name, bounds in box.items()}
 fine = tuning.random_search(lambda lr, beta: trainer(True)(lr, beta, hidden),
                             fine_space, trials=8, rng=1)
-print(hb.plot.tr(f"best of the fine search: {fine[0]}", f"精细搜索的最佳结果：{fine[0]}"))
+print(hb.tr(f"best of the fine search: {fine[0]}", f"精细搜索的最佳结果：{fine[0]}"))
 
 # %% [markdown]
 # ## 第 4 步：在测试集上检验选定的设置
@@ -154,7 +154,7 @@ optimizer = hb.optim.Momentum(model.parameters(), lr=settings["lr"],
 hb.fit(model, hb.SoftmaxCrossEntropy(), optimizer, X_train, y_train,
        epochs=8, batch_size=64, rng=1)
 test_accuracy = float(np.mean(model.predict(X_test).argmax(axis=1) == y_test))
-print(hb.plot.tr(
+print(hb.tr(
     f"chosen {chosen}: dev accuracy {chosen.score:.3f}, "
     f"test accuracy {test_accuracy:.3f}",
     f"选定的设置 {chosen}：验证集准确率 {chosen.score:.3f}，"
