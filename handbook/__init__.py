@@ -39,7 +39,7 @@ from handbook.losses import (
 )
 from handbook.parameter import Parameter
 from handbook.regularization import L1, L2, soft_threshold
-from handbook.training import EarlyStopping, History, fit
+from handbook.training import EarlyStopping, History, TrainingStopped, fit
 
 __version__ = "0.1.0"
 
@@ -63,6 +63,7 @@ __all__ = [
     "Sigmoid",
     "SoftmaxCrossEntropy",
     "Tanh",
+    "TrainingStopped",
     "data",
     "datasets",
     "diagnose",

@@ -7,19 +7,27 @@ from dataclasses import dataclass
 import numpy as np
 
 from handbook import validation as check
+from handbook.language import pad, tr
 from handbook.layers import layers_of
 from handbook.losses import Loss
 
+# The basic recipe's next steps, in English and Chinese (hb.tr picks one).
 RECIPE = {
     "bias": [
-        "a bigger network (more units or layers)",
-        "train longer or with a better optimizer",
-        "another architecture",
+        (
+            "a bigger network (more units or layers)",
+            "更大的网络（更多单元或更多层）",
+        ),
+        ("train longer or with a better optimizer", "训练更久，或者换更好的优化器"),
+        ("another architecture", "换一种网络结构"),
     ],
     "variance": [
-        "more training data",
-        "regularization (L2, dropout, data augmentation)",
-        "another architecture",
+        ("more training data", "更多训练数据"),
+        (
+            "regularization (L2, dropout, data augmentation)",
+            "正则化（L2、随机失活、数据增强）",
+        ),
+        ("another architecture", "换一种网络结构"),
     ],
 }
 
@@ -41,30 +49,30 @@ class Diagnosis:
     @property
     def verdict(self) -> str:
         if self.high_bias and self.high_variance:
-            return "high bias and high variance"
+            return tr("high bias and high variance", "高偏差，高方差")
         if self.high_bias:
-            return "high bias"
+            return tr("high bias", "高偏差")
         if self.high_variance:
-            return "high variance"
-        return "low bias and low variance"
+            return tr("high variance", "高方差")
+        return tr("low bias and low variance", "低偏差，低方差")
 
     @property
     def next_steps(self) -> list[str]:
         for_bias = RECIPE["bias"] if self.high_bias else []
         for_variance = RECIPE["variance"] if self.high_variance else []
         # "another architecture" is on both lists: say it once
-        return list(dict.fromkeys(for_bias + for_variance))
+        return [tr(*step) for step in dict.fromkeys(for_bias + for_variance)]
 
     def __str__(self) -> str:
-        steps = (
-            "".join(f"\n  - {s}" for s in self.next_steps)
-            or "\n  - nothing to fix: move on"
+        steps = "".join(f"\n  - {s}" for s in self.next_steps) or tr(
+            "\n  - nothing to fix: move on", "\n  - 没有要修的，继续往下做"
         )
-        return (
-            f"{self.verdict} (avoidable bias {self.avoidable_bias:.1%}, "
-            f"variance {self.variance:.1%})"
-            f"\nnext:{steps}"
+        bias, variance = f"{self.avoidable_bias:.1%}", f"{self.variance:.1%}"
+        numbers = tr(
+            f" (avoidable bias {bias}, variance {variance})\nnext:",
+            f"（可避免偏差 {bias}，方差 {variance}）\n下一步：",
         )
+        return self.verdict + numbers + steps
 
 
 def bias_variance(
@@ -342,10 +350,79 @@ def largest_logit(model, X: np.ndarray) -> float:
 
 @dataclass
 class Check:
+    """One check of `checkup`: its name (a key of ``CHECKS``), whether it passed,
+    what it found and, in the page's language, what to do if it failed."""
+
     name: str
     passed: bool
     finding: str
-    fix: str
+
+    @property
+    def fix(self) -> str:
+        return tr(*CHECKS[self.name][1])
+
+    @property
+    def title(self) -> str:
+        """The name in the page's language."""
+        return tr(self.name, CHECKS[self.name][0])
+
+
+# Each check's Chinese name, and its fix in English and Chinese.
+CHECKS = {
+    "finite inputs": (
+        "输入全是有限值",
+        (
+            "clean the data: drop or impute missing values; "
+            "the other checks need finite inputs",
+            "清洗数据（删掉或填补缺失值），其余检查才能进行",
+        ),
+    ),
+    "input scales": (
+        "输入的尺度",
+        (
+            "standardize the inputs with training-set statistics",
+            "用训练集的统计量把输入标准化",
+        ),
+    ),
+    "label balance": (
+        "类别是否均衡",
+        (
+            "check the labels; rebalance or reweight rare classes",
+            "检查标签，对稀少的类别重新采样或加权",
+        ),
+    ),
+    "initial loss": (
+        "初始损失",
+        (
+            "shrink the output layer's initial weights "
+            "(the logits start too large)",
+            "缩小输出层的初始权重（logit 一开始就太大）",
+        ),
+    ),
+    "initial outputs": (
+        "初始输出",
+        (
+            "use a variance-scaling initialization (He, Xavier) "
+            "and standardized inputs",
+            "用按方差缩放的初始化（He、Xavier），并把输入标准化",
+        ),
+    ),
+    "dead ReLU units": (
+        "死亡的 ReLU 单元",
+        (
+            "smaller learning rate, He initialization, or leaky ReLU",
+            "减小学习率，改用 He 初始化或带泄露的 ReLU",
+        ),
+    ),
+    "overfit a tiny batch": (
+        "能否记住一小批数据",
+        (
+            "a bug in the model, the loss or the labels: "
+            "the network cannot even memorize",
+            "模型、损失或标签有错误：网络连记住这几个样本都做不到",
+        ),
+    ),
+}
 
 
 @dataclass
@@ -362,9 +439,10 @@ class Checkup:
         return [c.name for c in self.checks if not c.passed]
 
     def __str__(self) -> str:
+        ok, fail, fix = tr("ok", "通过"), tr("FAIL", "失败"), tr("fix: ", "修正：")
         rows = [
-            f"{'ok' if c.passed else 'FAIL':4}  {c.name:<22} {c.finding}"
-            + ("" if c.passed else f"\n{'':28}fix: {c.fix}")
+            f"{pad(ok if c.passed else fail, 4)}  {pad(c.title, 22)} {c.finding}"
+            + ("" if c.passed else f"\n{'':28}{fix}{c.fix}")
             for c in self.checks
         ]
         return "\n".join(rows)
@@ -381,9 +459,9 @@ def checkup(
         Check(
             "finite inputs",
             finite,
-            "all finite" if finite else "NaN or inf in X",
-            "clean the data: drop or impute missing values; "
-            "the other checks need finite inputs",
+            tr("all finite", "全部有限")
+            if finite
+            else tr("NaN or inf in X", "X 中有 NaN 或 inf"),
         )
     ]
     if not finite:
@@ -398,8 +476,10 @@ def checkup(
         Check(
             "input scales",
             ratio < 100,
-            f"feature ranges differ by a factor of {ratio:.3g}",
-            "standardize the inputs with training-set statistics",
+            tr(
+                f"feature ranges differ by a factor of {ratio:.3g}",
+                f"各特征的取值范围相差 {ratio:.3g} 倍",
+            ),
         )
     )
     from handbook.training import accuracy
@@ -421,8 +501,10 @@ def checkup(
             Check(
                 "label balance",
                 fewest > 0 and most / fewest < 10,
-                f"{len(counts)} classes, {fewest} to {most} examples each",
-                "check the labels; rebalance or reweight rare classes",
+                tr(
+                    f"{len(counts)} classes, {fewest} to {most} examples each",
+                    f"{len(counts)} 个类别，每类 {fewest} 到 {most} 个样本",
+                ),
             )
         )
         value, expected = initial_loss(model, loss, X, y)
@@ -431,9 +513,10 @@ def checkup(
             Check(
                 "initial loss",
                 abs(value - expected) < 0.5 * expected,
-                f"{value:.3f} against {log} = {expected:.3f}",
-                "shrink the output layer's initial weights "
-                "(the logits start too large)",
+                tr(
+                    f"{value:.3f} against {log} = {expected:.3f}",
+                    f"{value:.3f}，应接近 {log} = {expected:.3f}",
+                ),
             )
         )
     logit = largest_logit(model, X)
@@ -441,9 +524,7 @@ def checkup(
         Check(
             "initial outputs",
             logit < 50,
-            f"largest |output| {logit:.3g}",
-            "use a variance-scaling initialization (He, Xavier) "
-            "and standardized inputs",
+            tr(f"largest |output| {logit:.3g}", f"最大的 |输出| 为 {logit:.3g}"),
         )
     )
     dead = dead_relu_fraction(model, X)
@@ -452,18 +533,22 @@ def checkup(
         Check(
             "dead ReLU units",
             worst < 0.5,
-            f"up to {worst:.0%} of a layer's units never active",
-            "smaller learning rate, He initialization, or leaky ReLU",
+            tr(
+                f"up to {worst:.0%} of a layer's units never active",
+                f"某一层最多有 {worst:.0%} 的单元从不激活",
+            ),
         )
     )
     final = overfit_tiny_batch(model, loss, X, y, steps=tiny_steps)
+    n = len(X[:16])
     checks.append(
         Check(
             "overfit a tiny batch",
             final < 0.05,
-            f"loss on {len(X[:16])} examples after {tiny_steps} steps: {final:.4f}",
-            "a bug in the model, the loss or the labels: "
-            "the network cannot even memorize",
+            tr(
+                f"loss on {n} examples after {tiny_steps} steps: {final:.4f}",
+                f"{n} 个样本训练 {tiny_steps} 步后，损失为 {final:.4f}",
+            ),
         )
     )
     return Checkup(checks)

@@ -8,19 +8,37 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from handbook import validation as check
+from handbook.language import tr
 from handbook.layers import Layer, layers_of
 
 THRESHOLDS = (
-    (1e-7, "correct: backpropagation agrees with the numerical gradient"),
-    (1e-5, "probably correct, but look at the parameters with the largest errors"),
+    (
+        1e-7,
+        "correct: backpropagation agrees with the numerical gradient",
+        "正确：反向传播与数值梯度一致",
+    ),
+    (
+        1e-5,
+        "probably correct, but look at the parameters with the largest errors",
+        "大概正确，但要看一看误差最大的那几个参数",
+    ),
     (
         1e-3,
         "suspicious: there is probably a bug, unless a ReLU or max input lies "
         "within eps of its kink (or two max inputs tie): check at another point",
+        "可疑：多半有错误，除非某个 ReLU 或 max 的输入离折点不到 eps"
+        "（或 max 的两个输入相等），换一个点再检验",
     ),
-    (np.inf, "wrong: backpropagation almost certainly has a bug"),
+    (
+        np.inf,
+        "wrong: backpropagation almost certainly has a bug",
+        "错误：反向传播几乎肯定有错误",
+    ),
 )
-NOT_FINITE = "not finite: a gradient is NaN or inf, so nothing can be compared"
+NOT_FINITE = (
+    "not finite: a gradient is NaN or inf, so nothing can be compared",
+    "非有限值：某个梯度是 NaN 或 inf，无法比较",
+)
 # what the check calls on each argument, and an example for the message
 MODEL = (("forward", "backward", "parameters"), "hb.Sequential(...)")
 LOSS = (("forward", "backward"), "hb.SoftmaxCrossEntropy()")
@@ -52,10 +70,13 @@ class GradientCheckReport:
 
     @property
     def verdict(self) -> str:
+        """What the error says, in the language of the page (``hb.tr``)."""
         if not np.isfinite(self.relative_error):
-            return NOT_FINITE
+            return tr(*NOT_FINITE)
         return next(
-            text for limit, text in THRESHOLDS if self.relative_error < limit
+            tr(en, zh)
+            for limit, en, zh in THRESHOLDS
+            if self.relative_error < limit
         )
 
     @property
@@ -74,7 +95,11 @@ class GradientCheckReport:
     def __str__(self) -> str:
         rows = [f"  {name:<12} {error:.2e}" for name, error in self.per_parameter]
         return "\n".join(
-            [f"relative error {self.relative_error:.2e}: {self.verdict}", *rows]
+            [
+                tr("relative error", "相对误差")
+                + f" {self.relative_error:.2e}: {self.verdict}",
+                *rows,
+            ]
         )
 
 

@@ -14,6 +14,22 @@ from handbook.layers import BatchNorm, layers_of
 from handbook.optim import clip_by_norm
 
 
+class TrainingStopped(FloatingPointError):
+    """What ``fit`` raises when a loss or the gradients stop being finite, or the
+    run diverges: a FloatingPointError that says where, for code that reacts.
+
+    Attributes:
+        epoch: The epoch it happened in, counted from 1.
+        batch: The mini-batch of that epoch, counted from 1; None when a whole
+            epoch was judged (the dev loss, a divergence).
+        value: The loss (or the sum of the gradients) that stopped training.
+    """
+
+    def __init__(self, message: str, epoch: int, batch: int | None, value: float):
+        super().__init__(message)
+        self.epoch, self.batch, self.value = epoch, batch, value
+
+
 @dataclass
 class History:
     """Per-epoch records of one training run."""
@@ -40,11 +56,14 @@ class History:
         """The dev set's loss and accuracy after the epoch just recorded; a
         non-finite dev loss stops training with the epoch named."""
         if not np.isfinite(dev_loss):
-            raise FloatingPointError(
+            raise TrainingStopped(
                 f"hb.fit: the dev loss became {dev_loss} after epoch "
                 f"{self.epochs_run} (counted from 1) while the training "
                 "loss is finite: look for NaN or inf in X_dev, or an output that "
-                "overflows on the dev set"
+                "overflows on the dev set",
+                self.epochs_run,
+                None,
+                float(dev_loss),
             )
         self.dev_loss.append(dev_loss)
         if dev_acc is not None:
@@ -258,7 +277,7 @@ def stop_if_not_finite(
     X_t: np.ndarray,
     y_t: np.ndarray,
 ) -> None:
-    """Raise FloatingPointError, naming the epoch and batch, for a NaN or infinite
+    """Raise TrainingStopped, naming the epoch and batch, for a NaN or infinite
     loss or gradient; when the batch itself holds NaN or inf, say so."""
     for what, value in (("loss", J), ("sum of the gradients", gradient_sum)):
         if np.isfinite(value):
@@ -271,15 +290,21 @@ def stop_if_not_finite(
             and not np.isfinite(a).all()
         ]
         if data:
-            raise FloatingPointError(
+            raise TrainingStopped(
                 f"hb.fit: the {what} became {value} {where}: that batch's "
-                f"{' and '.join(data)} hold NaN or inf; clean the data first"
+                f"{' and '.join(data)} hold NaN or inf; clean the data first",
+                epoch,
+                batch,
+                float(value),
             )
-        raise FloatingPointError(
+        raise TrainingStopped(
             f"hb.fit: the {what} became {value} {where}. Usual causes: a learning "
             "rate too large, log(0) or a division by zero, unnormalized inputs, "
             "exploding gradients. Try a smaller learning rate, standardized inputs "
-            "or gradient clipping (clip_norm=...)."
+            "or gradient clipping (clip_norm=...).",
+            epoch,
+            batch,
+            float(value),
         )
 
 
@@ -304,12 +329,15 @@ class DivergenceWatch:
             return
         self.above = self.above + 1 if train_loss > self.factor * self.start else 0
         if self.above >= self.patience:
-            raise FloatingPointError(
+            raise TrainingStopped(
                 "hb.fit: training diverged: the training loss was "
                 f"{train_loss:.4g} in epoch {epoch} (counted from 1), above "
                 f"{self.factor:g} times the first mini-batch's {self.start:.4g} "
                 f"for {self.patience} epochs. Try a smaller learning rate; pass "
-                "divergence=None to train on anyway."
+                "divergence=None to train on anyway.",
+                epoch,
+                None,
+                float(train_loss),
             )
 
 

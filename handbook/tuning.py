@@ -78,7 +78,7 @@ class Trial:
             f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
             for k, v in self.hyperparameters.items()
         )
-        return f"Trial({settings}: score {self.score:.4f})"
+        return f"Trial({settings}, score={self.score:.4f})"
 
 
 def best_first(trials: list[Trial]) -> list[Trial]:

@@ -31,6 +31,7 @@ HIDDEN = [
     re.compile(r"\]\[[^\]]*\]"),                                # reference links
     re.compile(r"^[ \t]*\[[^\]]+\]:.*$", re.MULTILINE),         # link definitions
     re.compile(r"^#{1,6}[ \t].*$", re.MULTILINE),               # headings
+    re.compile(r"^:::[ \t].*$", re.MULTILINE),                  # mkdocstrings directives
     re.compile(r"<[^>\n]+>"),                                   # HTML tags
     re.compile(r'^[ \t]*(?:!!!|\?\?\?\+?)[ \t]+\w+(?:[ \t]+"[^"]*")?', re.MULTILINE),  # admonition titles
     re.compile(r"\b(?:Python|NumPy|PyTorch|MkDocs|OpenBLAS)[ \t]+\d+(?:\.\d+)+"),  # versions

@@ -1,9 +1,11 @@
 """Code fits the text column: no line of the package or of a page's code is over 84
-characters, so nothing scrolls sideways on the page (the column holds 84 characters of
-code at desktop width) and the package reads the way the pages show it."""
+columns wide (a Chinese character takes two), so nothing scrolls sideways on the page
+(the column holds 84 columns of code at desktop width) and the package reads the way
+the pages show it."""
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -14,9 +16,14 @@ from tests.test_code_on_pages import DOCS, PAGES, python_blocks
 WIDTH = 84
 
 
+def columns(line: str) -> int:
+    """The width of a line in a monospace font: a Chinese character takes two columns."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+
+
 def long_lines(code: str) -> list[tuple[int, int]]:
-    """(index, length) of each line of ``code`` longer than WIDTH."""
-    return [(i, len(line)) for i, line in enumerate(code.split("\n")) if len(line) > WIDTH]
+    """(index, width in columns) of each line of ``code`` wider than WIDTH."""
+    return [(i, columns(line)) for i, line in enumerate(code.split("\n")) if columns(line) > WIDTH]
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.relative_to(DOCS).as_posix())

@@ -23,8 +23,17 @@ def chinese_twin(page: Path) -> Path:
 
 
 def code_blocks(text: str) -> list[tuple[str, str]]:
-    """Every fenced block of a page as (info string, body), in page order."""
-    return [(fence.info.strip(), fence.body) for fence in fences(text)]
+    """Every fenced block of a page as (info string, code), in page order.
+
+    The code of a doctest block is its ``>>>`` and ``...`` lines: what it prints is
+    in the page's language (``hb.plot.tr``), and the doctest checks that it does.
+    """
+    return [(fence.info.strip(), doctest_source(fence.body) if fence.is_doctest else fence.body)
+            for fence in fences(text)]
+
+
+def doctest_source(body: str) -> str:
+    return "\n".join(line for line in body.splitlines() if line.lstrip().startswith((">>>", "...")))
 
 
 def parity_problems(docs: Path = DOCS) -> list[str]:
@@ -82,3 +91,37 @@ def test_python_fences_and_skips_are_written_so_they_run(page: Path) -> None:
             assert re.search(r'"[^"]+"', match.group("rest")), (
                 f'{page.name}: a skip directive needs a reason: <!-- skip: next "why" -->'
             )
+
+
+def heading_problems(docs: Path = DOCS) -> list[str]:
+    """Twins whose headings differ in number, level or order: the Chinese page takes its
+    anchors from the English one by position (hooks/anchors.py)."""
+    from hooks.anchors import levels
+
+    problems = []
+    for page in english_pages(docs):
+        twin = chinese_twin(page)
+        if twin.exists():
+            ours, theirs = levels(page.read_text(encoding="utf-8")), levels(twin.read_text(encoding="utf-8"))
+            if ours != theirs:
+                problems.append(f"{page.relative_to(docs)}: heading levels {ours}, {twin.name}: {theirs}")
+    return problems
+
+
+def test_twins_have_the_same_headings_in_the_same_order() -> None:
+    assert heading_problems() == []
+
+
+def test_doctest_outputs_may_differ_by_language_but_not_their_code(tmp_path: Path) -> None:
+    english = "# A\n\n```python\n>>> print(hb.plot.tr('loss', '损失'))\nloss\n```\n"
+    (tmp_path / "a.md").write_text(english)
+    (tmp_path / "a.zh.md").write_text(english.replace("\nloss\n", "\n损失\n"))
+    assert parity_problems(tmp_path) == []
+    (tmp_path / "a.zh.md").write_text(english.replace("print(", "print( "))
+    assert parity_problems(tmp_path) == ["a.md: code block 1 differs from a.zh.md's"]
+
+
+def test_the_heading_check_catches_a_missing_heading(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("# A\n\n## B\n\n```python\n# not a heading\n```\n\n## C\n")
+    (tmp_path / "a.zh.md").write_text("# 甲\n\n## 乙\n\n```python\n# not a heading\n```\n")
+    assert heading_problems(tmp_path) == ["a.md: heading levels [1, 2, 2], a.zh.md: [1, 2]"]

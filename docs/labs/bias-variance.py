@@ -142,7 +142,8 @@ chinese = {"as written": "最初的写法", "inputs standardized": "只标准化
 for name, (train_error, dev_error) in errors.items():
     print(hb.tr(  # in Chinese the name comes last: its characters are wider
         f"{name:24} training error {train_error:6.1%}   dev error {dev_error:6.1%}",
-        f"训练误差 {train_error:6.1%}   验证误差 {dev_error:6.1%}   {chinese[name]}"))
+        f"训练误差 {train_error:6.1%}   验证误差 {dev_error:6.1%}   "
+        f"{chinese[name]}"))
 
 # %% [markdown]
 # Standardizing alone does not help: with $\mathcal N(0, 1)$ weights the

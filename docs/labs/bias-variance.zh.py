@@ -123,7 +123,8 @@ chinese = {"as written": "最初的写法", "inputs standardized": "只标准化
 for name, (train_error, dev_error) in errors.items():
     print(hb.tr(  # in Chinese the name comes last: its characters are wider
         f"{name:24} training error {train_error:6.1%}   dev error {dev_error:6.1%}",
-        f"训练误差 {train_error:6.1%}   验证误差 {dev_error:6.1%}   {chinese[name]}"))
+        f"训练误差 {train_error:6.1%}   验证误差 {dev_error:6.1%}   "
+        f"{chinese[name]}"))
 
 # %% [markdown]
 # 单靠标准化无济于事。权重取 $\mathcal N(0, 1)$ 时，标准化后的输入照样把每个单元推进饱和区（验证误差甚至变大了）。主因在初始化。两项修正都用上以后，同一个网络同样训练 $20$ 轮（epoch），就能认对验证集中的大多数数字。

@@ -155,7 +155,8 @@ assert history.dev_acc[-1] < 0.2
 scores = hb.diagnose.shuffled_label_check(
     lambda: build(bugs, X_train.shape[1]), hb.SoftmaxCrossEntropy(),
     X_train, y_train, X_dev, y_dev, epochs=10)
-chinese = {"labels": "真实标签", "shuffled labels": "打乱的标签", "chance": "随机猜测"}
+chinese = {"labels": "真实标签", "shuffled labels": "打乱的标签",
+           "chance": "随机猜测"}
 print({hb.tr(name, chinese[name]): round(score, 3)
        for name, score in scores.items()})
 assert abs(scores["labels"] - scores["shuffled labels"]) < 0.05

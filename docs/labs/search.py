@@ -149,7 +149,8 @@ hidden = searches[True][0].hyperparameters["hidden"]
 fine_space = {name: tuning.log_uniform(*bounds) for name, bounds in box.items()}
 fine = tuning.random_search(lambda lr, beta: trainer(True)(lr, beta, hidden),
                             fine_space, trials=8, rng=1)
-print(hb.tr(f"best of the fine search: {fine[0]}", f"精细搜索的最佳结果：{fine[0]}"))
+print(hb.tr(f"best of the fine search: {fine[0]}",
+            f"精细搜索的最佳结果：{fine[0]}"))
 
 # %% [markdown]
 # ## Step 4: the chosen setting on the test set

@@ -206,9 +206,12 @@ def test_the_first_non_finite_batch_is_the_one_named():
 
     X, y = digits_subset(200)
     model = hb.Sequential(hb.Dense(64, 10, rng=0))
-    with pytest.raises(FloatingPointError, match=r"the loss became nan in epoch 1, batch 3 "):
+    with pytest.raises(FloatingPointError, match=r"the loss became nan in epoch 1, batch 3 ") as raised:
         hb.fit(model, BreaksAtTheThirdBatch(), hb.optim.SGD(model.parameters(), 0.1), X, y,
                epochs=2, batch_size=32, shuffle=False)
+    # the same place, for code that reacts to it rather than reading the message
+    assert isinstance(raised.value, hb.TrainingStopped)
+    assert (raised.value.epoch, raised.value.batch) == (1, 3) and np.isnan(raised.value.value)
 
 
 def test_progress_bar_shows_the_epochs(capsys):

@@ -47,7 +47,7 @@ def test_coarse_to_fine_zooms_in_and_improves():
 
 
 def test_a_trial_shows_its_settings_and_score():
-    assert repr(tuning.Trial({"lr": 0.01, "hidden": 64}, 0.5)) == "Trial(lr=0.01, hidden=64: score 0.5000)"
+    assert repr(tuning.Trial({"lr": 0.01, "hidden": 64}, 0.5)) == "Trial(lr=0.01, hidden=64, score=0.5000)"
 
 
 # ------------------------------------------------------------------ bad input: samplers
