@@ -5,6 +5,7 @@
 * A page with ``exec="on"`` blocks is run whole, block by block, by the same runner
   as the tests (``hooks/pages.py``), with figure labels in the page's language; what
   those blocks print (figures as inline SVG, tables) is put into the page.
+* A Chinese heading takes the anchor of its English twin's heading (``hooks/anchors.py``).
 * In Chinese pages, a line break between two Chinese characters is removed before
   rendering: Markdown turns it into a space, which Chinese text does not have.
 * A doctest block (a ``python`` fence starting with ``>>>``) is highlighted as a Python
@@ -43,13 +44,16 @@ from hooks.blas import pin_kernels  # noqa: E402
 
 pin_kernels()  # the digits the pages print depend on OpenBLAS's kernels (see hooks/blas.py)
 
+from hooks.anchors import rename_toc, with_english_anchors  # noqa: E402
 from hooks.api_links import link_api_names  # noqa: E402
 from hooks.fences import blank_fences, fences  # noqa: E402
 from hooks.labs import LabError, execute as execute_lab  # noqa: E402
+from hooks.search import build_index, with_search_markup  # noqa: E402
 from hooks.pages import PageError, exec_fences, page_language, render_exec_blocks, run_page  # noqa: E402
 
 HEAD_ALTERNATE = re.compile(r'[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]*">\n?')
 DETAILS_TITLE = {"en": "Code for this output", "zh": "生成此结果的代码"}
+LAST_LANGUAGE = "zh"  # the last of mkdocs.yml's i18n languages, built last
 
 
 @event_priority(-200)  # after mkdocs-static-i18n has re-created the files (mkdocs-jupyter issue #198)
@@ -67,6 +71,7 @@ def on_files(files, config):
             raise PluginError(str(error)) from error
         page = NotebookFile(file, **config)
         page.abs_src_path = notebook
+        page.handbook_lab_source = file.abs_src_path  # the jupytext source, for its English twin
         page.dest_uri = page.dest_path = file.dest_uri.removesuffix(".py") + "/index.html"
         page.abs_dest_path = str(Path(config["site_dir"]) / page.dest_path)
         page.url = page.dest_path.removesuffix("index.html")
@@ -86,6 +91,8 @@ def on_pre_build(config, **kwargs) -> None:
 @event_priority(-200)  # after mkdocs-static-i18n has set up the page
 def on_page_markdown(markdown: str, page, config, files) -> str:
     source = page.file.abs_src_path
+    if page_language(source) == "zh":
+        markdown = with_english_anchors(markdown, source, config)
     if exec_fences(markdown):
         try:
             outputs = run_page(source)
@@ -109,8 +116,17 @@ def as_console_sessions(markdown: str) -> str:
     return "".join(pieces)
 
 
-CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
-CJK_LINE_BREAK = re.compile(f"(?<=[{CJK}])\n(?=[{CJK}])")
+HAN = "\u4e00-\u9fff"
+# Full-width punctuation, CJK brackets and the curly quotes Chinese text uses.
+CJK_PUNCTUATION = "\u3000-\u303f\uff00-\uffef\u2018\u2019\u201c\u201d\u2014\u2026"
+CJK = HAN + CJK_PUNCTUATION
+# A line break, with the indentation of the next line (a list item's continuation).
+LINE_BREAK = re.compile(r"(?<=\S)\n[ \t]*(?=\S)")
+# A next line that starts a block of its own: a list item, heading, table row, quote,
+# admonition, HTML, display math or a fence.
+BLOCK_START = re.compile(r"(?:[-*+][ \t]|\d+[.)][ \t]|#|\||>|!!!|\?\?\?|<|\$\$|```|~~~|:::)")
+LINK_TARGET_END = re.compile(r"\]\([^()\s]*\)$")
+FOLLOWS_CHINESE = re.compile(f"(?:\\*{{1,2}}|\\[)[{CJK}]")  # **粗体 or [链接 right after Chinese
 # Besides code blocks: display math and the outputs the build inserts.
 PROTECTED = re.compile(r"^\$\$.*?^\$\$[ \t]*$|<div class=\"handbook-output\".*?</div>",
                        re.MULTILINE | re.DOTALL)
@@ -123,17 +139,47 @@ NOTEBOOK_FIGURE_ALT = 'alt="No description has been provided for this image"'
 FIGURE_ALT = {"en": 'alt="Figure drawn by the cell above"', "zh": 'alt="上面的代码单元画出的图"'}
 
 
+# The interface words that Python-Markdown, mkdocstrings and nbconvert write in English
+# whatever the page's language (Material translates its own).
+CHINESE_INTERFACE = [
+    ('title="Permanent link"', 'title="本节的链接"'),
+    ('title="Copy to Clipboard"', 'title="复制到剪贴板"'),
+    ('title="Copy to clipboard"', 'title="复制到剪贴板"'),
+    (">Copy to Clipboard<", ">复制到剪贴板<"),
+    ('aria-label="Copy to Clipboard"', 'aria-label="复制到剪贴板"'),
+    ("Bases: ", "基类："),
+    ("<code>instance-attribute</code>", "<code>实例属性</code>"),
+    ("<code>class-attribute</code>", "<code>类属性</code>"),
+    ("<code>module-attribute</code>", "<code>模块属性</code>"),
+    ("<code>property</code>", "<code>特性</code>"),
+    ("<code>staticmethod</code>", "<code>静态方法</code>"),
+    ("<code>classmethod</code>", "<code>类方法</code>"),
+    ("<code>dataclass</code>", "<code>数据类</code>"),
+]
+
+
+def in_chinese(html: str) -> str:
+    for english, chinese in CHINESE_INTERFACE:
+        html = html.replace(english, chinese)
+    return html
+
+
 def on_page_content(html: str, page, config, files) -> str:
     """Link the package names quoted on a page to the API reference; on a lab page, drop the CDN
     scripts of nbconvert's template (MathJax, Mermaid; KaTeX renders the formulas) and offer the
-    executed notebook for download (mkdocs-jupyter copies it beside the page)."""
+    executed notebook for download (mkdocs-jupyter copies it beside the page). A Chinese page's
+    interface words are Chinese."""
     language = "zh" if page.file.dest_uri.startswith("zh/") else "en"
+    if language == "zh":
+        html = in_chinese(html)
     if not page.url.removeprefix("zh/").startswith("reference/"):
         html = link_api_names(html, page.url, "zh/" if language == "zh" else "")
     source = page.file.abs_src_path or ""
     if not source.endswith(".ipynb"):
         return html
     name = Path(source).name
+    if language == "zh":
+        rename_toc(page.toc, page.file.handbook_lab_source, config)
     button = f'<p><a class="md-button" href="{name}" download>{DOWNLOAD[language]} ({name})</a></p>'
     html = heading_ids_from_toc(NOTEBOOK_SCRIPTS.sub("", html), page.toc).replace(NOTEBOOK_FIGURE_ALT, FIGURE_ALT[language])
     heading_end = html.find("</h1>")
@@ -168,18 +214,41 @@ def heading_ids_from_toc(html: str, toc) -> str:
 
 
 def join_chinese_lines(markdown: str) -> str:
-    """Join lines broken between two Chinese characters, outside code, display math and outputs."""
+    """Remove the line breaks that Markdown would render as a space Chinese text does not
+    have, outside code, display math and outputs: between two Chinese characters (the
+    continuation line of a list item included), after full-width punctuation, and before
+    bold or link text that starts with a Chinese character. A break between Chinese and
+    Latin text stays: it renders as the space that belongs there."""
     spans = [(fence.start, fence.end) for fence in fences(markdown)]
     spans += [m.span() for m in PROTECTED.finditer(blank_fences(markdown))]
     pieces, position = [], 0
     for start, end in sorted(spans):
         if start < position:  # inside a block already kept (an output's code)
             continue
-        pieces.append(CJK_LINE_BREAK.sub("", markdown[position:start]))
+        pieces.append(_join_lines(markdown[position:start]))
         pieces.append(markdown[start:end])
         position = end
-    pieces.append(CJK_LINE_BREAK.sub("", markdown[position:]))
+    pieces.append(_join_lines(markdown[position:]))
     return "".join(pieces)
+
+
+def _join_lines(text: str) -> str:
+    def join(match: re.Match) -> str:
+        # the last character the reader sees: bold markers and a link's target are not
+        before = LINK_TARGET_END.sub("", text[: match.start()]).rstrip("*")
+        previous = before[-1:] if before else ""
+        following = text[match.end() : match.end() + 3]
+        if not previous or BLOCK_START.match(following):
+            return match.group(0)
+        if re.match(f"[{CJK_PUNCTUATION}]", previous):
+            return ""
+        if re.match(f"[{HAN}]", previous) and (
+            re.match(f"[{CJK}]", following) or FOLLOWS_CHINESE.match(following)
+        ):
+            return ""
+        return match.group(0)
+
+    return LINE_BREAK.sub(join, text)
 
 
 def without_head_alternates(html: str) -> str:
@@ -188,11 +257,32 @@ def without_head_alternates(html: str) -> str:
 
 
 def on_post_page(output: str, page, config) -> str:
-    return without_head_alternates(output)
+    return with_search_markup(without_head_alternates(output))
+
+
+def on_post_build(config) -> None:
+    """Index the site for search once the last language is built (mkdocs-static-i18n
+    builds the other languages inside the default language's build)."""
+    if config["theme"]["language"] == LAST_LANGUAGE:
+        build_index(config["site_dir"])
+
+
+_ENGLISH_404: list[str] = []
 
 
 def on_post_template(output_content: str, template_name: str, config) -> str:
-    return without_head_alternates(output_content)
+    """Both languages' builds write the site's root: the Chinese 404 page goes to
+    zh/404.html instead, and the root keeps the English one (built first)."""
+    output_content = without_head_alternates(output_content)
+    if template_name != "404.html":
+        return output_content
+    if config["theme"]["language"] != "zh":
+        _ENGLISH_404[:] = [output_content]
+        return output_content
+    chinese = Path(config["site_dir"]) / "zh" / "404.html"
+    chinese.parent.mkdir(parents=True, exist_ok=True)
+    chinese.write_text(output_content, encoding="utf-8")
+    return _ENGLISH_404[0] if _ENGLISH_404 else output_content
 
 
 class _SwitcherWarningFilter(logging.Filter):

@@ -374,8 +374,8 @@ def switch_language(tab: Tab, language: str) -> None:
     tab.page.evaluate("window.handbookTestMark = 'the page before'")
     tab.page.hover(".md-header .md-select > button")
     tab.page.click(f'.md-header a.md-select__link[hreflang="{language}"]')
-    # No #fragment is carried over (language-switcher.js): the twin's headings have other ids.
-    tab.page.wait_for_url(target)
+    # The #fragment of the section being read is carried over (language-switcher.js).
+    tab.page.wait_for_url(lambda url: url.partition("#")[0] == target)
     assert tab.page.evaluate("document.documentElement.lang") == language
     # A full load, so that the header (site name, search, language menu) follows the language.
     assert tab.page.evaluate("window.handbookTestMark") is None, "the language changed without a page load"
@@ -388,6 +388,20 @@ def test_the_language_switcher_leads_to_the_same_page_in_the_other_language(tab:
     assert tab.page.url.partition("#")[0] == ROOT_URL + "zh/optimization/adam/"
     switch_language(tab, "en")
     assert tab.page.url.partition("#")[0] == ROOT_URL + "optimization/adam/"
+    assert tab.problems == []
+
+
+def test_the_language_switcher_keeps_the_section_being_read(tab: Tab) -> None:
+    """Deep inside a page, the switcher opens the twin at the same section: twin headings share ids."""
+    page = tab.page
+    page.goto(ROOT_URL + "optimization/lr-decay/#warm-up")
+    for language in ("zh", "en"):
+        switch_language(tab, language)
+        page.wait_for_url(lambda url: url.endswith("#warm-up"))
+        top = page.eval_on_selector("#warm-up", "h => h.getBoundingClientRect().top")
+        assert 0 <= top < page.viewport_size["height"] / 2, f"{language}: the section is not in view ({top} px)"
+    assert page.inner_text("#warm-up").startswith("Warm-up")
+    tab.settle()
     assert tab.problems == []
 
 
@@ -411,18 +425,96 @@ def test_the_language_switcher_follows_instant_navigation(tab: Tab) -> None:
     assert tab.problems == []
 
 
+# Each query, and the page that must come first for it, in each language.
+SEARCHES = {
+    "en": [
+        ("momentum", "optimization/momentum/"), ("Nesterov", "optimization/momentum/"),
+        ("bias correction", "optimization/ewma/"), ("batch norm", "tuning/batch-normalization/"),
+        ("batch normalization", "tuning/batch-normalization/"), ("gradient clipping", "optimization/landscape/"),
+        ("dropout", "regularization/dropout/"), ("early stopping", "regularization/early-stopping/"),
+        ("weight decay", "regularization/weight-decay/"), ("label smoothing", "regularization/label-smoothing/"),
+        ("data augmentation", "regularization/data-augmentation/"), ("Adam", "optimization/adam/"),
+        ("AdamW", "optimization/adam/"), ("RMSprop", "optimization/adagrad-rmsprop/"),
+        ("AdaGrad", "optimization/adagrad-rmsprop/"), ("learning-rate decay", "optimization/lr-decay/"),
+        ("warm-up", "optimization/lr-decay/"), ("exponentially weighted average", "optimization/ewma/"),
+        ("mini-batch", "optimization/minibatch/"), ("saddle point", "optimization/landscape/"),
+        ("random search", "tuning/hyperparameter-search/"), ("softmax regression", "tuning/softmax/"),
+        ("cross-entropy", "tuning/softmax/"), ("activation function", "tuning/activations/"),
+        ("NaN", "debugging/loss-and-nan/"), ("gradient checking", "setting-up/gradient-checking/"),
+        ("Xavier initialization", "setting-up/weight-initialization/"),
+        ("vanishing gradients", "setting-up/vanishing-exploding/"),
+        ("exploding gradient", "setting-up/vanishing-exploding/"), ("dev set", "setting-up/splits/"),
+        ("Bayes error", "setting-up/bias-variance/"), ("standardization", "setting-up/normalizing-inputs/"),
+        ("L2 regularization", "regularization/l2-l1/"), ("KL divergence", "debugging/loss-and-nan/"),
+    ],
+    "zh": [
+        ("动量", "optimization/momentum/"), ("偏差修正", "optimization/ewma/"),
+        ("批量归一化", "tuning/batch-normalization/"), ("批归一化", "tuning/batch-normalization/"),
+        ("BN", "tuning/batch-normalization/"), ("梯度裁剪", "optimization/landscape/"),
+        ("随机失活", "regularization/dropout/"), ("早停", "regularization/early-stopping/"),
+        ("权重衰减", "regularization/weight-decay/"), ("标签平滑", "regularization/label-smoothing/"),
+        ("数据增强", "regularization/data-augmentation/"), ("Adam", "optimization/adam/"),
+        ("RMSprop", "optimization/adagrad-rmsprop/"), ("学习率衰减", "optimization/lr-decay/"),
+        ("预热", "optimization/lr-decay/"), ("指数加权平均", "optimization/ewma/"),
+        ("小批量", "optimization/minibatch/"), ("鞍点", "optimization/landscape/"),
+        ("随机搜索", "tuning/hyperparameter-search/"), ("softmax 回归", "tuning/softmax/"),
+        ("交叉熵", "tuning/softmax/"), ("激活函数", "tuning/activations/"),
+        ("梯度检验", "setting-up/gradient-checking/"), ("Xavier 初始化", "setting-up/weight-initialization/"),
+        ("梯度消失", "setting-up/vanishing-exploding/"), ("梯度爆炸", "setting-up/vanishing-exploding/"),
+        ("验证集", "setting-up/splits/"), ("贝叶斯误差", "setting-up/bias-variance/"),
+        ("标准化", "setting-up/normalizing-inputs/"), ("L2 正则化", "regularization/l2-l1/"),
+        ("KL 散度", "debugging/loss-and-nan/"), ("NaN", "debugging/loss-and-nan/"),
+    ],
+}
+# What a preview must not show: LaTeX source, notebook prompts and buttons, permalinks.
+PREVIEW_NOISE = re.compile(r"\\[a-zA-Z]+|\\\(|In \[\d*\]|Out\[|Copied!|¶")
+SEARCH_ALL = """async (queries) => {
+    const found = [];
+    for (const query of queries) {  // the ranking the search dialog shows (search.js)
+        const results = await window.handbookSearch.rank(query, 5);
+        found.push(results.map(r => ({url: r.url, excerpt: r.excerpt.replace(/<[^>]+>/g, "")})));
+    }
+    return found;
+}"""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_search_puts_the_technique_page_first_in_the_language_being_read(tab: Tab, language: str) -> None:
+    """For each query of SEARCHES, the page about it comes first, every result is in the
+    reader's language, and no preview shows LaTeX source or notebook noise."""
+    tab.page.goto(ROOT_URL + LANGUAGES[language])
+    queries = [query for query, _ in SEARCHES[language]]
+    found = tab.page.evaluate(SEARCH_ALL, queries)
+    prefix = SITE_PATH + LANGUAGES[language]
+    wrong, other_language, noisy = [], [], []
+    for (query, page), results in zip(SEARCHES[language], found, strict=True):
+        urls = [result["url"] for result in results]
+        if not urls or urls[0] != prefix + page:
+            wrong.append(f"{query!r}: {urls[:3]}, not {prefix + page} first")
+        other_language += [url for url in urls if (language == "en") == url.startswith(SITE_PATH + "zh/")]
+        noisy += [result["excerpt"] for result in results if PREVIEW_NOISE.search(result["excerpt"])]
+    assert wrong == []
+    assert other_language == []
+    assert noisy == []
+    assert tab.problems == []
+
+
 @pytest.mark.parametrize(("language", "query", "page"), [
-    ("zh", "梯度消失", "setting-up/vanishing-exploding/"),
+    ("zh", "批归一化", "tuning/batch-normalization/"),
     ("en", "momentum", "optimization/momentum/"),
 ])
-def test_search_finds_the_page_in_the_language_being_read(tab: Tab, language: str, query: str, page: str) -> None:
-    """Typing in the search box of one language lists the chapter about it, in that language."""
+def test_the_search_dialog_opens_finds_and_leads_to_the_page(tab: Tab, language: str, query: str, page: str) -> None:
+    """The header's magnifier opens the search; typing lists the page first; its link opens it."""
     tab.page.goto(ROOT_URL + LANGUAGES[language])
-    tab.page.click(".md-search__input")
+    tab.page.click(".handbook-search-open")
+    tab.page.wait_for_selector("#handbook-search .handbook-search__input:focus", timeout=10_000)
     tab.page.keyboard.type(query)
-    tab.page.wait_for_selector(".md-search-result__item", timeout=10_000)  # the index loads in a web worker
-    links = tab.page.eval_on_selector_all(".md-search-result__item a", "links => links.map(a => a.href)")
-    assert any(link.startswith(ROOT_URL + LANGUAGES[language] + page) for link in links), links
+    first = tab.page.wait_for_selector(".handbook-search__results a", timeout=10_000)
+    assert first.get_attribute("href") == SITE_PATH + LANGUAGES[language] + page
+    assert first.inner_text().strip(), "a result without a title"
+    first.click()
+    tab.page.wait_for_url(ROOT_URL + LANGUAGES[language] + page + "**")
+    assert not tab.page.evaluate("document.getElementById('handbook-search').open")
     assert tab.problems == []
 
 

@@ -8,10 +8,22 @@ def test_chinese_line_breaks_are_joined_outside_code_and_math():
     text = "第一行的结尾\n第二行的开头。\nEnglish line\n中文\n\n```python\nx = 1  # 中文\n中文\n```\n\n$$\n中\n文\n$$\n- 列表\n- 项目\n"
     joined = join_chinese_lines(text)
     assert "第一行的结尾第二行的开头。" in joined
-    assert "。\nEnglish line\n中文" in joined  # a break next to Latin text stays
+    assert "。English line\n中文" in joined  # no space after full-width punctuation
+    assert "line\n中文" in joined  # a break between Latin and Chinese text stays: a space
     assert "x = 1  # 中文\n中文" in joined  # code is untouched
     assert "中\n文" in joined  # display math is untouched
     assert "- 列表\n- 项目" in joined  # list items stay separate
+
+
+def test_the_breaks_of_list_items_bold_labels_links_and_quotes_are_joined_too():
+    text = ("- 第一项的开头，\n  接着写完。\n- 第二项\n\n**症状。**\n无论怎样\n取 $x$、\n$y$ 和\n[链接](a.md)，\n"
+            "训练误差高。\n**方差**\n“引号”\n之后\n中文\n**Adam** 之后\n中文\n`code`\n")
+    joined = join_chinese_lines(text)
+    assert "- 第一项的开头，接着写完。\n- 第二项" in joined  # the continuation line, not the next item
+    assert "**症状。**无论怎样" in joined
+    assert "取 $x$、$y$ 和[链接](a.md)，训练误差高。**方差**“引号”之后中文\n**Adam**" in joined
+    assert "中文\n`code`" in joined  # Chinese before inline code: a space belongs there
+    assert join_chinese_lines("- [网络内部](a.md)\n  和[调试](b.md)。\n") == "- [网络内部](a.md)和[调试](b.md)。\n"
 
 
 def test_head_alternates_are_removed_but_not_the_switcher_links():

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from html import unescape
 import re
 import subprocess
 import sys
@@ -88,17 +89,23 @@ def test_math_is_rendered_by_katex_served_from_the_site(site: Path) -> None:
     assert fonts and all((site / "assets/katex" / f).is_file() for f in fonts)
 
 
-def test_search_finds_chinese_and_english_words(site: Path) -> None:
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    separator = re.compile(index["config"]["separator"])
-    words: dict[str, set[str]] = {}
-    for doc in index["docs"]:
-        for token in separator.split(doc["title"] + " " + doc["text"]):
-            if token:
-                words.setdefault(token.lower(), set()).add(doc["location"])
-    assert any(loc.startswith("zh/") for loc in words.get("梯度", ())), "梯度 is not a search token"
-    assert any(loc.startswith("zh/") for loc in words.get("手册", ())), "手册 is not a search token"
-    assert any(not loc.startswith("zh/") for loc in words.get("gradient", ()))
+def test_search_has_one_index_per_language_and_every_glossary_name(site: Path) -> None:
+    """Pagefind's index (hooks/search.py): each language's pages in their own index, and
+    the names of every glossary term leading to its page in both languages."""
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    indexed = {language: 0 for language in ("en", "zh")}
+    for page in pages(site):
+        html = page.read_text(encoding="utf-8")
+        if "data-pagefind-body" in html:
+            indexed["zh" if page.relative_to(site).parts[0] == "zh" else "en"] += 1
+    assert {language: e["page_count"] for language, e in entry["languages"].items()} == indexed
+    assert indexed["en"] > 50 and indexed["zh"] == indexed["en"]
+    names = json.loads((site / "pagefind" / "handbook-terms.json").read_text(encoding="utf-8"))
+    assert names["zh"]["批归一化"]["url"] == "zh/tuning/batch-normalization/"
+    assert names["en"]["bn"]["url"] == "tuning/batch-normalization/"
+    for language, folder in (("en", ""), ("zh", "zh/")):
+        assert all((site / name["url"] / "index.html").is_file() for name in names[language].values())
+        assert all(name["url"].startswith(folder) for name in names[language].values())
 
 
 def test_pages_show_figures_drawn_at_build_time(site: Path) -> None:
@@ -169,3 +176,71 @@ def test_the_reference_documents_every_public_name_of_every_module(site: Path, l
 def test_pages_link_the_package_names_they_quote_to_the_reference(site: Path) -> None:
     page = (site / "zh" / "debugging" / "checkup" / "index.html").read_text(encoding="utf-8")
     assert 'href="../../reference/diagnose/#handbook.diagnose.checkup"' in page
+
+
+HEADING_ID = re.compile(r'<h[1-6][^>]* id="([^"]+)"')
+
+
+def test_chinese_headings_have_the_anchors_of_their_english_twins(site: Path) -> None:
+    """#warm-up in both languages, not #_3 in Chinese (hooks/anchors.py), labs included."""
+    differing = []
+    for page in pages(site / "zh"):
+        english = site / page.relative_to(site / "zh")
+        if english.is_file():
+            ours = HEADING_ID.findall(english.read_text(encoding="utf-8").partition('<article')[2])
+            theirs = HEADING_ID.findall(page.read_text(encoding="utf-8").partition('<article')[2])
+            if ours != theirs:
+                differing.append(f"{page.relative_to(site)}: {theirs[:3]}... against {ours[:3]}...")
+    assert differing == []
+
+
+HIDDEN_HTML = re.compile(r"<(pre|code|script|style|svg|math|annotation)\b.*?</\1>|<span class=\"arithmatex\">.*?</span>"
+                         r"|<div class=\"clipboard-copy-txt\".*?</div>"
+                         r"|<span class=\"katex[^\"]*\">.*?</span>", re.DOTALL)
+BLOCK_TAG = re.compile(r"</?(?:p|li|ul|ol|h[1-6]|div|td|th|tr|table|dt|dd|dl|blockquote|details|summary|br|hr|figure"
+                       r"|figcaption|nav|header|footer|article|section|label|input|img)\b[^>]*>")
+CJK_CHARS = "\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u201c\u201d\u2018\u2019"
+STRAY_SPACE = re.compile(f"[\u4e00-\u9fff][ \t\n]+[\u4e00-\u9fff]|[\u3000-\u303f\uff00-\uffef\u201c\u2018][ \t\n]+[^\\s\0]"
+                         f"|[{CJK_CHARS}][ \t\n]+[\u3000-\u303f\uff00-\uffef\u201d\u2019]")
+PERMALINK = re.compile(r'<a class="headerlink".*?</a>', re.DOTALL)
+
+
+def rendered_text(html: str) -> str:
+    """The article's text as a browser lays it out: inline tags vanish, block tags separate
+    (a NUL stands for a block boundary), and code or math reads as one Latin word, X."""
+    article = html.partition("<article")[2].partition("</article>")[0]
+    article = HIDDEN_HTML.sub("X", PERMALINK.sub("", article))
+    return unescape(re.sub(r"<[^>]+>", "", BLOCK_TAG.sub("\0", article)))
+
+
+def test_chinese_pages_have_no_space_between_chinese_characters_or_after_chinese_punctuation(site: Path) -> None:
+    """Markdown renders a source line break as a space; between Chinese characters, or after
+    full-width punctuation, Chinese text has none (join_chinese_lines removes those breaks)."""
+    found = []
+    for page in pages(site / "zh"):
+        text = rendered_text(page.read_text(encoding="utf-8"))
+        found += [f"{page.relative_to(site)}: …{text[max(0, m.start() - 8):m.end() + 8]}…".replace("\n", "⏎")
+                  for m in STRAY_SPACE.finditer(text)]
+    assert found == [], f"{len(found)} stray spaces"
+
+
+def test_each_language_has_its_404_page(site: Path) -> None:
+    """The English 404 at the root, the Chinese one under zh/, each leading home in its language."""
+    english = (site / "404.html").read_text(encoding="utf-8")
+    chinese = (site / "zh" / "404.html").read_text(encoding="utf-8")
+    assert '<html lang="en"' in english and "<h1>404: page not found</h1>" in english
+    assert '<html lang="zh"' in chinese and "<h1>404：找不到这个页面</h1>" in chinese
+    assert f'href="{SITE_PATH}">home page' in english
+    assert f'href="{SITE_PATH}zh/">首页' in chinese
+
+
+INTERFACE_ENGLISH = re.compile(r'title="Permanent link"|Made with|Bases: |<code>[a-z]+-attribute</code>'
+                               r"|Copy to [Cc]lipboard|>Search<|Type to start searching")
+
+
+def test_the_chinese_interface_has_no_english_words(site: Path) -> None:
+    """The words the tools write (permalinks, the reference's labels, the labs' copy
+    buttons, the footer) are Chinese on Chinese pages (CHINESE_INTERFACE in the hooks)."""
+    found = sorted({f"{page.relative_to(site)}: {m.group()}" for page in pages(site / "zh")
+                    for m in INTERFACE_ENGLISH.finditer(page.read_text(encoding="utf-8"))})
+    assert found == []
