@@ -244,3 +244,16 @@ def test_the_chinese_interface_has_no_english_words(site: Path) -> None:
     found = sorted({f"{page.relative_to(site)}: {m.group()}" for page in pages(site / "zh")
                     for m in INTERFACE_ENGLISH.finditer(page.read_text(encoding="utf-8"))})
     assert found == []
+
+
+def test_the_chinese_glossary_is_sorted_by_pinyin_with_an_anchor_per_term(site: Path) -> None:
+    from pypinyin import lazy_pinyin
+
+    html = (site / "zh" / "glossary" / "index.html").read_text(encoding="utf-8")
+    terms = re.findall(r'<td><span id="([a-z0-9-]+)">([^<]+)</span></td>', html)
+    assert len(terms) >= 50
+    keys = [" ".join(lazy_pinyin(term)).lower() for _, term in terms]
+    assert keys == sorted(keys)
+    english = (site / "glossary" / "index.html").read_text(encoding="utf-8")
+    assert sorted(re.findall(r'<td><span id="([a-z0-9-]+)">', english)) == sorted(a for a, _ in terms)
+    assert 'class="arithmatex"' in html  # the meanings' formulas are math
