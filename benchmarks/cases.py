@@ -18,16 +18,39 @@ def _peak_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
-def _timed(step, repeat: int, warmup: int = 20) -> dict:
+def _timed(step, repeat: int, warmup: int = 20, phases: dict | None = None) -> dict:
+    """Time ``step``; when it appends to the lists of ``phases`` (name -> seconds of that
+    phase, one per call), also the median of each phase."""
     for _ in range(warmup):
         step()
+    for spent in (phases or {}).values():
+        spent.clear()
     times = np.empty(repeat)
     for i in range(repeat):
         start = time.perf_counter()
         step()
         times[i] = time.perf_counter() - start
-    return {"median_ms": float(np.median(times) * 1e3), "best_ms": float(times.min() * 1e3),
-            "repeat": repeat, "peak_mb": _peak_mb()}
+    result = {"median_ms": float(np.median(times) * 1e3), "best_ms": float(times.min() * 1e3),
+              "repeat": repeat, "peak_mb": _peak_mb()}
+    if phases:
+        result["phases_ms"] = {name: float(np.median(spent) * 1e3) for name, spent in phases.items()}
+    return result
+
+
+class _Clock:
+    """Phase times of one step: ``clock.lap("forward")`` after each phase."""
+
+    def __init__(self, *names: str):
+        self.phases = {name: [] for name in names}
+        self.last = 0.0
+
+    def start(self) -> None:
+        self.last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.phases[name].append(now - self.last)
+        self.last = now
 
 
 def _batch_a(dtype=np.float32):
@@ -50,12 +73,21 @@ def step_handbook(repeat: int, threads: int) -> dict:
     loss = hb.SoftmaxCrossEntropy()
     optimizer = hb.optim.Adam(model.parameters(), lr=1e-3)
 
-    def step():
-        loss.forward(model.forward(x), y)
-        model.backward(loss.backward(), input_grad=False)  # as hb.fit does: no gradient for the data
-        optimizer.step()
+    clock = _Clock("forward", "loss", "backward", "update")
 
-    return _timed(step, repeat)
+    def step():
+        clock.start()
+        out = model.forward(x)
+        clock.lap("forward")
+        loss.forward(out, y)
+        dout = loss.backward()
+        clock.lap("loss")
+        model.backward(dout, input_grad=False)  # as hb.fit does: no gradient for the data
+        clock.lap("backward")
+        optimizer.step()
+        clock.lap("update")
+
+    return _timed(step, repeat, phases=clock.phases)
 
 
 def step_matmul_floor(repeat: int, threads: int) -> dict:
@@ -70,17 +102,22 @@ def step_matmul_floor(repeat: int, threads: int) -> dict:
     dW1, dW2, dW3 = np.empty_like(W1), np.empty_like(W2), np.empty_like(W3)
     da2, da1 = np.empty_like(a2), np.empty_like(a1)
 
+    clock = _Clock("forward", "backward")
+
     def step():
+        clock.start()
         np.matmul(x, W1, out=a1)
         np.matmul(a1, W2, out=a2)
         np.matmul(a2, W3, out=z3)
+        clock.lap("forward")
         np.matmul(a2.T, z3, out=dW3)
         np.matmul(z3, W3.T, out=da2)
         np.matmul(a1.T, da2, out=dW2)
         np.matmul(da2, W2.T, out=da1)
         np.matmul(x.T, da1, out=dW1)
+        clock.lap("backward")
 
-    return _timed(step, repeat)
+    return _timed(step, repeat, phases=clock.phases)
 
 
 def step_torch(repeat: int, threads: int) -> dict:
@@ -101,12 +138,21 @@ def step_torch(repeat: int, threads: int) -> dict:
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = torch.nn.CrossEntropyLoss()
 
-    def step():
-        optimizer.zero_grad(set_to_none=False)
-        loss_fn(model(x), y).backward()
-        optimizer.step()
+    clock = _Clock("forward", "loss", "backward", "update")
 
-    result = _timed(step, repeat)
+    def step():
+        clock.start()
+        optimizer.zero_grad(set_to_none=False)
+        out = model(x)
+        clock.lap("forward")
+        value = loss_fn(out, y)
+        clock.lap("loss")
+        value.backward()  # the loss's backward and the model's
+        clock.lap("backward")
+        optimizer.step()
+        clock.lap("update")
+
+    result = _timed(step, repeat, phases=clock.phases)
     result["version"] = torch.__version__
     return result
 
