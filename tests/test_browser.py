@@ -219,10 +219,10 @@ def page_urls(site: Path, language: str) -> list[str]:
     return [ROOT_URL + p for p in paths]
 
 
-# Checks each page runs on itself at its load event (formulas are typeset on DOMContentLoaded,
-# images are in by then): images decoded (the labs' figures are <img>s), the figures drawn at
-# build time (inline SVG) laid out, every formula typeset by KaTeX. The page reports through
-# the console, so the sweep moves on at once instead of waiting for the page to answer.
+# Checks each page runs on itself after its load event, once its formulas are typeset (KaTeX
+# loads on demand), images in (the labs' figures are <img>s), the figures drawn at build time
+# (inline SVG) laid out. The page reports through the console and sets handbookReported, so the
+# sweep moves on as soon as the page is done instead of polling it.
 REPORT = "handbook-check "
 # Code and display math that do not fit their column, so that the reader must scroll sideways
 # (a table may scroll: it sits in Material's scroll wrapper). Code is measured at desktop
@@ -248,7 +248,14 @@ OVERFLOWING = """function overflowing(withCode) {
   return problems;
 }
 """
-SELF_CHECK = OVERFLOWING + """addEventListener("load", () => {
+SELF_CHECK = OVERFLOWING + """addEventListener("load", () => setTimeout(function check(started) {
+  // KaTeX loads on demand (katex-render.js): give the formulas up to 5 s to be typeset
+  const pending = [...document.querySelectorAll(".arithmatex")]
+    .some(math => !math.querySelector(".katex, .katex-error"));
+  if (pending && performance.now() - started < 5000) {
+    setTimeout(check, 25, started);
+    return;
+  }
   const problems = [];
   for (const img of document.images) {
     if (!img.complete || img.naturalWidth === 0) {
@@ -271,8 +278,16 @@ SELF_CHECK = OVERFLOWING + """addEventListener("load", () => {
     problems.push(`KaTeX error: ${error.getAttribute("title") || error.textContent}`);
   }
   problems.push(...overflowing(true));
-  console.debug("%REPORT%" + JSON.stringify([location.href, problems]));
-});""".replace("%REPORT%", REPORT)
+  // what a cold load of the page weighs as served: the page and everything it loaded
+  // (decodedBodySize counts a file taken from the cache as well)
+  const page = performance.getEntriesByType("navigation")[0];
+  const files = performance.getEntriesByType("resource");
+  const weight = {html: page.decodedBodySize,
+                  total: page.decodedBodySize + files.reduce((sum, f) => sum + f.decodedBodySize, 0),
+                  katex: files.some(f => f.name.includes("/assets/katex/"))};
+  console.debug("%REPORT%" + JSON.stringify([location.href, problems, weight]));
+  window.handbookReported = true;
+}, 0, performance.now()));""".replace("%REPORT%", REPORT)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -284,10 +299,12 @@ def test_every_page_loads_without_errors_or_requests_to_other_hosts(
     tab = watch(context.new_page())
     reports: dict[str, list[str]] = {}
 
+    weights: dict[str, dict[str, Any]] = {}
+
     def report(message: ConsoleMessage) -> None:
         if message.type == "debug" and message.text.startswith(REPORT):
-            url, problems = json.loads(message.text[len(REPORT):])
-            reports[url] = problems
+            url, problems, weight = json.loads(message.text[len(REPORT):])
+            reports[url], weights[url] = problems, weight
 
     tab.page.on("console", report)
     tab.page.add_init_script(SELF_CHECK)
@@ -295,6 +312,7 @@ def test_every_page_loads_without_errors_or_requests_to_other_hosts(
     try:
         for number, url in enumerate(urls):
             tab.page.goto(url)
+            tab.page.wait_for_function("window.handbookReported === true", timeout=10_000)
             # The first and last pages wait for every request, the search worker's too; on the
             # others, what the worker still loads after the load event (the same files on every
             # page) is cut off by the next page (ERR_ABORTED, not counted).
@@ -309,7 +327,36 @@ def test_every_page_loads_without_errors_or_requests_to_other_hosts(
             problems.append(f"{url}: the page did not report its checks at its load event")
         problems += [f"{url}: {problem}" for problem in reports.get(url, [])]
     problems = list(dict.fromkeys(problems))  # a resource a page asks for twice fails twice
+    problems += weight_problems(served, weights)
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    (OUTPUT / f"page-weights-{language}.json").write_text(json.dumps(weights, indent=1) + "\n")
     assert problems == [], f"{len(problems)} problems on the {language} pages:\n" + "\n".join(problems)
+
+
+# Issue 18's budget for a cold load as served: the page and all it loads at most 1 MB (every
+# page meets it: KaTeX loads only where there is math, the search index on first use), its
+# HTML at most 300 KB. These pages' HTML is over it today (the labs' notebook CSS, large inline
+# figures); they are allowed until issue 18 lightens them, and the list may only shrink.
+HEAVY_HTML = ("labs/", "setting-up/weight-initialization/", "optimization/adam/",
+              "setting-up/numpy-stack/", "regularization/l2-l1/", "optimization/lr-decay/")
+MAX_LOAD, MAX_HTML = 1_000_000, 300_000
+
+
+def weight_problems(site: Path, weights: dict[str, dict[str, Any]]) -> list[str]:
+    """Pages over the budget (HEAVY_HTML aside for the HTML), and KaTeX loaded by a page
+    without math."""
+    problems = []
+    for url, weight in weights.items():
+        path = url.removeprefix(ROOT_URL)
+        heavy = any(path.removeprefix("zh/").startswith(prefix) for prefix in HEAVY_HTML)
+        if weight["total"] > MAX_LOAD:
+            problems.append(f"{url}: a cold load of {weight['total'] / 1e6:.2f} MB, over {MAX_LOAD / 1e6:g} MB")
+        if not heavy and weight["html"] > MAX_HTML:
+            problems.append(f"{url}: {weight['html'] / 1e3:.0f} KB of HTML, over {MAX_HTML / 1e3:g} KB")
+        html = built_html(site, url)
+        if weight["katex"] and 'class="arithmatex"' not in html and "jp-MarkdownCell" not in html:
+            problems.append(f"{url}: loads KaTeX but has no math")
+    return problems
 
 
 PHONE = {"width": 390, "height": 844}  # an iPhone 12 to 15, in CSS pixels
