@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import logging
 import re
+from html import escape, unescape
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -164,6 +165,27 @@ def in_chinese(html: str) -> str:
     return html
 
 
+FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+SENTENCE_END = {"en": re.compile(r"(?<=[.!?])\s"), "zh": re.compile(r"(?<=[。！？])")}
+DESCRIPTION_LENGTH = {"en": 160, "zh": 80}  # characters; a Chinese one says more
+
+
+def description(html: str, language: str) -> str:
+    """The page's meta description: its first paragraph, cut after the last sentence
+    that fits (search engines show about 160 Latin or 80 Chinese characters)."""
+    for match in FIRST_PARAGRAPH.finditer(html):
+        text = " ".join(unescape(re.sub(r"<[^>]+>", "", match.group(1))).split())
+        if len(text) >= 20:  # not a button or a one-word line
+            break
+    else:
+        return ""
+    limit = DESCRIPTION_LENGTH[language]
+    if len(text) <= limit:
+        return text
+    cuts = [m.start() for m in SENTENCE_END[language].finditer(text) if m.start() <= limit]
+    return text[: cuts[-1]].strip() if cuts else text[: limit - 1].rstrip() + "…"
+
+
 def on_page_content(html: str, page, config, files) -> str:
     """Link the package names quoted on a page to the API reference; on a lab page, drop the CDN
     scripts of nbconvert's template (MathJax, Mermaid; KaTeX renders the formulas) and offer the
@@ -172,6 +194,8 @@ def on_page_content(html: str, page, config, files) -> str:
     language = "zh" if page.file.dest_uri.startswith("zh/") else "en"
     if language == "zh":
         html = in_chinese(html)
+    # Material puts the text into the attribute as it is: escape it here
+    page.meta.setdefault("description", escape(description(html, language)))
     if not page.url.removeprefix("zh/").startswith("reference/"):
         html = link_api_names(html, page.url, "zh/" if language == "zh" else "")
     source = page.file.abs_src_path or ""

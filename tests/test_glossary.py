@@ -25,3 +25,18 @@ def test_every_term_links_to_a_page_in_both_languages():
     broken = [row["page"] for row in terms()
               if not (DOCS / row["page"]).is_file() or not (DOCS / row["page"].replace(".md", ".zh.md")).is_file()]
     assert broken == []
+
+
+def test_the_citation_file_and_the_bibtex_on_how_to_use_agree_with_the_package():
+    """CITATION.cff and the BibTeX entry of both how-to-use pages carry the title and the
+    version of pyproject.toml: a new version updates all three."""
+    import re
+    import tomllib
+
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    citation = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
+    assert f'version: "{version}"' in citation
+    title = re.search(r'^title: "(.+)"$', citation, re.MULTILINE).group(1)
+    for page in ("how-to-use.md", "how-to-use.zh.md"):
+        text = (DOCS / page).read_text(encoding="utf-8")
+        assert f"title  = {{{title}}}" in text and f"Version {version}." in text

@@ -22,8 +22,8 @@ def test_a_new_page_pair_is_written_with_its_nav_entries(tmp_path: Path) -> None
     assert [p.name for p in pages] == ["layer-norm.md", "layer-norm.zh.md"]
     assert parity_problems(tmp_path / "docs") == []
     config = yaml.load((tmp_path / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_MkDocsLoader)
-    tuning = next(entry for entry in config["nav"] if "Tuning and the inside of the network" in entry)
-    assert tuning["Tuning and the inside of the network"][-1] == {"Layer normalization: one": "tuning/layer-norm.md"}
+    tuning = next(entry for entry in config["nav"] if "4. Tuning and the inside of the network" in entry)
+    assert tuning["4. Tuning and the inside of the network"][-1] == {"Layer normalization: one": "tuning/layer-norm.md"}
     zh = next(lang for lang in next(p for p in config["plugins"] if "i18n" in p)["i18n"]["languages"]
               if lang["locale"] == "zh")
     assert zh["nav_translations"]["Layer normalization: one"] == "层归一化"

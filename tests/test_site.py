@@ -261,3 +261,17 @@ def test_the_chinese_glossary_is_sorted_by_pinyin_with_an_anchor_per_term(site: 
     english = (site / "glossary" / "index.html").read_text(encoding="utf-8")
     assert sorted(re.findall(r'<td><span id="([a-z0-9-]+)">', english)) == sorted(a for a, _ in terms)
     assert 'class="arithmatex"' in html  # the meanings' formulas are math
+
+
+def test_every_page_has_a_description_of_its_own(site: Path) -> None:
+    """The meta description is the page's first paragraph, not the site's sentence."""
+    descriptions = {}
+    for page in pages(site):
+        if page.name == "404.html":
+            continue
+        found = re.findall(r'<meta name="description" content="([^"]*)"', page.read_text(encoding="utf-8"))
+        assert len(found) == 1 and len(found[0]) >= 20, page
+        descriptions[page.relative_to(site)] = unescape(found[0])
+    repeated = [d for d in set(descriptions.values()) if list(descriptions.values()).count(d) > 1]
+    assert repeated == []
+    assert all(len(d) <= 161 for d in descriptions.values())
