@@ -2,8 +2,9 @@
 """Set up and run the handbook with nothing but Python 3.11 or newer.
 
     python3 dev.py serve   # create .venv on first use, then serve the site on http://127.0.0.1:8000/
-    python3 dev.py test    # create .venv on first use, run every test (the strict site build included)
-    python3 dev.py kernels # the pages and labs again, under other OpenBLAS kernels, one BLAS thread
+    python3 dev.py test    # create .venv on first use, run every test (the strict site build and
+                           # the pages under other OpenBLAS kernels included)
+    python3 dev.py kernels # only the pages and labs under other OpenBLAS kernels, one BLAS thread
     python3 dev.py new-page CHAPTER SLUG "English title" "中文标题"  # start a page pair
 
 The virtual environment is (re)installed whenever pyproject.toml or requirements.lock
@@ -86,7 +87,9 @@ def test(arguments: list[str]) -> int:
     Without arguments, in two steps. First the package's tests, the pages and the labs,
     one worker per core, each with one BLAS thread; a page or a test file goes whole to
     one worker. Then the strict build of the site (from the pages' cached outputs), its
-    links and the browser tests. With arguments, one pytest run of what they select.
+    links and the browser tests, while the English pages and labs run again under two
+    other OpenBLAS kernel families (``kernels``). With arguments, one pytest run of what
+    they select.
     """
     env = environment()
     env["HANDBOOK_SITE_DIR"] = str(ROOT / "site")
@@ -97,8 +100,11 @@ def test(arguments: list[str]) -> int:
     ignore = [f"--ignore={path}" for path in SITE_TESTS]
     first = collected(run(BIN / "pytest", "-n", workers, "--dist", "loadfile", *ignore,
                           env=parallel))
+    # The site's tests mostly wait on the browser; the kernel runs use the cores meanwhile.
+    runs = start_kernel_runs([])
     second = collected(run(BIN / "pytest", *SITE_TESTS, env=env))
-    return first or second
+    third = finish_kernel_runs(runs)
+    return first or second or third
 
 
 def collected(code: int) -> int:
@@ -115,8 +121,14 @@ def kernels(arguments: list[str]) -> int:
     A page must print the same results on a reader's machine, whose NumPy is not pinned
     to the kernels the build uses. The runs go side by side, one per core, each with its
     own page and lab caches (the build's caches are left alone). The Chinese pages and
-    labs have the same code and outputs (tests/test_parity.py), so they are left out.
+    labs have the same code and numbers (tests/test_parity.py), so they are left out.
+    ``python3 dev.py test`` runs these too, while the browser tests run.
     """
+    return finish_kernel_runs(start_kernel_runs(arguments))
+
+
+def start_kernel_runs(arguments: list[str]) -> tuple[Path, list]:
+    """Start one pytest run of the English pages and labs per other kernel family."""
     import tempfile
 
     families = other_kernels() or ["default"]
@@ -135,6 +147,12 @@ def kernels(arguments: list[str]) -> int:
         print(f"+ OPENBLAS_CORETYPE={family} OPENBLAS_NUM_THREADS=1", " ".join(command[1:]), flush=True)
         runs.append((family, subprocess.Popen(command, cwd=ROOT, env=env, stdout=log,
                                               stderr=subprocess.STDOUT), log))
+    return scratch, runs
+
+
+def finish_kernel_runs(started: tuple[Path, list]) -> int:
+    """Wait for the kernel runs; print each one's summary, and the failures in full."""
+    scratch, runs = started
     failed = 0
     for family, process, log in runs:
         code = process.wait()
