@@ -186,6 +186,20 @@ def description(html: str, language: str) -> str:
     return text[: cuts[-1]].strip() if cuts else text[: limit - 1].rstrip() + "…"
 
 
+# A debugging entry's run-in labels, and the callout each paragraph becomes (handbook.css).
+CALLOUTS = {"Symptom.": "symptom", "症状。": "symptom", "Likely cause.": "cause",
+            "Likely causes.": "cause", "可能的原因。": "cause", "Fix.": "fix", "修正。": "fix"}
+RUN_IN_LABEL = re.compile(r"<p><strong>(" + "|".join(map(re.escape, CALLOUTS)) + r")</strong>")
+
+
+def as_callouts(html: str) -> str:
+    """Give a debugging entry's Symptom, Likely cause and Fix paragraphs the class that
+    makes them callouts: a reader scanning for their symptom sees it at once."""
+    return RUN_IN_LABEL.sub(
+        lambda m: f'<p class="handbook-callout handbook-callout--{CALLOUTS[m.group(1)]}">'
+        f"<strong>{m.group(1)}</strong>", html)
+
+
 def on_page_content(html: str, page, config, files) -> str:
     """Link the package names quoted on a page to the API reference; on a lab page, drop the CDN
     scripts of nbconvert's template (MathJax, Mermaid; KaTeX renders the formulas) and offer the
@@ -196,6 +210,8 @@ def on_page_content(html: str, page, config, files) -> str:
         html = in_chinese(html)
     # Material puts the text into the attribute as it is: escape it here
     page.meta.setdefault("description", escape(description(html, language)))
+    if page.url.removeprefix("zh/").startswith("debugging/"):
+        html = as_callouts(html)
     if not page.url.removeprefix("zh/").startswith("reference/"):
         html = link_api_names(html, page.url, "zh/" if language == "zh" else "")
     source = page.file.abs_src_path or ""

@@ -175,6 +175,10 @@ def test_the_reference_documents_every_public_name_of_every_module(site: Path, l
                 if f'id="handbook.{short}.{name}"' not in html:
                     missing.append(f"{language}reference/{short}: {name}")
     assert missing == []
+    constants = [anchor for short in MODULES for anchor in re.findall(
+        r'id="(handbook\.\w+\.[A-Z][A-Z0-9_]{3,})"',
+        (site / language / "reference" / short / "index.html").read_text(encoding="utf-8"))]
+    assert constants == [], "module constants are the package's inner settings"
 
 
 def test_pages_link_the_package_names_they_quote_to_the_reference(site: Path) -> None:
@@ -275,3 +279,19 @@ def test_every_page_has_a_description_of_its_own(site: Path) -> None:
     repeated = [d for d in set(descriptions.values()) if list(descriptions.values()).count(d) > 1]
     assert repeated == []
     assert all(len(d) <= 161 for d in descriptions.values())
+
+
+def test_every_debugging_entry_shows_its_symptom_cause_and_fix_as_callouts(site: Path) -> None:
+    """Every Symptom, Likely cause and Fix paragraph of the debugging pages, in both
+    languages, is a callout (hooks: as_callouts)."""
+    labels = {"symptom": ("**Symptom.**", "**症状。**"),
+              "cause": ("**Likely cause.**", "**Likely causes.**", "**可能的原因。**"),
+              "fix": ("**Fix.**", "**修正。**")}
+    for source in sorted((ROOT / "docs" / "debugging").glob("*.md")):
+        chinese = source.name.endswith(".zh.md")
+        slug = source.name.removesuffix(".zh.md").removesuffix(".md")
+        html = (site / ("zh" if chinese else "") / "debugging" / slug / "index.html").read_text(encoding="utf-8")
+        text = source.read_text(encoding="utf-8")
+        for kind, written in labels.items():
+            expected = sum(len(re.findall(rf"^{re.escape(label)}", text, re.MULTILINE)) for label in written)
+            assert html.count(f'class="handbook-callout handbook-callout--{kind}"') == expected, (source.name, kind)

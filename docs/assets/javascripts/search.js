@@ -66,7 +66,9 @@
         title.textContent = result.title;
         const excerpt = document.createElement("span");
         excerpt.className = "handbook-search__excerpt";
-        excerpt.innerHTML = result.excerpt; // Pagefind's text of our own pages, with <mark>
+        // Pagefind's text of our own pages, with <mark>; it joins a page's blocks with
+        // ". ", which after Chinese text reads as a stray Latin full stop
+        excerpt.innerHTML = result.excerpt.replace(/([\u4e00-\u9fff\uff09])\. /g, "$1。");
         link.append(title, excerpt);
         item.append(link);
         return item;
