@@ -185,7 +185,21 @@ def evaluate(
     return loss.forward(output, y), accuracy(loss, output, y)
 
 
+def quiet_overflow(fit):
+    """``fit`` without NumPy's overflow warnings: it finds the first NaN or inf
+    itself and stops there with the epoch and batch named, which says more than a
+    warning from inside a matrix product."""
+
+    @functools.wraps(fit)
+    def quietly(*arguments, **keywords):
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return fit(*arguments, **keywords)
+
+    return quietly
+
+
 # --8<-- [start:fit]
+@quiet_overflow
 def fit(
     model,
     loss,
@@ -552,19 +566,3 @@ def check_last_batch(model, m: int, batch_size: int) -> None:
             f"batch_size={batch_size} for {m} rows",
             described=True,
         )
-
-
-def quiet_overflow(fit):
-    """``fit`` without NumPy's overflow warnings: it finds the first NaN or inf
-    itself and stops there with the epoch and batch named, which says more than a
-    warning from inside a matrix product."""
-
-    @functools.wraps(fit)
-    def quietly(*arguments, **keywords):
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            return fit(*arguments, **keywords)
-
-    return quietly
-
-
-fit = quiet_overflow(fit)

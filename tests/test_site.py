@@ -295,3 +295,13 @@ def test_every_debugging_entry_shows_its_symptom_cause_and_fix_as_callouts(site:
         for kind, written in labels.items():
             expected = sum(len(re.findall(rf"^{re.escape(label)}", text, re.MULTILINE)) for label in written)
             assert html.count(f'class="handbook-callout handbook-callout--{kind}"') == expected, (source.name, kind)
+
+
+def test_the_reference_shows_fit_as_a_function_with_its_signature(site: Path) -> None:
+    """fit is decorated (quiet_overflow): with `fit = decorator(fit)` the reference showed it
+    as a module attribute without parameters; decorated with @, it is a function."""
+    html = (site / "reference" / "training" / "index.html").read_text(encoding="utf-8")
+    section = html.partition('id="handbook.training.fit"')[2][:6000]
+    assert "module-attribute" not in section
+    text = re.sub(r"<[^>]+>", "", section)
+    assert all(argument in text for argument in ("batch_size", "early_stopping", "clip_norm", "divergence"))
