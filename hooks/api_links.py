@@ -3,8 +3,10 @@
 `` `hb.fit` ``, `` `hb.optim.AdamW` ``, `` `handbook.layers.Dense` `` or
 `` `hb.diagnose.checkup(model, ...)` `` on a page becomes a link to that object's
 entry in the reference (``reference/<module>/#handbook.<module>.<name>``), in the
-page's language. Inline code that is already a link, in a heading or in a code block
-is left alone; a name the package does not define is not linked.
+page's language; so does ``hb.optim.SGD(...)`` in a code block (the link changes no
+character of the code, so the copy button copies the same). Inline code that is
+already a link or in a heading is left alone; a name the package does not define is
+not linked.
 """
 
 from __future__ import annotations
@@ -57,23 +59,49 @@ def targets() -> dict[str, str]:
     return found
 
 
+# In a highlighted code block, hb.optim.SGD is the tokens hb . optim . SGD, each a span.
+CODE_NAME = re.compile(
+    r'<span class="n">(hb|handbook)</span>'
+    r'((?:<span class="o">\.</span><span class="n[a-z]?">[A-Za-z_]\w*</span>)+)'
+)
+CODE_PART = re.compile(r'<span class="n[a-z]?">([A-Za-z_]\w*)</span>')
+
+
 def link_api_names(html: str, page_url: str, language_prefix: str = "") -> str:
-    """Wrap every known package name in inline code with a link relative to ``page_url``."""
+    """Wrap every known package name in inline code, and in code blocks, with a link
+    relative to ``page_url``."""
     names = targets()
     here = posixpath.dirname("/" + page_url.rstrip("/") + "/index.html")
+
+    def href(target: str) -> str:
+        path, _, anchor = target.partition("#")
+        relative = posixpath.relpath("/" + language_prefix + path, here) + "/"
+        return relative + ("#" + anchor if anchor else "")
 
     def link(match: re.Match) -> str:
         target = names.get(match.group(1))
         if target is None:
             return match.group(0)
-        path, _, anchor = target.partition("#")
-        relative = posixpath.relpath("/" + language_prefix + path, here) + "/"
-        return f'<a href="{relative}{"#" + anchor if anchor else ""}">{match.group(0)}</a>'
+        return f'<a href="{href(target)}">{match.group(0)}</a>'
+
+    def link_in_code(match: re.Match) -> str:
+        """The longest known name the tokens spell (hb.optim.SGD of hb.optim.SGD.step)."""
+        parts = CODE_PART.findall(match.group(2))
+        tokens = re.findall(r'<span class="o">\.</span><span class="n[a-z]?">\w+</span>', match.group(2))
+        for count in range(len(parts), 0, -1):
+            target = names.get(".".join([match.group(1), *parts[:count]]))
+            if target:
+                linked = match.group(0)[: len(f'<span class="n">{match.group(1)}</span>')
+                                         + sum(map(len, tokens[:count]))]
+                rest = match.group(0)[len(linked):]
+                return f'<a class="handbook-code-link" href="{href(target)}">{linked}</a>{rest}'
+        return match.group(0)
 
     pieces, position = [], 0
     for protected in PROTECTED.finditer(html):
         pieces.append(INLINE_NAME.sub(link, html[position:protected.start()]))
-        pieces.append(protected.group(0))
+        block = protected.group(0)
+        pieces.append(CODE_NAME.sub(link_in_code, block) if block.startswith("<pre") else block)
         position = protected.end()
     pieces.append(INLINE_NAME.sub(link, html[position:]))
     return "".join(pieces)

@@ -66,3 +66,17 @@ def test_notebook_headings_take_the_ids_of_the_table_of_contents() -> None:
     assert '<h2 id="1_1">第 1 步<a class="anchor-link" href="#1_1">' in fixed
     assert '<h2 id="_1">要点<a class="anchor-link" href="#_1">' in fixed
     assert heading_ids_from_toc(html, toc[:0]) == html  # a different number of headings: left alone
+
+
+def test_package_names_in_code_blocks_link_to_the_reference_without_changing_the_code() -> None:
+    """hb.optim.SGD in a highlighted block: the tokens are wrapped in a link to the longest
+    name the package defines, and the text of the block stays the same."""
+    import re
+
+    code = ('<pre><code><span class="n">hb</span><span class="o">.</span><span class="n">optim</span>'
+            '<span class="o">.</span><span class="n">SGD</span><span class="p">(</span>'
+            '<span class="n">hb</span><span class="o">.</span><span class="n">not_a_name</span></code></pre>')
+    linked = link_api_names(code, "optimization/momentum/")
+    assert linked.count('class="handbook-code-link"') == 1
+    assert 'href="../../reference/optim/#handbook.optim.SGD"' in linked
+    assert re.sub(r"<[^>]+>", "", linked) == re.sub(r"<[^>]+>", "", code)

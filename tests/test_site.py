@@ -184,6 +184,16 @@ def test_the_reference_documents_every_public_name_of_every_module(site: Path, l
 def test_pages_link_the_package_names_they_quote_to_the_reference(site: Path) -> None:
     page = (site / "zh" / "debugging" / "checkup" / "index.html").read_text(encoding="utf-8")
     assert 'href="../../reference/diagnose/#handbook.diagnose.checkup"' in page
+    # every technique page links to the reference, from inline code or its code blocks
+    unlinked = [page.parent.relative_to(site).as_posix() for chapter in
+                ("setting-up", "regularization", "optimization", "tuning", "debugging")
+                for language in ("", "zh/")
+                for page in sorted((site / language / chapter).glob("*/index.html"))
+                if "reference/" not in "".join(re.findall(r'<a [^>]*href="([^"]*)"',
+                                                          page.read_text(encoding="utf-8").partition("<article")[2]))]
+    assert unlinked == []
+    momentum = (site / "optimization" / "momentum" / "index.html").read_text(encoding="utf-8")
+    assert 'class="handbook-code-link" href="../../reference/optim/#handbook.optim' in momentum
 
 
 HEADING_ID = re.compile(r'<h[1-6][^>]* id="([^"]+)"')
