@@ -21,6 +21,7 @@ import matplotlib
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from handbook import language as words
 from handbook import validation as check
@@ -202,6 +203,7 @@ def to_svg(fig: Figure) -> str:
     Text is drawn as paths, and the same figure always gives the same SVG.
     """
     check_figure("to_svg", fig)
+    whole_number_ticks(fig)
     buffer = io.StringIO()
     with style():
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
@@ -218,6 +220,23 @@ def to_svg(fig: Figure) -> str:
     return svg.replace(
         "<svg", '<svg role="img" style="max-width:100%;height:auto"', 1
     )
+
+
+# Axis labels that count things get whole-number ticks (there is no epoch 2.5).
+COUNTS = ("epoch", "iteration", "layer")
+
+
+def whole_number_ticks(fig: Figure) -> None:
+    """Whole-number ticks on every linear axis labelled with a count, in either
+    language (the labels of ``label``)."""
+    counted = {text for key in COUNTS for text in LABELS[key]}
+    for ax in fig.axes:
+        for axis, text, scale in (
+            (ax.xaxis, ax.get_xlabel(), ax.get_xscale()),
+            (ax.yaxis, ax.get_ylabel(), ax.get_yscale()),
+        ):
+            if text in counted and scale == "linear":
+                axis.set_major_locator(MaxNLocator(integer=True))
 
 
 def show(fig: Figure) -> None:

@@ -705,3 +705,19 @@ def test_figure_passes_valid_subplot_options_on():
     assert len(axes) == 4
     widths = [ax.get_subplotspec().get_gridspec().get_width_ratios() for ax in axes]
     assert list(widths[0]) == [1, 3]
+
+
+def test_axes_that_count_get_whole_number_ticks_in_both_languages():
+    """Epochs 1 to 5 are ticked 1, 2, 3, 4, 5, not 1.5 or 2.5 (to_svg sees to it)."""
+    for language in ("en", "zh"):
+        hb.plot.set_language(language)
+        try:
+            fig, ax = hb.plot.figure()
+            ax.plot([1, 2, 3, 4, 5], [0.5, 0.4, 0.3, 0.25, 0.2])
+            ax.set(xlabel=hb.plot.label("epoch"), ylabel=hb.plot.label("loss"))
+            hb.plot.to_svg(fig)
+            ticks = ax.get_xticks()
+            assert len(ticks) > 2 and all(float(t).is_integer() for t in ticks)
+            assert not all(float(t).is_integer() for t in ax.get_yticks())  # loss is no count
+        finally:
+            hb.plot.set_language("en")
