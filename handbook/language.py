@@ -38,11 +38,15 @@ def tr(en: str, zh: str) -> str:
     return zh if _language == "zh" else en
 
 
+def columns(text: str) -> int:
+    """The width of ``text`` in a monospace font: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def pad(text: str, width: int) -> str:
     """``text`` followed by spaces up to ``width`` columns, a Chinese character
     counting two (``f"{text:<22}"`` would misalign a Chinese column)."""
-    columns = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-    return text + " " * max(0, width - columns)
+    return text + " " * max(0, width - columns(text))
 
 
 if os.environ.get("HANDBOOK_LANG"):

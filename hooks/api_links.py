@@ -64,7 +64,7 @@ CODE_NAME = re.compile(
     r'<span class="n">(hb|handbook)</span>'
     r'((?:<span class="o">\.</span><span class="n[a-z]?">[A-Za-z_]\w*</span>)+)'
 )
-CODE_PART = re.compile(r'<span class="n[a-z]?">([A-Za-z_]\w*)</span>')
+CODE_PART = re.compile(r'<span class="o">\.</span><span class="n[a-z]?">([A-Za-z_]\w*)</span>')
 
 
 def link_api_names(html: str, page_url: str, language_prefix: str = "") -> str:
@@ -86,14 +86,12 @@ def link_api_names(html: str, page_url: str, language_prefix: str = "") -> str:
 
     def link_in_code(match: re.Match) -> str:
         """The longest known name the tokens spell (hb.optim.SGD of hb.optim.SGD.step)."""
-        parts = CODE_PART.findall(match.group(2))
-        tokens = re.findall(r'<span class="o">\.</span><span class="n[a-z]?">\w+</span>', match.group(2))
+        parts = list(CODE_PART.finditer(match.group(2)))
         for count in range(len(parts), 0, -1):
-            target = names.get(".".join([match.group(1), *parts[:count]]))
+            target = names.get(".".join([match.group(1), *(p.group(1) for p in parts[:count])]))
             if target:
-                linked = match.group(0)[: len(f'<span class="n">{match.group(1)}</span>')
-                                         + sum(map(len, tokens[:count]))]
-                rest = match.group(0)[len(linked):]
+                end = match.start(2) - match.start() + parts[count - 1].end()
+                linked, rest = match.group(0)[:end], match.group(0)[end:]
                 return f'<a class="handbook-code-link" href="{href(target)}">{linked}</a>{rest}'
         return match.group(0)
 

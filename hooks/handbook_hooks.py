@@ -45,7 +45,7 @@ from hooks.blas import pin_kernels  # noqa: E402
 
 pin_kernels()  # the digits the pages print depend on OpenBLAS's kernels (see hooks/blas.py)
 
-from hooks.anchors import rename_toc, with_english_anchors  # noqa: E402
+from hooks.anchors import rename_toc, toc_items, with_english_anchors  # noqa: E402
 from hooks.api_links import link_api_names  # noqa: E402
 from hooks.fences import blank_fences, fences  # noqa: E402
 from hooks.labs import LabError, execute as execute_lab  # noqa: E402
@@ -236,12 +236,7 @@ def heading_ids_from_toc(html: str, toc) -> str:
     get ids such as "1" (twice) or "" and the table of contents, made by Python-Markdown
     with unique ids, would point nowhere. Both list the same headings in the same order.
     """
-    def flatten(items):
-        for item in items:
-            yield item
-            yield from flatten(item.children)
-
-    anchors = [item.id for item in flatten(toc)]
+    anchors = [item.id for item in toc_items(toc)]
     if len(anchors) != len(NOTEBOOK_HEADING.findall(html)):
         return html  # not the same headings: leave them (the link check reports broken anchors)
     ids = iter(anchors)

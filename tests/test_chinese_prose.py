@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pytest
 
+from hooks.anchors import lab_markdown
 from hooks.pages import ROOT
 from hooks.prose import FURTHER_READING, prose_text
 
@@ -64,27 +65,9 @@ def glossary() -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
-def lab_markdown(path: Path) -> str:
-    """The Markdown cells of a jupytext percent-format lab, as one Markdown text."""
-    cells = re.split(
-        r"^# %%.*$", path.read_text(encoding="utf-8"), flags=re.MULTILINE
-    )
-    headers = re.findall(
-        r"^# %%.*$", path.read_text(encoding="utf-8"), flags=re.MULTILINE
-    )
-    markdown = []
-    for header, cell in zip(headers, cells[1:], strict=True):
-        if "[markdown]" in header:
-            markdown += [re.sub(r"^# ?", "", line) for line in cell.splitlines()]
-    return "\n".join(markdown)
-
-
 def source(path: Path) -> str:
-    return (
-        lab_markdown(path)
-        if path.suffix == ".py"
-        else path.read_text(encoding="utf-8")
-    )
+    text = path.read_text(encoding="utf-8")
+    return lab_markdown(text) if path.suffix == ".py" else text
 
 
 def prose(path: Path, further_reading: bool = False) -> str:

@@ -5,20 +5,15 @@ the pages show it."""
 
 from __future__ import annotations
 
-import unicodedata
 from pathlib import Path
 
 import pytest
 
+from handbook.language import columns
 from hooks.pages import ROOT
 from tests.test_code_on_pages import DOCS, PAGES, python_blocks
 
 WIDTH = 84
-
-
-def columns(line: str) -> int:
-    """The width of a line in a monospace font: a Chinese character takes two columns."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
 
 
 def long_lines(code: str) -> list[tuple[int, int]]:

@@ -113,7 +113,7 @@ def test_twins_have_the_same_headings_in_the_same_order() -> None:
 
 
 def test_doctest_outputs_may_differ_by_language_but_not_their_code(tmp_path: Path) -> None:
-    english = "# A\n\n```python\n>>> print(hb.plot.tr('loss', '损失'))\nloss\n```\n"
+    english = "# A\n\n```python\n>>> print(hb.tr('loss', '损失'))\nloss\n```\n"
     (tmp_path / "a.md").write_text(english)
     (tmp_path / "a.zh.md").write_text(english.replace("\nloss\n", "\n损失\n"))
     assert parity_problems(tmp_path) == []
