@@ -556,7 +556,9 @@ def test_the_search_dialog_opens_finds_and_leads_to_the_page(tab: Tab, language:
     tab.page.click(".handbook-search-open")
     tab.page.wait_for_selector("#handbook-search .handbook-search__input:focus", timeout=10_000)
     tab.page.keyboard.type(query)
-    first = tab.page.wait_for_selector(".handbook-search__results a", timeout=10_000)
+    # the answer to the whole query, not to its first characters (typed one by one)
+    answered = f'.handbook-search__results[data-query="{query}"] a'
+    first = tab.page.wait_for_selector(answered, timeout=10_000)
     assert first.get_attribute("href") == SITE_PATH + LANGUAGES[language] + page
     assert first.inner_text().strip(), "a result without a title"
     first.click()

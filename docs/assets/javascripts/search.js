@@ -54,8 +54,11 @@
     return document.getElementById("handbook-search");
   }
 
-  function show(results) {
+  // `query` is kept on the list, so a reader (or a test) typing fast can tell the
+  // answer to the whole query from the answer to its first characters
+  function show(results, query) {
     const list = dialog().querySelector(".handbook-search__results");
+    list.dataset.query = query;
     list.replaceChildren(
       ...results.map((result) => {
         const item = document.createElement("li");
@@ -83,7 +86,7 @@
   async function update(query) {
     const asked = ++latest;
     const results = normalized(query) ? await rank(query) : [];
-    if (asked === latest) show(results); // an answer to an older query arrives late
+    if (asked === latest) show(results, query); // an older query's answer arrives late
   }
 
   async function open() {
