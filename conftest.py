@@ -26,10 +26,13 @@ def pytest_collect_file(file_path, parent):
     """Every page and every lab, each a file of tests of its own (so that parallel runs,
     ``--dist loadfile``, hand each to one worker whole). Not collected: a Chinese page
     whose run would only repeat its English twin's (no figures, the same blocks and
-    outputs: ``covered_by_twin``), and with HANDBOOK_ENGLISH_ONLY=1 (``dev.py
-    kernels``) every Chinese page and lab, whose code and outputs are the English ones."""
+    outputs: ``covered_by_twin``). With HANDBOOK_PAGES=en or zh, only that language's
+    pages and labs (``dev.py test`` runs each under its own kernels)."""
     chinese = file_path.name.endswith((".zh.md", ".zh.py"))
-    if chinese and os.environ.get("HANDBOOK_ENGLISH_ONLY") == "1":
+    language = os.environ.get("HANDBOOK_PAGES")
+    if language not in (None, "", "en", "zh"):
+        raise pytest.UsageError(f"HANDBOOK_PAGES must be en or zh, not {language!r}")
+    if language and chinese != (language == "zh") and is_page_or_lab(file_path):
         return None
     if file_path.suffix == ".py" and file_path.parent.name == "labs":
         return LabFile.from_parent(parent, path=file_path)
@@ -37,6 +40,10 @@ def pytest_collect_file(file_path, parent):
         return None
     run = not (chinese and covered_by_twin(file_path))
     return PageFile.from_parent(parent, path=file_path, sybils=[SYBIL] if run else [])
+
+
+def is_page_or_lab(path) -> bool:
+    return path.suffix == ".md" or (path.suffix == ".py" and path.parent.name == "labs")
 
 
 class PageFile(SybilFile):

@@ -84,27 +84,73 @@ SITE_TESTS = ("tests/test_site.py", "tests/test_links.py", "tests/test_browser.p
 def test(arguments: list[str]) -> int:
     """Every test: the package, every block of every page, every lab, and the site.
 
-    Without arguments, in two steps. First the package's tests, the pages and the labs,
-    one worker per core, each with one BLAS thread; a page or a test file goes whole to
-    one worker. Then the strict build of the site (from the pages' cached outputs), its
-    links and the browser tests, while the English pages and labs run again under two
-    other OpenBLAS kernel families (``kernels``). With arguments, one pytest run of what
-    they select.
+    Without arguments, in two steps, each page and lab running in processes with one
+    BLAS thread. First two runs side by side: the English pages and labs under the
+    build's kernels, with the tests of the hooks and tools; the Chinese pages and labs,
+    whose code and numbers are the English ones, under another kernel family (so that
+    they check what a reader's machine prints as well), with the package's unit tests.
+    Then the strict build of the site (from the pages' cached outputs), and its tests in
+    two runs side by side (they mostly wait on the browser), while the English pages
+    (not the labs) run once more under a third kernel family. With arguments, one
+    pytest run of what they select.
     """
     env = environment()
     env["HANDBOOK_SITE_DIR"] = str(ROOT / "site")
     if arguments:
         return collected(run(BIN / "pytest", *arguments, env=env))
-    workers = str(os.cpu_count() or 1)
-    parallel = dict(env, OPENBLAS_NUM_THREADS="1")
+    families = other_kernels() or ["default", "default"]
     ignore = [f"--ignore={path}" for path in SITE_TESTS]
-    first = collected(run(BIN / "pytest", "-n", workers, "--dist", "loadfile", *ignore,
-                          env=parallel))
-    # The site's tests mostly wait on the browser; the kernel runs use the cores meanwhile.
-    runs = start_kernel_runs([])
-    second = collected(run(BIN / "pytest", *SITE_TESTS, env=env))
-    third = finish_kernel_runs(runs)
+    chinese = start_run("Chinese pages and unit tests", [*workers(), "docs", "tests/unit"],
+                        page_environment(env, "zh", families[0]))
+    first = collected(run(BIN / "pytest", *workers(), *ignore, "--ignore=tests/unit", "tests", "docs",
+                          env=page_environment(env, "en", None)))
+    first = finish_runs([chinese]) or first
+    english = start_run("English pages", ["docs", "--ignore=docs/labs"],
+                        page_environment(env, "en", families[1]))
+    built = run(BIN / "mkdocs", "build", "--strict", "--clean", "--site-dir", ROOT / "site",
+                env=env)
+    second = built
+    if built == 0:
+        env["HANDBOOK_SITE_BUILT"] = "1"
+        aside = start_run("Browser tests on port 8001", [*BROWSER_ASIDE],
+                          dict(env, HANDBOOK_BROWSER_PORT="8001"))
+        deselect = [f"--deselect={test}" for test in BROWSER_ASIDE]
+        second = collected(run(BIN / "pytest", *SITE_TESTS, *deselect, env=env))
+        second = finish_runs([aside]) or second
+    third = finish_runs([english])
     return first or second or third
+
+
+# Browser tests that need no instant navigation (it engages only at the address the site
+# is built for, port 8000), run by dev.py test on another port beside the others.
+BROWSER_ASIDE = (
+    "tests/test_browser.py::test_the_copied_code_of_every_technique_page_runs_and_prints_what_the_page_shows",
+    "tests/test_browser.py::test_display_math_fits_a_phone_screen",
+)
+
+
+def workers() -> list[str]:
+    """xdist options for one of two runs side by side: half the cores, a file whole to a worker."""
+    count = (os.cpu_count() or 2) // 2
+    return ["-n", str(count), "--dist", "loadfile"] if count > 1 else []
+
+
+def page_environment(env: dict[str, str], language: str | None, family: str | None,
+                     scratch: Path | None = None) -> dict[str, str]:
+    """``env`` with one BLAS thread, the pages and labs of one language only (None: both),
+    and the kernel family (None: the build's; "default": OpenBLAS's own choice). With
+    ``scratch``, the run keeps its page and lab caches there, apart from the build's."""
+    env = dict(env, OPENBLAS_NUM_THREADS="1")
+    if language:
+        env["HANDBOOK_PAGES"] = language
+    if family:
+        env.pop("OPENBLAS_CORETYPE", None)
+        if family != "default":
+            env["OPENBLAS_CORETYPE"] = family
+    if scratch:
+        env.update(HANDBOOK_PAGE_CACHE=str(scratch / "pages"),
+                   HANDBOOK_LAB_CACHE=str(scratch / "labs"))
+    return env
 
 
 def collected(code: int) -> int:
@@ -121,47 +167,44 @@ def kernels(arguments: list[str]) -> int:
     A page must print the same results on a reader's machine, whose NumPy is not pinned
     to the kernels the build uses. The runs go side by side, one per core, each with its
     own page and lab caches (the build's caches are left alone). The Chinese pages and
-    labs have the same code and numbers (tests/test_parity.py), so they are left out.
-    ``python3 dev.py test`` runs these too, while the browser tests run.
+    labs have the same code and numbers (tests/test_parity.py), so they are left out;
+    ``python3 dev.py test`` runs them under the first of these families.
     """
-    return finish_kernel_runs(start_kernel_runs(arguments))
-
-
-def start_kernel_runs(arguments: list[str]) -> tuple[Path, list]:
-    """Start one pytest run of the English pages and labs per other kernel family."""
     import tempfile
 
     families = other_kernels() or ["default"]
-    scratch = Path(tempfile.mkdtemp(prefix="handbook-kernels-"))
     runs = []
     for family in families:
-        env = environment()
-        env.pop("OPENBLAS_CORETYPE", None)
-        if family != "default":
-            env["OPENBLAS_CORETYPE"] = family
-        env.update(OPENBLAS_NUM_THREADS="1", HANDBOOK_PAGE_CACHE=str(scratch / family / "pages"),
-                   HANDBOOK_LAB_CACHE=str(scratch / family / "labs"), HANDBOOK_ENGLISH_ONLY="1")
-        log = (scratch / f"{family}.log").open("w")
-        command = [str(BIN / "pytest"), "-q", "-p", "no:cacheprovider", "docs",
-                   *arguments]
-        print(f"+ OPENBLAS_CORETYPE={family} OPENBLAS_NUM_THREADS=1", " ".join(command[1:]), flush=True)
-        runs.append((family, subprocess.Popen(command, cwd=ROOT, env=env, stdout=log,
-                                              stderr=subprocess.STDOUT), log))
-    return scratch, runs
+        scratch = Path(tempfile.mkdtemp(prefix=f"handbook-{family}-"))
+        runs.append(start_run("English pages and labs", ["docs", *arguments],
+                              page_environment(environment(), "en", family, scratch)))
+    return finish_runs(runs)
 
 
-def finish_kernel_runs(started: tuple[Path, list]) -> int:
-    """Wait for the kernel runs; print each one's summary, and the failures in full."""
-    scratch, runs = started
+def start_run(name: str, arguments: list[str], env: dict[str, str]):
+    """Start one pytest run in the background; its report goes to a log, printed by ``finish_runs``."""
+    import tempfile
+
+    log = Path(tempfile.mkdtemp(prefix="handbook-run-")) / "pytest.log"
+    command = [str(BIN / "pytest"), "-q", "-p", "no:cacheprovider", *arguments]
+    kernels = env.get("OPENBLAS_CORETYPE", "OpenBLAS's own")
+    print(f"+ {name} ({kernels} kernels, in the background):", " ".join(command[1:]), flush=True)
+    with log.open("w") as output:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output,
+                                   stderr=subprocess.STDOUT)
+    return f"{name}, {kernels} kernels", process, log
+
+
+def finish_runs(started: list) -> int:
+    """Wait for background runs; print each one's summary, and the failures in full."""
     failed = 0
-    for family, process, log in runs:
-        code = process.wait()
-        log.close()
-        report = (scratch / f"{family}.log").read_text(encoding="utf-8").rstrip().splitlines()
+    for name, process, log in started:
+        code = collected(process.wait())
+        report = log.read_text(encoding="utf-8").rstrip().splitlines()
         if code != 0:
             failed += 1
-            print(f"--- {family} kernels: the pages' output changed ---", *report[-200:], sep="\n")
-        print(f"{family} kernels, one BLAS thread: {report[-1] if report else 'no output'}", flush=True)
+            print(f"--- {name}: failed ---", *report[-200:], sep="\n")
+        print(f"{name}: {report[-1] if report else 'no output'}", flush=True)
     return 1 if failed else 0
 
 

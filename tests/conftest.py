@@ -16,6 +16,9 @@ from hooks.pages import ROOT
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     given = os.environ.get("HANDBOOK_SITE_DIR")
     folder = Path(given).resolve() if given else tmp_path_factory.mktemp("site")
+    if given and os.environ.get("HANDBOOK_SITE_BUILT") == "1":  # dev.py test has just built it
+        assert (folder / "index.html").exists(), f"HANDBOOK_SITE_BUILT=1 but {folder} holds no site"
+        return folder
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", MPLBACKEND="Agg")
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(folder)],

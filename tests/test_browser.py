@@ -38,7 +38,9 @@ except ImportError:
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request, Response
 
-HOST, PORT = "127.0.0.1", 8000
+# HANDBOOK_BROWSER_PORT: a second run side by side (dev.py test) serves on another port;
+# instant navigation is then off, and only tests that do not need it are run there.
+HOST, PORT = "127.0.0.1", int(os.environ.get("HANDBOOK_BROWSER_PORT", "8000"))
 ORIGIN = f"http://{HOST}:{PORT}"
 SITE_URL = os.environ.get("HANDBOOK_SITE_URL", "http://127.0.0.1:8000/")
 SITE_PATH = urlsplit(SITE_URL).path.rstrip("/") + "/"
