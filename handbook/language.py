@@ -18,8 +18,16 @@ _language = "en"
 
 
 def set_language(language: str) -> None:
-    """Choose the language of printed words: "en" or "zh" (``hb.plot.set_language``
-    also sets the figures' fonts; use that one)."""
+    """Choose the language of printed words (``hb.plot.set_language`` also sets the
+    figures' fonts; use that one).
+
+    Args:
+        language: ``"en"`` or ``"zh"``. The environment variable ``HANDBOOK_LANG``
+            sets it when the package is imported.
+
+    Raises:
+        ValueError: for any other language.
+    """
     global _language
     _language = check.choice(
         "set_language", "language (or HANDBOOK_LANG)", language, LANGUAGES
@@ -27,11 +35,27 @@ def set_language(language: str) -> None:
 
 
 def get_language() -> str:
+    """The language of printed words.
+
+    Returns:
+        ``"en"`` or ``"zh"``.
+    """
     return _language
 
 
 def tr(en: str, zh: str) -> str:
-    """The text for the current language: ``print(hb.tr("loss", "损失"), loss)``."""
+    """The text for the current language: ``print(hb.tr("loss", "损失"), loss)``.
+
+    Args:
+        en: the English text.
+        zh: the Chinese text.
+
+    Returns:
+        ``zh`` when the language is ``"zh"``, else ``en``.
+
+    Raises:
+        TypeError: if either text is not a string.
+    """
     for argument, text in (("en", en), ("zh", zh)):
         if not isinstance(text, str):
             check.fail("tr", argument, "a string", text, TypeError)
@@ -39,13 +63,28 @@ def tr(en: str, zh: str) -> str:
 
 
 def columns(text: str) -> int:
-    """The width of ``text`` in a monospace font: a Chinese character takes two."""
+    """The width of ``text`` in a monospace font: a Chinese character takes two.
+
+    Args:
+        text: any string.
+
+    Returns:
+        The number of columns ``text`` fills.
+    """
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def pad(text: str, width: int) -> str:
     """``text`` followed by spaces up to ``width`` columns, a Chinese character
-    counting two (``f"{text:<22}"`` would misalign a Chinese column)."""
+    counting two (``f"{text:<22}"`` would misalign a Chinese column).
+
+    Args:
+        text: the text of one table cell.
+        width: the column's width, in columns of a monospace font.
+
+    Returns:
+        ``text``, padded; unchanged if it is already ``width`` columns or wider.
+    """
     return text + " " * max(0, width - columns(text))
 
 
