@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from handbook import validation as check
 from handbook.language import pad, tr
-from handbook.layers import layers_of
+from handbook.layers import Layer, layers_of
 from handbook.losses import Loss
 
 # The basic recipe's next steps, in English and Chinese (hb.tr picks one).
@@ -37,8 +38,11 @@ RECIPE = {
 class Diagnosis:
     """Avoidable bias and variance, whether each is high, and what to do next.
 
-    Avoidable bias is the training error minus the Bayes error; variance is the dev
-    error minus the training error.
+    Args:
+        avoidable_bias: the training error minus the Bayes error.
+        variance: the dev error minus the training error.
+        high_bias: whether avoidable_bias is above the tolerance.
+        high_variance: whether variance is above the tolerance.
     """
 
     avoidable_bias: float
@@ -48,6 +52,7 @@ class Diagnosis:
 
     @property
     def verdict(self) -> str:
+        """The diagnosis in words, in the page's language."""
         if self.high_bias and self.high_variance:
             return tr("high bias and high variance", "高偏差，高方差")
         if self.high_bias:
@@ -58,6 +63,7 @@ class Diagnosis:
 
     @property
     def next_steps(self) -> list[str]:
+        """The basic recipe's steps for what is high, in the page's language."""
         for_bias = RECIPE["bias"] if self.high_bias else []
         for_variance = RECIPE["variance"] if self.high_variance else []
         # "another architecture" is on both lists: say it once
@@ -85,6 +91,19 @@ def bias_variance(
 
     Every argument is a fraction in [0, 1]: 0.15 for 15 %. Gaps are compared to
     9 decimals, so that a gap of exactly the tolerance never counts as high.
+
+    Args:
+        train_error: the error on the training set.
+        dev_error: the error on the dev set.
+        bayes_error: the lowest error reachable (human-level error as a proxy).
+        tolerance: the largest gap that is not high.
+
+    Returns:
+        The Diagnosis; it prints as the verdict and the next steps.
+
+    Raises:
+        TypeError: if an argument is not a real number.
+        ValueError: if an argument is not in [0, 1].
     """
     from handbook.validation import fraction
 
@@ -105,10 +124,20 @@ def bias_variance(
 
 
 # --8<-- [start:gradient-norms]
-def gradient_norms(model) -> list[tuple[str, float]]:
+def gradient_norms(model: "Layer") -> list[tuple[str, float]]:
     """||dW|| of every weight matrix, input side first. Call after a backward pass.
 
     Shrinking norms mean vanishing gradients, growing ones exploding gradients.
+
+    Args:
+        model: the model, after a backward pass.
+
+    Returns:
+        ``(name, norm)`` of every weight, named ``"<layer index>.<parameter>"``.
+
+    Raises:
+        TypeError: if model has no parameters method (or is a class).
+        RuntimeError: if no weight has a gradient (no backward pass yet).
     """
     from handbook.layers import layers_of
     from handbook.validation import instance
@@ -142,15 +171,15 @@ NO_LABELS = object()  # examples() called without y, as opposed to y=None
 
 def examples(
     who: str,
-    X,
-    y=NO_LABELS,
+    X: np.typing.ArrayLike,
+    y: np.typing.ArrayLike = NO_LABELS,
     *,
-    model=None,
-    loss=None,
+    model: Layer | None = None,
+    loss: Loss | None = None,
     finite: bool = True,
     classifier: bool = False,
-    **settings,
-):
+    **settings: int | float,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """The arguments of a diagnosis, checked before it runs anything.
 
     X becomes a (batch, features) array of real numbers with at least one row,
@@ -162,7 +191,29 @@ def examples(
     must classify (log K is the initial loss of a classifier only). ``settings``
     are checked by name: ``lr`` > 0, and counts (``steps``, ``tiny_steps``,
     ``size``, ``epochs``) whole numbers >= 1; a model to train (``steps`` or
-    ``tiny_steps`` given) must have parameters. Returns X, or X and y.
+    ``tiny_steps`` given) must have parameters.
+
+    Args:
+        who: the diagnosis, for messages.
+        X: the inputs, (batch, features).
+        y: the labels, one row per row of X; left out when there are none.
+        model: the model, if the diagnosis takes one.
+        loss: the loss, if the diagnosis takes one.
+        finite: whether X must be finite.
+        classifier: whether the loss must classify.
+        settings: the diagnosis's other arguments: ``lr`` and counts, by name.
+
+    Returns:
+        X, or ``(X, y)`` when y is given.
+
+    Raises:
+        TypeError: if model or loss lacks the methods a diagnosis calls (or is a
+            class), the loss does not classify when it must, X or y holds no
+            real numbers, or a count is not a whole number.
+        ValueError: if X is not a (batch, features) array with a row, or not
+            finite when it must be, y has not one row per row of X or holds NaN,
+            lr is not positive, a count is below 1, or a model to train has no
+            parameters.
     """
     if model is not None:
         check.instance(who, "model", model, *MODEL)
@@ -197,21 +248,47 @@ def examples(
     return X if y is NO_LABELS else (X, y)
 
 
-def classifies(loss) -> bool:
+def classifies(loss: Loss) -> bool:
     """Whether a loss scores its outputs as classes: it has an ``accuracy`` of its
-    own (the base ``Loss.accuracy`` returns None, as for mean squared error)."""
+    own (the base ``Loss.accuracy`` returns None, as for mean squared error).
+
+    Args:
+        loss: a loss, such as ``hb.SoftmaxCrossEntropy()``.
+
+    Returns:
+        True if its class defines an accuracy of its own.
+    """
     method = getattr(type(loss), "accuracy", None)
     return callable(method) and method is not Loss.accuracy
 
 
 def yes_no(y: np.ndarray) -> np.ndarray:
     """Boolean labels as integers 0 and 1, other labels as they are: False and True
-    are the classes 0 and 1, and get the same checks."""
+    are the classes 0 and 1, and get the same checks.
+
+    Args:
+        y: the labels.
+
+    Returns:
+        y as int64 if it is boolean, else y itself.
+    """
     return y.astype(np.int64) if y.dtype == bool else y
 
 
 def class_labels(who: str, argument: str, y: np.ndarray) -> np.ndarray:
-    """y as one class label per row: integers >= 0 (booleans as 0 and 1)."""
+    """y as one class label per row: integers >= 0 (booleans as 0 and 1).
+
+    Args:
+        who: the caller, for messages.
+        argument: the name of y, for messages (``"y_dev"``).
+        y: the labels, an array.
+
+    Returns:
+        y as a 1-D integer array.
+
+    Raises:
+        ValueError: if y is not 1-D integers (or booleans), or has a label below 0.
+    """
     y = yes_no(y)
     if y.ndim != 1 or y.dtype.kind not in "iu":
         check.fail(
@@ -233,12 +310,23 @@ def class_labels(who: str, argument: str, y: np.ndarray) -> np.ndarray:
 
 
 # --8<-- [start:activation-stats]
-def activation_stats(model, X: np.ndarray) -> list[dict]:
+def activation_stats(model: "Layer", X: np.ndarray) -> list[dict]:
     """Statistics of every layer's output, in evaluation mode.
 
     Mean, standard deviation, share of zeros and share of saturated values:
     within 0.01 of 0 or 1 for a sigmoid, |a| > 0.99 for tanh. Activations are
     known by their class name, so a page's own copy of a class counts too.
+
+    Args:
+        model: the model; a Sequential's layers are run one by one.
+        X: the inputs, (batch, features).
+
+    Returns:
+        One dict per layer: ``layer``, ``mean``, ``std``, ``zeros``, ``saturated``.
+
+    Raises:
+        TypeError: if model lacks a model's methods, or X holds no real numbers.
+        ValueError: if X is not a (batch, features) array with a row, or not finite.
     """
     stats, a = [], examples("activation_stats", X, model=model)
     for i, layer in enumerate(layers_of(model)):
@@ -261,8 +349,20 @@ def activation_stats(model, X: np.ndarray) -> list[dict]:
     return stats
 
 
-def dead_relu_fraction(model, X: np.ndarray) -> list[tuple[str, float]]:
-    """For every ReLU layer, the share of its units that output 0 for all of X."""
+def dead_relu_fraction(model: "Layer", X: np.ndarray) -> list[tuple[str, float]]:
+    """For every ReLU layer, the share of its units that output 0 for all of X.
+
+    Args:
+        model: the model.
+        X: the inputs, (batch, features).
+
+    Returns:
+        ``(layer, share)`` for every ReLU layer, the share in [0, 1].
+
+    Raises:
+        TypeError: if model lacks a model's methods, or X holds no real numbers.
+        ValueError: if X is not a (batch, features) array with a row, or not finite.
+    """
     out, a = [], examples("dead_relu_fraction", X, model=model)
     for i, layer in enumerate(layers_of(model)):
         a = layer.forward(a, training=False)
@@ -275,10 +375,21 @@ def dead_relu_fraction(model, X: np.ndarray) -> list[tuple[str, float]]:
 
 
 # --8<-- [start:first-nonfinite]
-def first_nonfinite_layer(model, X: np.ndarray) -> str | None:
+def first_nonfinite_layer(model: "Layer", X: np.ndarray) -> str | None:
     """The first layer whose output holds a NaN or infinity; None if all are finite.
 
     A forward pass is cheap: this checks every layer in order rather than bisecting.
+
+    Args:
+        model: the model.
+        X: the inputs, (batch, features); they may hold NaN or inf.
+
+    Returns:
+        ``"<index>: <layer>"``, ``"the input data"`` if X is not finite, or None.
+
+    Raises:
+        TypeError: if model lacks a model's methods, or X holds no real numbers.
+        ValueError: if X is not a (batch, features) array with a row.
     """
     X = examples("first_nonfinite_layer", X, model=model, finite=False)
     if not np.all(np.isfinite(X)):
@@ -296,12 +407,29 @@ def first_nonfinite_layer(model, X: np.ndarray) -> str | None:
 
 
 # --8<-- [start:quick-checks]
-def initial_loss(model, loss, X: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+def initial_loss(
+    model: "Layer", loss: "Loss", X: np.ndarray, y: np.ndarray
+) -> tuple[float, float]:
     """The loss of the untrained model, and what it should be.
 
     That is log K for K balanced classes, log 2 for a single logistic output and
     per output of a binary cross-entropy; a loss that does not classify (mean
     squared error) has no such value: refused.
+
+    Args:
+        model: the untrained model.
+        loss: a loss that classifies.
+        X: the inputs, (batch, features).
+        y: the labels, one row per row of X.
+
+    Returns:
+        ``(loss, expected)``: the loss, and log K or log 2.
+
+    Raises:
+        TypeError: if model or loss lacks its methods, the loss does not
+            classify, or X or y holds no real numbers.
+        ValueError: if X is not a finite (batch, features) array with a row, or y
+            has not one row per row of X.
     """
     X, y = examples("initial_loss", X, y, model=model, loss=loss, classifier=True)
     output = model.forward(X, training=False)
@@ -311,8 +439,8 @@ def initial_loss(model, loss, X: np.ndarray, y: np.ndarray) -> tuple[float, floa
 
 
 def overfit_tiny_batch(
-    model,
-    loss,
+    model: "Layer",
+    loss: "Loss",
     X: np.ndarray,
     y: np.ndarray,
     steps: int = 300,
@@ -322,6 +450,24 @@ def overfit_tiny_batch(
     """Train a copy of the model on `size` examples only; return its final loss.
 
     A sound pipeline drives that loss near 0.
+
+    Args:
+        model: the model; it stays as it is, a copy trains.
+        loss: the loss.
+        X: the inputs, (batch, features); the first size rows are used.
+        y: the labels, one row per row of X.
+        steps: the number of Adam steps.
+        lr: Adam's learning rate.
+        size: the number of examples.
+
+    Returns:
+        The loss on those examples after training, a float.
+
+    Raises:
+        TypeError: if model or loss lacks its methods, X or y holds no real
+            numbers, or steps or size is not a whole number.
+        ValueError: if X or y is malformed, lr is not positive, steps or size is
+            below 1, or model has no parameters.
     """
     X, y = examples("overfit_tiny_batch", **locals())
 
@@ -339,8 +485,20 @@ def overfit_tiny_batch(
     return float(loss.forward(tiny.forward(X_t, training=False), y_t))
 
 
-def largest_logit(model, X: np.ndarray) -> float:
-    """The largest absolute output: logits in the hundreds saturate the softmax."""
+def largest_logit(model: "Layer", X: np.ndarray) -> float:
+    """The largest absolute output: logits in the hundreds saturate the softmax.
+
+    Args:
+        model: the model.
+        X: the inputs, (batch, features).
+
+    Returns:
+        The largest |output| over X, a float.
+
+    Raises:
+        TypeError: if model lacks a model's methods, or X holds no real numbers.
+        ValueError: if X is not a (batch, features) array with a row, or not finite.
+    """
     X = examples("largest_logit", X, model=model)
     return float(np.abs(model.forward(X, training=False)).max())
 
@@ -351,7 +509,13 @@ def largest_logit(model, X: np.ndarray) -> float:
 @dataclass
 class Check:
     """One check of `checkup`: its name (a key of ``CHECKS``), whether it passed,
-    what it found and, in the page's language, what to do if it failed."""
+    what it found and, in the page's language, what to do if it failed.
+
+    Args:
+        name: the check, a key of ``CHECKS`` (in English).
+        passed: whether the check passed.
+        finding: what it found, in the page's language.
+    """
 
     name: str
     passed: bool
@@ -359,6 +523,7 @@ class Check:
 
     @property
     def fix(self) -> str:
+        """What to do if the check failed, in the page's language."""
         return tr(*CHECKS[self.name][1])
 
     @property
@@ -427,15 +592,25 @@ CHECKS = {
 
 @dataclass
 class Checkup:
-    """The result of `checkup`: one row per check; prints as a table."""
+    """The result of `checkup`: one row per check; prints as a table.
+
+    Args:
+        checks: the checks, in the order they ran.
+    """
 
     checks: list[Check]
 
     @property
     def passed(self) -> bool:
+        """Whether every check passed."""
         return all(c.passed for c in self.checks)
 
     def failed(self) -> list[str]:
+        """The checks that failed.
+
+        Returns:
+            Their names (keys of ``CHECKS``), in order.
+        """
         return [c.name for c in self.checks if not c.passed]
 
     def __str__(self) -> str:
@@ -450,9 +625,30 @@ class Checkup:
 
 # --8<-- [start:checkup]
 def checkup(
-    model, loss, X: np.ndarray, y: np.ndarray, tiny_steps: int = 300
+    model: "Layer",
+    loss: "Loss",
+    X: np.ndarray,
+    y: np.ndarray,
+    tiny_steps: int = 300,
 ) -> Checkup:
-    """A careful practitioner's quick checks of an untrained model and its data."""
+    """A careful practitioner's quick checks of an untrained model and its data.
+
+    Args:
+        model: the untrained model; it stays untrained, a copy trains.
+        loss: the loss.
+        X: the inputs, (batch, features); with NaN or inf, only that is reported.
+        y: the labels, one row per row of X.
+        tiny_steps: Adam steps on the tiny batch.
+
+    Returns:
+        The Checkup, one Check per check; it prints as a table.
+
+    Raises:
+        TypeError: if model or loss lacks its methods, X or y holds no real
+            numbers, or tiny_steps is not a whole number.
+        ValueError: if X or y is malformed, tiny_steps is below 1, model has no
+            parameters, or a classifier's labels go below 0.
+    """
     X, y = examples("checkup", **locals(), finite=False)
     finite = bool(np.all(np.isfinite(X)))
     checks = [
@@ -559,12 +755,40 @@ def checkup(
 
 # --8<-- [start:label-sanity]
 def shuffled_label_check(
-    make_model, loss, X, y, X_dev, y_dev, epochs: int = 30, rng=0
+    make_model: "Callable[[], Layer]",
+    loss: "Loss",
+    X: np.ndarray,
+    y: np.ndarray,
+    X_dev: np.ndarray,
+    y_dev: np.ndarray,
+    epochs: int = 30,
+    rng: int | np.random.Generator | None = 0,
 ) -> dict:
     """Train one model on the labels and one on shuffled labels, and score both.
 
     On the dev set, the first must beat chance clearly and the second must not.
     A real model at chance level means broken labels.
+
+    Args:
+        make_model: builds a new, untrained model at every call.
+        loss: a loss that classifies.
+        X: the training inputs, (batch, features).
+        y: the training class labels, integers >= 0.
+        X_dev: the dev inputs, with X's features.
+        y_dev: the dev class labels.
+        epochs: the training epochs of each model.
+        rng: a seed or Generator for the shuffle and the mini-batches.
+
+    Returns:
+        Dev accuracies by name: ``labels``, ``shuffled labels`` and ``chance``.
+
+    Raises:
+        TypeError: if make_model is not a function or builds no model, the loss
+            does not classify, an array holds no real numbers, or epochs is not
+            a whole number.
+        ValueError: if the arrays are malformed or not finite, a label is no
+            integer >= 0, epochs is below 1, or make_model's two models share
+            parameters.
     """
     X, y, X_dev, y_dev, rng, models = check_label_sanity(**locals())
 
@@ -584,13 +808,46 @@ def shuffled_label_check(
 # --8<-- [end:label-sanity]
 
 
-def check_label_sanity(make_model, loss, X, y, X_dev, y_dev, epochs, rng):
+def check_label_sanity(
+    make_model: Callable[[], Layer],
+    loss: Loss,
+    X: np.typing.ArrayLike,
+    y: np.typing.ArrayLike,
+    X_dev: np.typing.ArrayLike,
+    y_dev: np.typing.ArrayLike,
+    epochs: int,
+    rng: int | np.random.Generator | None,
+) -> tuple[
+    np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.random.Generator, list
+]:
     """The arguments of ``shuffled_label_check``, checked before the first model
     trains: a function that builds a model (not a model), a loss that classifies,
     finite inputs with class labels (integers >= 0) for both sets, dev inputs with
-    the training inputs' features, epochs >= 1 and a seed or Generator. Returns
-    X, y, X_dev, y_dev as arrays, the Generator and two models that
-    ``make_model`` built (see ``fresh_models``)."""
+    the training inputs' features, epochs >= 1 and a seed or Generator.
+
+    Args:
+        make_model: builds a new model at every call.
+        loss: the loss.
+        X: the training inputs.
+        y: the training labels.
+        X_dev: the dev inputs.
+        y_dev: the dev labels.
+        epochs: the training epochs.
+        rng: a seed or Generator.
+
+    Returns:
+        X, y, X_dev, y_dev as arrays, the Generator and two models that
+        ``make_model`` built (see ``fresh_models``).
+
+    Raises:
+        TypeError: if make_model is not a function or builds no model, the loss
+            does not classify, an array holds no real numbers, or epochs is not
+            a whole number.
+        ValueError: if X or X_dev is not a finite (batch, features) array with
+            a row, X_dev has other features than X, y or y_dev is not one class
+            label (an integer >= 0) per row, epochs is below 1, or make_model's
+            two models share parameters.
+    """
     who = "shuffled_label_check"
     check.function(
         who,
@@ -616,11 +873,26 @@ def check_label_sanity(make_model, loss, X, y, X_dev, y_dev, epochs, rng):
     return X, y, X_dev, y_dev, rng, fresh_models(who, make_model, 2)
 
 
-def fresh_models(who: str, make_model, count: int) -> list:
+def fresh_models(who: str, make_model: Callable[[], Layer], count: int) -> list:
     """``count`` models from ``make_model()``, each with the methods training
     calls, and no two sharing a parameter: a function that returns one model it
     holds (``lambda: model``), or new models around the same layers, would train
-    the second run on from where the first stopped."""
+    the second run on from where the first stopped.
+
+    Args:
+        who: the caller, for messages.
+        make_model: builds a new model at every call.
+        count: the number of models.
+
+    Returns:
+        The count models.
+
+    Raises:
+        TypeError: if make_model() returns no model (an object without forward,
+            backward and parameters).
+        ValueError: if it returns the same model twice, or models that share a
+            parameter.
+    """
     models = []
     for _ in range(count):
         model = make_model()

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import numbers
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from handbook import validation as check
 from handbook.language import tr
 from handbook.layers import Layer, layers_of
+
+if TYPE_CHECKING:
+    from handbook.losses import Loss
+    from handbook.regularization import L2
 
 THRESHOLDS = (
     (
@@ -50,6 +55,15 @@ class GradientCheckReport:
     """The overall relative error, one error per parameter and the verdict.
 
     The errors per parameter locate a bug.
+
+    Args:
+        relative_error: the error over all parameters at once, >= 0 or NaN.
+        per_parameter: (name, error) pairs, one per parameter, in the model's order.
+
+    Raises:
+        TypeError: if an error is not a real number, or per_parameter is not a
+            list of (name, error) pairs.
+        ValueError: if an error is negative.
     """
 
     relative_error: float
@@ -82,7 +96,11 @@ class GradientCheckReport:
     @property
     def worst(self) -> str:
         """The parameter with the largest error; a NaN error counts as the
-        largest (that parameter's gradient is broken)."""
+        largest (that parameter's gradient is broken).
+
+        Raises:
+            ValueError: if per_parameter is empty.
+        """
         if not self.per_parameter:
             check.fail(
                 "GradientCheckReport",
@@ -103,9 +121,21 @@ class GradientCheckReport:
         )
 
 
-def error_value(argument: str, value) -> float:
+def error_value(argument: str, value: Any) -> float:
     """A relative error for a report: a real number >= 0, or NaN (the error of a
-    gradient that is not finite)."""
+    gradient that is not finite).
+
+    Args:
+        argument: what the value is, for messages.
+        value: the error.
+
+    Returns:
+        The error, as a float.
+
+    Raises:
+        TypeError: if value is not a real number.
+        ValueError: if value is negative.
+    """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         check.fail(
             "GradientCheckReport", argument, "a real number", value, TypeError
@@ -115,8 +145,19 @@ def error_value(argument: str, value) -> float:
     return float(value)
 
 
-def error_pair(pair) -> tuple[str, float]:
-    """One row of a report's ``per_parameter``: (parameter name, relative error)."""
+def error_pair(pair: Any) -> tuple[str, float]:
+    """One row of a report's ``per_parameter``: (parameter name, relative error).
+
+    Args:
+        pair: the row as given.
+
+    Returns:
+        (name, error), the error as a float.
+
+    Raises:
+        TypeError: if pair is not a (str, real number) pair.
+        ValueError: if the error is negative.
+    """
     if not (
         isinstance(pair, (tuple, list))
         and len(pair) == 2
@@ -136,11 +177,22 @@ def error_pair(pair) -> tuple[str, float]:
 
 
 def relative_error(a: np.ndarray, b: np.ndarray) -> float:
-    """||a - b|| / (||a|| + ||b||), 0 when both are 0, NaN when either is not
-    finite (a NaN never counts as agreement).
+    r"""$\lVert a - b \rVert / (\lVert a \rVert + \lVert b \rVert)$, 0 when both
+    are 0, NaN when either is not finite (a NaN never counts as agreement).
 
-    ``a`` and ``b`` are arrays of real numbers (lists are converted) of one shape:
-    broadcasting one against the other would compare different entries.
+    The norm is the 2-norm of all entries. Broadcasting one array against the
+    other would compare different entries, so their shapes must be equal.
+
+    Args:
+        a: an array of real numbers (a list is converted).
+        b: an array of a's shape.
+
+    Returns:
+        The relative error, a float in [0, 1], or NaN.
+
+    Raises:
+        ValueError: if the shapes differ.
+        TypeError: if a or b does not hold real numbers.
     """
     a = check.real_array("relative_error", "a", a)
     b = check.real_array("relative_error", "b", b)
@@ -161,16 +213,34 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
 # --8<-- [start:gradient-check]
 def gradient_check(
     model: Layer,
-    loss,
+    loss: "Loss",
     X: np.ndarray,
     y: np.ndarray,
     eps: float = 1e-7,
-    regularizer=None,
+    regularizer: "L2 | None" = None,
     fix_dropout_mask: bool = False,
 ) -> GradientCheckReport:
     """Compare the backward pass with numerical gradients, for every parameter.
 
     Each numerical derivative is (J(theta + eps) - J(theta - eps)) / (2 eps).
+
+    Args:
+        model: the model, with float64 parameters.
+        loss: the loss J is computed with.
+        X: inputs, a float64 (batch, features) array.
+        y: labels, one row per row of X.
+        eps: the step of the differences, in [1e-10, 1e-3].
+        regularizer: a penalty added to J (hb.L2, hb.L1), or None.
+        fix_dropout_mask: whether dropout keeps one mask through the check.
+
+    Returns:
+        The report: the overall error, the error of each parameter, a verdict.
+
+    Raises:
+        TypeError: if an argument is of a wrong kind, or model or X not float64.
+        ValueError: if eps, X or y is unfit, the model has no parameters, or a
+            dropout layer would draw a new mask at every forward.
+        FloatingPointError: if the cost is not finite at the start.
     """
     X, y = refuse_uncheckable(**locals())
     m = len(X)
@@ -223,6 +293,15 @@ def parameter_names(model: Layer) -> list[str]:
 
     "0.W" is the first layer's W; the layers of an inner Sequential are counted
     one by one, as ``layers_of`` lists them.
+
+    Args:
+        model: a layer or a Sequential.
+
+    Returns:
+        One name per parameter, in the order of ``model.parameters()``.
+
+    Raises:
+        TypeError: if model is a class, or has no parameters method.
     """
     check.instance("parameter_names", "model", model, ["parameters"], MODEL[1])
     if getattr(model, "layers", None) is None:
@@ -236,11 +315,11 @@ def parameter_names(model: Layer) -> list[str]:
 
 def refuse_uncheckable(
     model: Layer,
-    loss,
-    X,
-    y,
+    loss: Loss,
+    X: np.ndarray,
+    y: np.ndarray,
     eps: float,
-    regularizer,
+    regularizer: L2 | None,
     fix_dropout_mask: bool,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Refuse what ``gradient_check`` cannot take or cannot judge.
@@ -248,8 +327,24 @@ def refuse_uncheckable(
     It cannot take a class where an instance is due, an object without the
     methods the check calls, or inputs that are not a (batch, features) array of
     finite real numbers with one label per row. It cannot judge float32
-    parameters or inputs, or dropout that redraws its mask. Returns X and y as
-    arrays (lists are converted).
+    parameters or inputs, or dropout that redraws its mask.
+
+    Args:
+        model: the model, an instance with forward, backward and parameters.
+        loss: the loss, an instance with forward and backward.
+        X: the inputs.
+        y: the labels.
+        eps: the step of the differences.
+        regularizer: a penalty with penalty and add_gradient, or None.
+        fix_dropout_mask: whether dropout masks are to be kept.
+
+    Returns:
+        X and y as arrays (lists are converted).
+
+    Raises:
+        TypeError: if an argument is of a wrong kind, or model or X not float64.
+        ValueError: if eps is not in [1e-10, 1e-3], the model has no parameters,
+            X or y is unfit, or a dropout layer would redraw its mask.
     """
     who = "gradient_check"
     check.instance(who, "model", model, *MODEL)
@@ -294,10 +389,23 @@ def refuse_uncheckable(
     return X, y
 
 
-def checkable_data(X, y) -> tuple[np.ndarray, np.ndarray]:
+def checkable_data(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """X as a (batch, features) float64 array of finite numbers with at least one
     row (lists and integers are converted; float32 is refused, too coarse for
-    eps), and y as an array of finite real numbers with one row per row of X."""
+    eps), and y as an array of finite real numbers with one row per row of X.
+
+    Args:
+        X: the inputs.
+        y: the labels.
+
+    Returns:
+        (X, y) as arrays.
+
+    Raises:
+        TypeError: if X or y does not hold real numbers, or X is not float64.
+        ValueError: if X is not (batch, features) with a row, X or y is not
+            finite, or their lengths differ.
+    """
     who = "gradient_check"
     X = check.batch(who, "X", X, finite_only=False)
     if X.dtype != np.float64:
@@ -319,6 +427,14 @@ class frozen:
 
     Dropout masks are fixed if asked; batch-norm running statistics are restored
     afterwards. Every layer ``layers_of`` lists counts, inner Sequentials' too.
+
+    Args:
+        model: the model under check.
+        fix_dropout_mask: whether each dropout layer keeps the mask it draws first.
+
+    Raises:
+        TypeError: if model has no parameters method, or fix_dropout_mask is not
+            True or False.
     """
 
     def __init__(self, model: Layer, fix_dropout_mask: bool):

@@ -11,7 +11,7 @@ layer casts the result to its own dtype.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -23,8 +23,14 @@ class Initializer:
 
     ``draw(shape, rng)`` receives ``shape`` as a pair of whole numbers >= 1 (a layer
     with no inputs would divide by zero in the variance) and ``rng`` as a Generator
-    (a seed is turned into one). ``name`` shows in messages and in the repr; it is
-    the function's own name by default, so ``Initializer`` also decorates one.
+    (a seed is turned into one). ``Initializer`` also decorates a function.
+
+    Args:
+        draw: the function ``draw(shape, rng, ...)`` that makes the weights.
+        name: shown in messages and in the repr; by default draw's own name.
+
+    Raises:
+        TypeError: if draw is not callable.
     """
 
     def __init__(self, draw: Callable[..., np.ndarray], name: str | None = None):
@@ -41,8 +47,20 @@ class Initializer:
         return f"hb.init.{self.name}" if ours else self.name
 
 
-def shape_of(who: str, shape) -> tuple[int, int]:
-    """``shape`` as a pair ``(n_in, n_out)`` of whole numbers >= 1."""
+def shape_of(who: str, shape: Sequence[int]) -> tuple[int, int]:
+    """``shape`` as a pair ``(n_in, n_out)`` of whole numbers >= 1.
+
+    Args:
+        who: the initializer, named in messages.
+        shape: the shape asked for.
+
+    Returns:
+        (n_in, n_out), as Python ints.
+
+    Raises:
+        TypeError: if shape is not a sequence of whole numbers.
+        ValueError: if shape has not 2 entries, or one is below 1.
+    """
     if isinstance(shape, (str, bytes)) or not hasattr(shape, "__len__"):
         check.fail(who, "shape", "a pair (n_in, n_out)", shape, TypeError)
     if len(shape) != 2:
@@ -60,18 +78,51 @@ def zeros(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
     """All zeros: every unit of a layer computes the same thing.
 
     This is the symmetry problem.
+
+    Args:
+        shape: (n_in, n_out).
+        rng: a Generator, or a seed for one.
+
+    Returns:
+        The weights, float64, of shape ``shape``.
+
+    Raises:
+        TypeError: if shape is not a sequence of whole numbers, or rng not a seed.
+        ValueError: if shape has not 2 entries, or one is below 1.
     """
     return np.zeros(shape)
 
 
 def constant(c: float) -> Initializer:
-    """Every weight equal to ``c``."""
+    """Every weight equal to ``c``.
+
+    Args:
+        c: the value of every weight.
+
+    Returns:
+        An initializer f(shape, rng).
+
+    Raises:
+        TypeError: if c is not a real number.
+        ValueError: if c is not finite.
+    """
     c = float(check.number("constant", "c", c))
     return Initializer(lambda shape, rng: np.full(shape, c), f"constant({c})")
 
 
 def normal(std: float) -> Initializer:
-    """N(0, std^2), the same variance whatever the layer's size."""
+    """N(0, std^2), the same variance whatever the layer's size.
+
+    Args:
+        std: the standard deviation, > 0.
+
+    Returns:
+        An initializer f(shape, rng).
+
+    Raises:
+        TypeError: if std is not a real number.
+        ValueError: if std is not positive and finite.
+    """
     check.positive("normal", "std", std)
     return Initializer(
         lambda shape, rng: rng.normal(0.0, std, size=shape), f"normal({std})"
@@ -79,7 +130,18 @@ def normal(std: float) -> Initializer:
 
 
 def uniform(r: float) -> Initializer:
-    """U(-r, r), the same range whatever the layer's size."""
+    """U(-r, r), the same range whatever the layer's size.
+
+    Args:
+        r: the half-width of the range, > 0.
+
+    Returns:
+        An initializer f(shape, rng).
+
+    Raises:
+        TypeError: if r is not a real number.
+        ValueError: if r is not positive and finite.
+    """
     check.positive("uniform", "r", r)
     return Initializer(
         lambda shape, rng: rng.uniform(-r, r, size=shape), f"uniform({r})"
@@ -95,6 +157,17 @@ def xavier_normal(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarra
     """Glorot and Bengio (2010): Var(W) = 2 / (n_in + n_out).
 
     For tanh and sigmoid layers.
+
+    Args:
+        shape: (n_in, n_out).
+        rng: a Generator, or a seed for one.
+
+    Returns:
+        The weights, float64, of shape ``shape``.
+
+    Raises:
+        TypeError: if shape is not a sequence of whole numbers, or rng not a seed.
+        ValueError: if shape has not 2 entries, or one is below 1.
     """
     n_in, n_out = shape
     return rng.normal(0.0, np.sqrt(2.0 / (n_in + n_out)), size=shape)
@@ -105,6 +178,17 @@ def xavier_uniform(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarr
     """U(-a, a) with a = sqrt(6 / (n_in + n_out)).
 
     The same variance as xavier_normal.
+
+    Args:
+        shape: (n_in, n_out).
+        rng: a Generator, or a seed for one.
+
+    Returns:
+        The weights, float64, of shape ``shape``.
+
+    Raises:
+        TypeError: if shape is not a sequence of whole numbers, or rng not a seed.
+        ValueError: if shape has not 2 entries, or one is below 1.
     """
     n_in, n_out = shape
     limit = np.sqrt(6.0 / (n_in + n_out))
@@ -116,6 +200,17 @@ def he_normal(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
     """He et al. (2015): Var(W) = 2 / n_in.
 
     It keeps the variance through ReLU layers.
+
+    Args:
+        shape: (n_in, n_out).
+        rng: a Generator, or a seed for one.
+
+    Returns:
+        The weights, float64, of shape ``shape``.
+
+    Raises:
+        TypeError: if shape is not a sequence of whole numbers, or rng not a seed.
+        ValueError: if shape has not 2 entries, or one is below 1.
     """
     n_in, _ = shape
     return rng.normal(0.0, np.sqrt(2.0 / n_in), size=shape)
@@ -123,7 +218,19 @@ def he_normal(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
 
 @Initializer
 def he_uniform(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
-    """U(-a, a) with a = sqrt(6 / n_in): the same variance as he_normal."""
+    """U(-a, a) with a = sqrt(6 / n_in): the same variance as he_normal.
+
+    Args:
+        shape: (n_in, n_out).
+        rng: a Generator, or a seed for one.
+
+    Returns:
+        The weights, float64, of shape ``shape``.
+
+    Raises:
+        TypeError: if shape is not a sequence of whole numbers, or rng not a seed.
+        ValueError: if shape has not 2 entries, or one is below 1.
+    """
     n_in, _ = shape
     limit = np.sqrt(6.0 / n_in)
     return rng.uniform(-limit, limit, size=shape)
@@ -134,6 +241,17 @@ def lecun_normal(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray
     """LeCun et al. (1998): Var(W) = 1 / n_in.
 
     What some courses call Xavier initialization for tanh.
+
+    Args:
+        shape: (n_in, n_out).
+        rng: a Generator, or a seed for one.
+
+    Returns:
+        The weights, float64, of shape ``shape``.
+
+    Raises:
+        TypeError: if shape is not a sequence of whole numbers, or rng not a seed.
+        ValueError: if shape has not 2 entries, or one is below 1.
     """
     n_in, _ = shape
     return rng.normal(0.0, np.sqrt(1.0 / n_in), size=shape)
@@ -150,6 +268,20 @@ def orthogonal(
     """Saxe et al. (2014): orthonormal columns (or rows).
 
     So ||x W|| = ||x|| when n_in >= n_out.
+
+    Args:
+        shape: (n_in, n_out).
+        rng: a Generator, or a seed for one.
+        gain: the factor on every weight, > 0.
+
+    Returns:
+        The weights, float64, of shape ``shape``.
+
+    Raises:
+        TypeError: if shape is not a sequence of whole numbers, rng not a seed,
+            or gain not a real number.
+        ValueError: if shape has not 2 entries, or one is below 1, or gain is
+            not positive.
     """
     check.positive("orthogonal", "gain", gain)
     n_in, n_out = shape
@@ -168,6 +300,17 @@ def sparse(k: int, std: float = 1.0) -> Initializer:
     """Martens (2010): each unit gets exactly k nonzero incoming weights.
 
     They are drawn from N(0, std^2); all others are 0.
+
+    Args:
+        k: the nonzero weights per unit, at most n_in.
+        std: their standard deviation, > 0.
+
+    Returns:
+        An initializer f(shape, rng), which raises ValueError if k > n_in.
+
+    Raises:
+        TypeError: if k is not a whole number, or std not a real number.
+        ValueError: if k is below 1, or std not positive.
     """
     check.whole("sparse", "k", k)
     check.positive("sparse", "std", std)
@@ -200,7 +343,19 @@ NAMED: dict[str, Initializer] = {
 
 
 def get(init: str | Callable) -> Callable:
-    """An initializer from its name, or the function itself."""
+    """An initializer from its name, or the function itself.
+
+    Args:
+        init: the name of one of this module's initializers, not of a factory
+            (``"he_normal"``, not ``"normal"``), or a function f(shape, rng).
+
+    Returns:
+        The initializer; a function is returned as given.
+
+    Raises:
+        TypeError: if init is neither a string nor callable.
+        ValueError: if init is an unknown name.
+    """
     if callable(init):
         return init
     expectation = f"one of {sorted(NAMED)} or a function f(shape, rng)"

@@ -20,6 +20,8 @@ subclass of ``Layer``):
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import numpy as np
 
 from handbook import init as initializers
@@ -28,26 +30,101 @@ from handbook.parameter import Parameter
 
 
 class Layer:
-    """What every layer shares: parameters, buffers, dtype, saved arrays."""
+    """What every layer shares: parameters, buffers, dtype, saved arrays.
+
+    A subclass defines ``forward`` and ``backward``, and ``parameters`` (and
+    ``buffers``) if it has any; the docstrings here are the contract all of them
+    keep.
+    """
 
     def forward(self, x: np.ndarray, training: bool = True) -> np.ndarray:
+        """The layer's output for a batch.
+
+        A training forward saves what ``backward`` needs (``save_for_backward``);
+        an evaluation forward saves nothing, so evaluating a model between a
+        training forward and its backward changes nothing.
+
+        Args:
+            x: the input, of shape (batch, n_in) for a layer with parameters, of any
+                shape for one without (an activation, Dropout); lists are
+                converted, and integers to the parameters' dtype.
+            training: True in training; False to evaluate (no dropout, batch norm
+                with its running statistics).
+
+        Returns:
+            The output: of shape (batch, n_out), in the parameters' dtype, for a
+            layer with parameters; of x's shape for one without.
+
+        Raises:
+            NotImplementedError: if the subclass does not define forward.
+            ValueError: if x has a shape the layer cannot take or is a ragged list;
+                for BatchNorm in training, if x has one row or values whose
+                variance is not finite.
+            TypeError: if x does not hold real numbers or holds floats of a dtype
+                other than the parameters'; for Dropout, BatchNorm and Sequential,
+                if training is not True or False.
+        """
         raise NotImplementedError(f"{type(self).__name__}: a layer defines forward")
 
-    def backward(self, dy: np.ndarray, input_grad: bool = True):
+    def backward(
+        self, dy: np.ndarray, input_grad: bool = True
+    ) -> np.ndarray | None:
+        """The gradients for the last training forward.
+
+        Sets ``.grad`` of every parameter, writing into the array it already holds
+        (``grad_buffer``): copy a gradient to keep it past the next backward.
+
+        Args:
+            dy: dJ/dy, the gradient of the cost with respect to the output, of the
+                output's shape.
+            input_grad: whether to compute dJ/dx; False for a network's first
+                layer, whose dX nobody needs (a third of a Dense layer's backward).
+
+        Returns:
+            dJ/dx, of the input's shape, or None when input_grad is False.
+
+        Raises:
+            NotImplementedError: if the subclass does not define backward.
+            RuntimeError: if no training forward came before.
+            ValueError: if dy does not have the output's shape.
+            TypeError: if dy does not hold real numbers.
+        """
         raise NotImplementedError(
             f"{type(self).__name__}: a layer defines backward"
         )
 
     def parameters(self) -> list[Parameter]:
+        """The layer's trainable parameters, which an optimizer updates.
+
+        Returns:
+            The Parameters, in a fixed order (W before b); empty for a layer
+            without any.
+        """
         return []
 
     def buffers(self) -> dict[str, np.ndarray]:
         """Non-trainable state that a training forward changes (batch norm's
-        running statistics)."""
+        running statistics).
+
+        Returns:
+            The arrays by attribute name; empty for most layers.
+        """
         return {}
 
-    def astype(self, dtype) -> "Layer":
-        """Convert parameters and buffers to ``dtype``; returns the layer."""
+    def astype(self, dtype: np.typing.DTypeLike) -> "Layer":
+        """Convert parameters and buffers to ``dtype``, in place; gradients are
+        dropped (the next backward makes them anew).
+
+        Args:
+            dtype: a float dtype, such as ``np.float32``.
+
+        Returns:
+            The layer itself.
+
+        Raises:
+            TypeError: if dtype is not a float dtype.
+            ValueError: if the layer's eps would be 0 in dtype.
+        """
         dtype = check.float_dtype(self, dtype)
         if hasattr(
             self, "eps"
@@ -65,12 +142,23 @@ class Layer:
 
         An evaluation forward leaves what the last training forward saved, so a
         model can be evaluated between a training forward and its backward.
+
+        Args:
+            training: the forward's own flag: nothing is kept when it is False.
+            arrays: what backward needs, by name (``x=x``), read with ``saved``.
         """
         if training:
             self.saved_arrays = arrays
 
     def saved(self) -> dict[str, np.ndarray]:
-        """What the last training forward saved; an error if there was none."""
+        """What the last training forward saved.
+
+        Returns:
+            The arrays given to ``save_for_backward``, by name.
+
+        Raises:
+            RuntimeError: if no training forward came before.
+        """
         arrays = getattr(self, "saved_arrays", None)
         if arrays is None:
             raise RuntimeError(
@@ -90,6 +178,20 @@ def check_input(
     A wrong shape, complex numbers or a float of another dtype are refused with an
     error naming the layer; integer or boolean input is converted to the
     parameters' dtype.
+
+    Args:
+        layer: the layer, named in messages.
+        x: the input (a list is converted).
+        n_in: the number of features the layer takes.
+        dtype: the parameters' dtype; None accepts any real dtype.
+
+    Returns:
+        x as an array of shape (batch, n_in), in dtype if given.
+
+    Raises:
+        ValueError: if x is not of shape (batch, n_in), or is a ragged list.
+        TypeError: if x does not hold real numbers, or holds floats of another
+            dtype than ``dtype``.
     """
     given = check.as_array(layer, "x", x)
     x = check.real_array(layer, "x", given)
@@ -117,10 +219,31 @@ def check_input(
 
 
 def initial_weights(
-    who: str, init, shape: tuple[int, int], rng, dtype
+    who: str,
+    init: str | Callable,
+    shape: tuple[int, int],
+    rng: int | np.random.Generator | None,
+    dtype: np.typing.DTypeLike,
 ) -> np.ndarray:
-    """Weights drawn by the initializer ``init`` (a name or a function f(shape,
-    rng)), checked: of the asked shape, finite, in a float ``dtype``."""
+    """Weights drawn by the initializer ``init``, checked: of the asked shape,
+    finite, in a float ``dtype``.
+
+    Args:
+        who: the layer's class name, for messages (``"Dense"``).
+        init: a name from ``hb.init`` (``"he_normal"``) or a function f(shape, rng).
+        shape: (n_in, n_out).
+        rng: a seed or a Generator, passed to ``init`` as a Generator.
+        dtype: the float dtype of the weights.
+
+    Returns:
+        The weights, of shape ``shape``, in ``dtype``.
+
+    Raises:
+        TypeError: if dtype is not a float dtype, rng is not a seed or Generator,
+            or init is neither a name nor a function f(shape, rng).
+        ValueError: if init is an unknown name, or gives weights of another
+            shape, not finite, or beyond the range of dtype.
+    """
     dtype = check.float_dtype(who, dtype)
     rng = check.generator(who, rng)
     try:
@@ -167,10 +290,23 @@ def initial_weights(
     return W
 
 
-def check_layers(layers) -> list[Layer]:
+def check_layers(layers: Sequence[Layer]) -> list[Layer]:
     """The layers of a Sequential: instances with forward and backward, each used
     once (a layer used twice would overwrite what its first use saved for
-    backward, and its gradients, without a word)."""
+    backward, and its gradients, without a word).
+
+    Args:
+        layers: the layers given to Sequential, inner Sequentials included.
+
+    Returns:
+        The layers, as a list.
+
+    Raises:
+        TypeError: if an item is a class, or an object without forward and
+            backward.
+        ValueError: if there is no layer, a layer appears twice, or two layers
+            share a Parameter (tied weights).
+    """
     for layer in layers:
         if isinstance(layer, type) or not (
             hasattr(layer, "forward") and hasattr(layer, "backward")
@@ -225,7 +361,20 @@ def check_gradient(
 ) -> np.ndarray:
     """``dy``, the gradient of the cost with respect to the layer's output, which
     must have the output's shape: a (1, n) row or a transposed array would
-    otherwise broadcast silently."""
+    otherwise broadcast silently.
+
+    Args:
+        layer: the layer, named in messages.
+        dy: the gradient given to its backward (a list is converted).
+        shape: the shape of the layer's last output.
+
+    Returns:
+        dy as an array of real numbers.
+
+    Raises:
+        ValueError: if dy's shape is not ``shape``, or dy is a ragged list.
+        TypeError: if dy does not hold real numbers.
+    """
     dy = check.real_array(layer, "dy", dy)
     if dy.shape != tuple(shape):
         check.fail(
@@ -240,16 +389,29 @@ def check_gradient(
 
 # --8<-- [start:dense]
 class Dense(Layer):
-    """Fully connected layer: Z = X W + b, with W of shape (n_in, n_out)."""
+    """Fully connected layer: Z = X W + b, with W of shape (n_in, n_out).
+
+    Args:
+        n_in: inputs per example.
+        n_out: units, the outputs per example.
+        init: W's initializer: a name in hb.init or a function f(shape, rng).
+        bias: whether to add b (no need before a batch norm, which shifts).
+        rng: seed or Generator for the initial W.
+        dtype: the parameters' float dtype.
+
+    Raises:
+        TypeError: if n_in, n_out, init, bias, rng or dtype is of a wrong kind.
+        ValueError: if n_in or n_out is below 1, or init is unknown or unfit.
+    """
 
     def __init__(
         self,
         n_in: int,
         n_out: int,
-        init="he_normal",
+        init: "str | Callable" = "he_normal",
         bias: bool = True,
-        rng=None,
-        dtype=np.float64,
+        rng: int | np.random.Generator | None = None,
+        dtype: np.typing.DTypeLike = np.float64,
     ):
         super().__init__()
         self.n_in = check.whole("Dense", "n_in", n_in)
@@ -274,7 +436,22 @@ class Dense(Layer):
         self.save_for_backward(training, x=x)
         return z
 
-    def backward(self, dz: np.ndarray, input_grad: bool = True):
+    def backward(
+        self, dz: np.ndarray, input_grad: bool = True
+    ) -> np.ndarray | None:
+        """Sets W.grad and b.grad.
+
+        Args:
+            dz: dJ/dZ, of shape (batch, n_out).
+            input_grad: whether to compute dX.
+
+        Returns:
+            dX, of shape (batch, n_in), or None when input_grad is False.
+
+        Raises:
+            RuntimeError: if no training forward came before.
+            ValueError: if dz is not of shape (batch, n_out).
+        """
         x = self.saved()["x"]
         dz = check_gradient(self, dz, (len(x), self.n_out))
         self.W.grad = np.matmul(x.T, dz, out=grad_buffer(self.W))  # dW = X^T dZ
@@ -295,6 +472,12 @@ def grad_buffer(p: Parameter) -> np.ndarray:
 
     A layer's backward writes the gradient into it (``out=grad_buffer(p)``); a new
     array is made only when there is none yet or its shape or dtype changed.
+
+    Args:
+        p: the parameter whose gradient the caller is about to compute.
+
+    Returns:
+        ``p.grad``, of p's shape and dtype (its values are to be overwritten).
     """
     if (
         p.grad is None
@@ -310,16 +493,42 @@ class Sigmoid(Layer):
     """sigma(z) = 1 / (1 + e^-z), computed without overflow for large |z|."""
 
     def forward(self, z: np.ndarray, training: bool = True) -> np.ndarray:
+        """sigma(z), entry by entry.
+
+        Args:
+            z: the pre-activations, of any shape.
+            training: whether to save what backward needs.
+
+        Returns:
+            a = sigma(z), of z's shape.
+
+        Raises:
+            TypeError: if z does not hold real numbers.
+        """
         z = check.real_array(self, "z", z)
         e = np.exp(-np.abs(z))  # never overflows: e is in (0, 1]
         a = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
         self.save_for_backward(training, a=a)
         return a
 
-    def backward(self, da: np.ndarray, input_grad: bool = True):
+    def backward(
+        self, da: np.ndarray, input_grad: bool = True
+    ) -> np.ndarray | None:
+        """dz = da sigma' with sigma' = sigma (1 - sigma), at most 1/4.
+
+        Args:
+            da: dJ/da, of the output's shape.
+            input_grad: whether to compute dz.
+
+        Returns:
+            dz, of da's shape, or None when input_grad is False.
+
+        Raises:
+            RuntimeError: if no training forward came before.
+            ValueError: if da does not have the output's shape.
+        """
         a = self.saved()["a"]
         da = check_gradient(self, da, a.shape)
-        # sigma' = sigma (1 - sigma), at most 1/4
         return da * a * (1 - a) if input_grad else None
 
 
@@ -327,11 +536,38 @@ class Tanh(Layer):
     """tanh(z), zero-centred, with derivative 1 - tanh^2."""
 
     def forward(self, z: np.ndarray, training: bool = True) -> np.ndarray:
+        """tanh(z), entry by entry.
+
+        Args:
+            z: the pre-activations, of any shape.
+            training: whether to save what backward needs.
+
+        Returns:
+            a = tanh(z), of z's shape.
+
+        Raises:
+            TypeError: if z does not hold real numbers.
+        """
         a = np.tanh(check.real_array(self, "z", z))
         self.save_for_backward(training, a=a)
         return a
 
-    def backward(self, da: np.ndarray, input_grad: bool = True):
+    def backward(
+        self, da: np.ndarray, input_grad: bool = True
+    ) -> np.ndarray | None:
+        """dz = da (1 - a^2).
+
+        Args:
+            da: dJ/da, of the output's shape.
+            input_grad: whether to compute dz.
+
+        Returns:
+            dz, of da's shape, or None when input_grad is False.
+
+        Raises:
+            RuntimeError: if no training forward came before.
+            ValueError: if da does not have the output's shape.
+        """
         a = self.saved()["a"]
         da = check_gradient(self, da, a.shape)
         return da * (1 - a * a) if input_grad else None
@@ -341,18 +577,53 @@ class ReLU(Layer):
     """max(0, z): gradient 1 where the unit is active, 0 where it is not."""
 
     def forward(self, z: np.ndarray, training: bool = True) -> np.ndarray:
+        """max(0, z), entry by entry.
+
+        Args:
+            z: the pre-activations, of any shape.
+            training: whether to save what backward needs.
+
+        Returns:
+            a = max(0, z), of z's shape.
+
+        Raises:
+            TypeError: if z does not hold real numbers.
+        """
         a = np.maximum(check.real_array(self, "z", z), 0)
         self.save_for_backward(training, a=a)
         return a
 
-    def backward(self, da: np.ndarray, input_grad: bool = True):
+    def backward(
+        self, da: np.ndarray, input_grad: bool = True
+    ) -> np.ndarray | None:
+        """dz = da where z > 0, else 0 (also at z = 0).
+
+        Args:
+            da: dJ/da, of the output's shape.
+            input_grad: whether to compute dz.
+
+        Returns:
+            dz, of da's shape, or None when input_grad is False.
+
+        Raises:
+            RuntimeError: if no training forward came before.
+            ValueError: if da does not have the output's shape.
+        """
         a = self.saved()["a"]
         da = check_gradient(self, da, a.shape)
         return da * (a > 0) if input_grad else None
 
 
 class LeakyReLU(Layer):
-    """z where z > 0, alpha z elsewhere: no unit's gradient is ever exactly zero."""
+    """z where z > 0, alpha z elsewhere: no unit's gradient is ever exactly zero.
+
+    Args:
+        alpha: the slope for z <= 0, in [0, 1).
+
+    Raises:
+        TypeError: if alpha is not a real number.
+        ValueError: if alpha is not in [0, 1).
+    """
 
     def __init__(self, alpha: float = 0.01):
         super().__init__()
@@ -361,12 +632,39 @@ class LeakyReLU(Layer):
         )
 
     def forward(self, z: np.ndarray, training: bool = True) -> np.ndarray:
+        """z where z > 0, alpha z elsewhere.
+
+        Args:
+            z: the pre-activations, of any shape.
+            training: whether to save what backward needs.
+
+        Returns:
+            a, of z's shape.
+
+        Raises:
+            TypeError: if z does not hold real numbers.
+        """
         z = check.real_array(self, "z", z)
         positive = z > 0
         self.save_for_backward(training, positive=positive)
         return np.where(positive, z, self.alpha * z)
 
-    def backward(self, da: np.ndarray, input_grad: bool = True):
+    def backward(
+        self, da: np.ndarray, input_grad: bool = True
+    ) -> np.ndarray | None:
+        """dz = da where z > 0, alpha da elsewhere.
+
+        Args:
+            da: dJ/da, of the output's shape.
+            input_grad: whether to compute dz.
+
+        Returns:
+            dz, of da's shape, or None when input_grad is False.
+
+        Raises:
+            RuntimeError: if no training forward came before.
+            ValueError: if da does not have the output's shape.
+        """
         positive = self.saved()["positive"]
         da = check_gradient(self, da, positive.shape)
         return np.where(positive, da, self.alpha * da) if input_grad else None
@@ -381,16 +679,30 @@ class LeakyReLU(Layer):
 # --8<-- [start:maxout]
 class Maxout(Layer):
     """Goodfellow et al. (2013): each output is the largest of ``pieces`` linear
-    functions of x."""
+    functions of x.
+
+    Args:
+        n_in: inputs per example.
+        n_out: units, the outputs per example.
+        pieces: linear functions per unit.
+        init: W's initializer: a name in hb.init or a function f(shape, rng).
+        rng: seed or Generator for the initial W.
+        dtype: the parameters' float dtype.
+
+    Raises:
+        TypeError: if n_in, n_out, pieces, init, rng or dtype is of a wrong kind.
+        ValueError: if n_in, n_out or pieces is below 1, or init is unknown or
+            unfit.
+    """
 
     def __init__(
         self,
         n_in: int,
         n_out: int,
         pieces: int = 2,
-        init="he_normal",
-        rng=None,
-        dtype=np.float64,
+        init: "str | Callable" = "he_normal",
+        rng: int | np.random.Generator | None = None,
+        dtype: np.typing.DTypeLike = np.float64,
     ):
         super().__init__()
         self.n_in = check.whole("Maxout", "n_in", n_in)
@@ -415,12 +727,26 @@ class Maxout(Layer):
         self.save_for_backward(training, x=x, best=best)
         return np.take_along_axis(z, best, axis=2)[..., 0]
 
-    def backward(self, da: np.ndarray, input_grad: bool = True):
+    def backward(
+        self, da: np.ndarray, input_grad: bool = True
+    ) -> np.ndarray | None:
+        """Only the winning piece of each unit gets gradient; sets W.grad, b.grad.
+
+        Args:
+            da: dJ/da, of shape (batch, n_out).
+            input_grad: whether to compute dX.
+
+        Returns:
+            dX, of shape (batch, n_in), or None when input_grad is False.
+
+        Raises:
+            RuntimeError: if no training forward came before.
+            ValueError: if da is not of shape (batch, n_out).
+        """
         saved = self.saved()
         x, best = saved["x"], saved["best"]
         da = check_gradient(self, da, (len(x), self.n_out))
         dz = np.zeros((len(x), self.n_out, self.pieces), da.dtype)
-        # only the winning piece gets gradient
         np.put_along_axis(dz, best, da[..., None], axis=2)
         dz = dz.reshape(len(x), -1)
         self.W.grad = np.matmul(x.T, dz, out=grad_buffer(self.W))
@@ -437,9 +763,20 @@ class Maxout(Layer):
 # --8<-- [start:dropout]
 class Dropout(Layer):
     """Inverted dropout: keep each unit with probability keep_prob, then scale it
-    by 1 / keep_prob so that its expected value does not change."""
+    by 1 / keep_prob so that its expected value does not change.
 
-    def __init__(self, keep_prob: float, rng=None):
+    Args:
+        keep_prob: the probability of keeping a unit, in (0, 1]; 1 drops none.
+        rng: seed or Generator for the masks.
+
+    Raises:
+        TypeError: if keep_prob is not a real number, or rng not a seed.
+        ValueError: if keep_prob is not in (0, 1].
+    """
+
+    def __init__(
+        self, keep_prob: float, rng: int | np.random.Generator | None = None
+    ):
         super().__init__()
         self.keep_prob = check.fraction(
             "Dropout", "keep_prob", keep_prob, zero=False, one=True
@@ -466,7 +803,9 @@ class Dropout(Layer):
         self.save_for_backward(training, mask=self.mask, shape=x.shape)
         return x * self.mask
 
-    def backward(self, dy: np.ndarray, input_grad: bool = True):
+    def backward(
+        self, dy: np.ndarray, input_grad: bool = True
+    ) -> np.ndarray | None:
         mask, shape = self.saved()["mask"], self.saved()["shape"]
         dy = check_gradient(self, dy, shape)
         if not input_grad:
@@ -483,10 +822,26 @@ class Dropout(Layer):
 # --8<-- [start:batchnorm]
 class BatchNorm(Layer):
     """Ioffe and Szegedy (2015): normalize each feature over the batch, then scale
-    and shift."""
+    and shift.
+
+    Args:
+        n: features of the input, each normalized on its own.
+        momentum: the running statistics' decay, in [0, 1).
+        eps: added to the variance before its square root.
+        dtype: the parameters' float dtype.
+
+    Raises:
+        TypeError: if n, momentum, eps or dtype is of a wrong kind.
+        ValueError: if n is below 1, momentum not in [0, 1), or eps not positive
+            (in dtype).
+    """
 
     def __init__(
-        self, n: int, momentum: float = 0.9, eps: float = 1e-5, dtype=np.float64
+        self,
+        n: int,
+        momentum: float = 0.9,
+        eps: float = 1e-5,
+        dtype: np.typing.DTypeLike = np.float64,
     ):
         super().__init__()
         self.n = check.whole("BatchNorm", "n", n)
@@ -537,7 +892,9 @@ class BatchNorm(Layer):
         self.save_for_backward(training, x_hat=x_hat, inv_std=inv_std)
         return self.gamma.value * x_hat + self.beta.value
 
-    def backward(self, dy: np.ndarray, input_grad: bool = True):
+    def backward(
+        self, dy: np.ndarray, input_grad: bool = True
+    ) -> np.ndarray | None:
         saved = self.saved()
         x_hat, inv_std = saved["x_hat"], saved["inv_std"]
         dy = check_gradient(self, dy, x_hat.shape)
@@ -559,7 +916,14 @@ class BatchNorm(Layer):
 
 def layers_of(model: Layer) -> list[Layer]:
     """The layers a model applies, in order: the layers of a Sequential, and of
-    each Sequential inside it, or the model alone in a list."""
+    each Sequential inside it, or the model alone in a list.
+
+    Args:
+        model: a layer or a Sequential.
+
+    Returns:
+        The layers that are not Sequentials, first to last.
+    """
     layers = getattr(model, "layers", None)
     if not isinstance(layers, list):
         return [model]
@@ -568,7 +932,15 @@ def layers_of(model: Layer) -> list[Layer]:
 
 # --8<-- [start:sequential]
 class Sequential(Layer):
-    """Layers applied one after the other; backward runs them in reverse."""
+    """Layers applied one after the other; backward runs them in reverse.
+
+    Args:
+        layers: the layers, first to last, each instance used once.
+
+    Raises:
+        TypeError: if a layer is a class, or lacks forward or backward.
+        ValueError: if there is none, or a layer (or a Parameter) is used twice.
+    """
 
     def __init__(self, *layers: Layer):
         super().__init__()
@@ -580,22 +952,33 @@ class Sequential(Layer):
             x = layer.forward(x, training)
         return x
 
-    def backward(self, dy: np.ndarray, input_grad: bool = True):
-        """The gradients of every layer, last to first; dX of the model's input
-        only if ``input_grad``."""
+    def backward(
+        self, dy: np.ndarray, input_grad: bool = True
+    ) -> np.ndarray | None:
         for layer in reversed(self.layers[1:]):
             dy = layer.backward(dy)
         return self.layers[0].backward(dy, input_grad)
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         """The output in evaluation mode (no dropout, running statistics);
-        saves nothing for backward."""
+        saves nothing for backward.
+
+        Args:
+            x: the input, of shape (batch, n_in) of the first layer.
+
+        Returns:
+            The last layer's output.
+
+        Raises:
+            ValueError: if a layer cannot take the shape of its input.
+            TypeError: if x holds no real numbers, or floats of another dtype.
+        """
         return self.forward(x, training=False)
 
     def parameters(self) -> list[Parameter]:
         return [p for layer in self.layers for p in layer.parameters()]
 
-    def astype(self, dtype) -> "Sequential":
+    def astype(self, dtype: np.typing.DTypeLike) -> "Sequential":
         for layer in self.layers:
             layer.astype(dtype)
         return self

@@ -11,23 +11,57 @@ from handbook import validation as check
 # --8<-- [start:softmax]
 def log_softmax(z: np.ndarray) -> np.ndarray:
     """log softmax(z) along the last axis, without overflow: shift by the largest
-    logit first."""
+    logit first.
+
+    Args:
+        z: logits, of any shape; lists are converted.
+
+    Returns:
+        An array of z's shape.
+
+    Raises:
+        ValueError: if z has no axis, or nothing along its last one.
+        TypeError: if z does not hold real numbers.
+    """
     z = scores("log_softmax", z)
     shifted = z - z.max(axis=-1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
-    """e^z / sum(e^z) along the last axis; every row sums to 1."""
+    """e^z / sum(e^z) along the last axis; every row sums to 1.
+
+    Args:
+        z: logits, of any shape; lists are converted.
+
+    Returns:
+        An array of z's shape.
+
+    Raises:
+        ValueError: if z has no axis, or nothing along its last one.
+        TypeError: if z does not hold real numbers.
+    """
     return np.exp(log_softmax(scores("softmax", z)))
 
 
 # --8<-- [end:softmax]
 
 
-def scores(who: str, z) -> np.ndarray:
+def scores(who: str, z: np.ndarray) -> np.ndarray:
     """Logits for a softmax: real numbers (lists are converted), at least one per
-    row (the softmax of nothing is undefined)."""
+    row (the softmax of nothing is undefined).
+
+    Args:
+        who: the function, named in messages.
+        z: the logits.
+
+    Returns:
+        z as an array of real numbers (integers become float64).
+
+    Raises:
+        ValueError: if z has no axis, or nothing along its last one.
+        TypeError: if z does not hold real numbers.
+    """
     z = check.real_array(who, "z", z)
     if z.ndim == 0 or z.shape[-1] == 0:
         check.fail(
@@ -49,11 +83,56 @@ class Loss:
     arithmetic does, and ``hb.fit`` stops at it with the epoch and batch named.
     """
 
+    def forward(self, output: np.ndarray, y: np.ndarray) -> float:
+        """The loss J of a batch, averaged over its examples; saves what
+        ``backward`` needs.
+
+        Args:
+            output: the model's output (logits, for a loss that takes them), of
+                shape (batch, n_out).
+            y: the labels, of the output's shape, or (batch,) for one output
+                column (SoftmaxCrossEntropy: class indices).
+
+        Returns:
+            J, a float (summed in float64).
+
+        Raises:
+            NotImplementedError: if the subclass does not define forward.
+            ValueError: if y does not fit the output (its shape, its range) or is
+                not finite, or the batch is empty.
+            TypeError: if output or y does not hold real numbers.
+        """
+        raise NotImplementedError(f"{type(self).__name__}: a loss defines forward")
+
+    def backward(self) -> np.ndarray:
+        """dJ/d(output) for the last forward: what the model's backward takes.
+
+        Returns:
+            The gradient, of the output's shape and dtype.
+
+        Raises:
+            NotImplementedError: if the subclass does not define backward.
+            RuntimeError: if no forward came before.
+        """
+        raise NotImplementedError(f"{type(self).__name__}: a loss defines backward")
+
     def save_for_backward(self, **arrays: np.ndarray) -> None:
+        """Keep ``arrays`` for the next backward (read with ``saved``).
+
+        Args:
+            arrays: what backward needs, by name (``diff=diff``).
+        """
         self.saved_arrays = arrays
 
     def saved(self) -> dict[str, np.ndarray]:
-        """What the last forward saved; an error if there was none."""
+        """What the last forward saved.
+
+        Returns:
+            The arrays given to ``save_for_backward``, by name.
+
+        Raises:
+            RuntimeError: if no forward came before.
+        """
         arrays = getattr(self, "saved_arrays", None)
         if arrays is None:
             raise RuntimeError(
@@ -62,17 +141,41 @@ class Loss:
         return arrays
 
     def accuracy(self, output: np.ndarray, y: np.ndarray) -> float | None:
-        """The share of correct predictions; None: this loss does not classify."""
+        """The share of correct predictions, for a loss that classifies.
+
+        Args:
+            output: the model's output, as forward takes it.
+            y: the labels, as forward takes them.
+
+        Returns:
+            The share, in [0, 1]; None here: this loss does not classify.
+        """
         return None
 
 
-def targets_like(who: str, output: np.ndarray, y, unit_interval: bool = False):
+def targets_like(
+    who: str, output: np.ndarray, y: np.ndarray, unit_interval: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """``output`` as an array of real numbers, and ``y`` as an array of its shape
     and dtype.
 
     ``y`` has the output's shape, or one value per row for an output of one column.
     Anything else (a transposed array, a wrong length, an empty batch) is refused
     rather than reshaped, and with ``unit_interval`` so are labels outside [0, 1].
+
+    Args:
+        who: the loss, named in messages.
+        output: the model's output, with at least one row.
+        y: the labels.
+        unit_interval: whether labels must lie in [0, 1].
+
+    Returns:
+        (output, y), y reshaped to the output's shape and cast to its dtype.
+
+    Raises:
+        ValueError: if the batch is empty, y does not fit the output's shape, is
+            not finite (also after the cast) or, with unit_interval, not in [0, 1].
+        TypeError: if output or y does not hold real numbers.
     """
     output, y = (
         check.real_array(who, "output", output),
@@ -119,9 +222,26 @@ def targets_like(who: str, output: np.ndarray, y, unit_interval: bool = False):
     return output, y
 
 
-def class_probabilities(who: str, y, K: int, dtype) -> np.ndarray:
+def class_probabilities(
+    who: str, y: np.ndarray, K: int, dtype: np.typing.DTypeLike
+) -> np.ndarray:
     """Labels as rows of K class probabilities: integers in [0, K) become one-hot
-    rows; rows given already must be non-negative and sum to 1."""
+    rows; rows given already must be non-negative and sum to 1.
+
+    Args:
+        who: the loss, named in messages.
+        y: (batch,) class indices, or (batch, K) rows of probabilities.
+        K: the number of classes.
+        dtype: the float dtype of the rows.
+
+    Returns:
+        The rows, of shape (batch, K), in dtype.
+
+    Raises:
+        ValueError: if indices are not integers in [0, K), rows are not
+            probabilities, or y is a ragged list.
+        TypeError: if rows do not hold real numbers, or y is a masked array.
+    """
     y = check.as_array(who, "labels", y)
     if y.ndim == 1:
         y = class_labels(who, y, K)
@@ -142,8 +262,20 @@ def class_probabilities(who: str, y, K: int, dtype) -> np.ndarray:
     return t
 
 
-def class_labels(who: str, y, K: int) -> np.ndarray:
-    """Class labels: a 1-D array of integers in [0, K)."""
+def class_labels(who: str, y: np.ndarray, K: int) -> np.ndarray:
+    """Class labels: a 1-D array of integers in [0, K).
+
+    Args:
+        who: the loss, named in messages.
+        y: the labels.
+        K: the number of classes.
+
+    Returns:
+        y as an array.
+
+    Raises:
+        ValueError: if y is not 1-D, not integers, or not in [0, K).
+    """
     y = np.asarray(y)
     if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer):
         shown = f"dtype {y.dtype}, shape {y.shape}"
@@ -154,9 +286,23 @@ def class_labels(who: str, y, K: int) -> np.ndarray:
     return y
 
 
-def check_logits(who: str, z: np.ndarray, y) -> np.ndarray:
+def check_logits(who: str, z: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Logits of shape (batch, K), batch >= 1, returned as real numbers (integers
-    become float64), and labels for each row: (batch,) integers or (batch, K)."""
+    become float64), and labels for each row: (batch,) integers or (batch, K).
+
+    Args:
+        who: the loss, named in messages.
+        z: the logits.
+        y: the labels; only their shape is checked here.
+
+    Returns:
+        z as an array of real numbers.
+
+    Raises:
+        ValueError: if z is not of shape (batch, K) with batch >= 1, or y's shape
+            is neither (batch,) nor z's.
+        TypeError: if z does not hold real numbers.
+    """
     z = check.real_array(who, "logits", z)
     if z.ndim != 2 or len(z) == 0:
         check.fail(
@@ -180,16 +326,39 @@ def check_logits(who: str, z: np.ndarray, y) -> np.ndarray:
 # --8<-- [start:cross-entropy]
 class SoftmaxCrossEntropy(Loss):
     """J = -(1/m) sum_i sum_k t_ik log softmax(z_i)_k, from logits z and labels:
-    integers, or rows t of class probabilities (one-hot or soft)."""
+    integers, or rows t of class probabilities (one-hot or soft).
+
+    Args:
+        label_smoothing: the share eps taken off the true class, in [0, 1).
+
+    Raises:
+        TypeError: if label_smoothing is not a real number.
+        ValueError: if label_smoothing is not in [0, 1).
+    """
 
     def __init__(self, label_smoothing: float = 0.0):
         self.label_smoothing = check.fraction(
             "SoftmaxCrossEntropy", "label_smoothing", label_smoothing
         )
 
-    def targets(self, y: np.ndarray, K: int, dtype) -> np.ndarray:
+    def targets(
+        self, y: np.ndarray, K: int, dtype: np.typing.DTypeLike
+    ) -> np.ndarray:
         """Rows of class probabilities, smoothed: 1 - eps on the true class and
-        eps / (K - 1) on each of the others."""
+        eps / (K - 1) on each of the others.
+
+        Args:
+            y: (batch,) class indices, or (batch, K) probability rows.
+            K: the number of classes.
+            dtype: the float dtype of the rows.
+
+        Returns:
+            The targets t, of shape (batch, K).
+
+        Raises:
+            ValueError: if y holds no labels of K classes, or eps > 0 and K < 2.
+            TypeError: if probability rows do not hold real numbers.
+        """
         t = class_probabilities("SoftmaxCrossEntropy", y, K, dtype)
         eps = self.label_smoothing
         if eps:
@@ -205,6 +374,19 @@ class SoftmaxCrossEntropy(Loss):
         return t
 
     def forward(self, z: np.ndarray, y: np.ndarray) -> float:
+        """J for the logits z; saves softmax(z) and the targets t for backward.
+
+        Args:
+            z: logits, of shape (batch, K).
+            y: (batch,) class indices, or (batch, K) probability rows.
+
+        Returns:
+            J, a float.
+
+        Raises:
+            ValueError: if y does not fit z (its shape, its values).
+            TypeError: if z does not hold real numbers.
+        """
         z = check_logits("SoftmaxCrossEntropy", z, y)
         t = self.targets(y, z.shape[1], z.dtype)
         log_p = log_softmax(z)
@@ -216,7 +398,19 @@ class SoftmaxCrossEntropy(Loss):
         return (p - t) / p.dtype.type(len(p))  # dJ/dz = (y_hat - y) / m
 
     def accuracy(self, z: np.ndarray, y: np.ndarray) -> float:
-        """The share of rows whose largest logit is the true (most likely) class."""
+        """The share of rows whose largest logit is the true (most likely) class.
+
+        Args:
+            z: logits, of shape (batch, K).
+            y: (batch,) class indices, or (batch, K) probability rows.
+
+        Returns:
+            The share, in [0, 1]; NaN if a logit is not finite.
+
+        Raises:
+            ValueError: if y does not fit z (its shape, its values).
+            TypeError: if z does not hold real numbers.
+        """
         who = "SoftmaxCrossEntropy.accuracy"
         z = check_logits(who, z, y)
         if np.ndim(y) == 1:
@@ -237,6 +431,19 @@ class BinaryCrossEntropy(Loss):
     J = mean of max(z, 0) - z y + log(1 + e^-|z|), for labels y in [0, 1]."""
 
     def forward(self, z: np.ndarray, y: np.ndarray) -> float:
+        """The mean over every entry of z; saves z and y for backward.
+
+        Args:
+            z: logits, of shape (batch, n_out).
+            y: labels in [0, 1], of z's shape, or (batch,) for one column.
+
+        Returns:
+            J, a float.
+
+        Raises:
+            ValueError: if y does not have z's shape, or is not in [0, 1].
+            TypeError: if z or y does not hold real numbers.
+        """
         z, y = targets_like("BinaryCrossEntropy", z, y, unit_interval=True)
         self.save_for_backward(z=z, y=y)
         return float(
@@ -253,7 +460,19 @@ class BinaryCrossEntropy(Loss):
         return (sigma - y) / z.dtype.type(z.size)
 
     def accuracy(self, z: np.ndarray, y: np.ndarray) -> float:
-        """The share of outputs on the side of 0 of their label (z > 0 means 1)."""
+        """The share of outputs on the side of 0 of their label (z > 0 means 1).
+
+        Args:
+            z: logits, of shape (batch, n_out).
+            y: labels in [0, 1], of z's shape, or (batch,) for one column.
+
+        Returns:
+            The share, in [0, 1].
+
+        Raises:
+            ValueError: if y does not have z's shape, or is not in [0, 1].
+            TypeError: if z or y does not hold real numbers.
+        """
         z, y = targets_like("BinaryCrossEntropy", z, y, unit_interval=True)
         return float(np.mean((z > 0) == (y > 0.5)))
 
@@ -280,10 +499,26 @@ class MeanSquaredError(Loss):
 # --8<-- [end:mse]
 
 
-def distributions(p, q, enforce: bool) -> tuple[np.ndarray, np.ndarray]:
+def distributions(
+    p: np.ndarray, q: np.ndarray, enforce: bool
+) -> tuple[np.ndarray, np.ndarray]:
     """p and q for ``kl_divergence``: real arrays of one shape, in their common
     float dtype; with ``enforce``, non-negative and summing to 1 along the last
-    axis."""
+    axis.
+
+    Args:
+        p: the first distribution.
+        q: the second.
+        enforce: whether to refuse arrays that are not distributions.
+
+    Returns:
+        (p, q) as arrays of their common dtype.
+
+    Raises:
+        ValueError: if their shapes differ or have no axis, or, with enforce,
+            either is not a distribution.
+        TypeError: if either does not hold real numbers, or enforce is not a bool.
+    """
     enforce = check.flag("kl_divergence", "check", enforce)
     p = check.real_array("kl_divergence", "p", p)
     q = check.real_array("kl_divergence", "q", q)
@@ -318,6 +553,19 @@ def kl_divergence(p: np.ndarray, q: np.ndarray, check: bool = True) -> np.ndarra
 
     Never negative when p and q are distributions, which ``check`` enforces. Float
     input keeps its dtype; integers give float64.
+
+    Args:
+        p: distributions along the last axis.
+        q: distributions of p's shape.
+        check: whether to refuse p or q if they are not distributions.
+
+    Returns:
+        KL for each distribution: p's shape without its last axis; inf where q is
+        0 and p is not.
+
+    Raises:
+        ValueError: if the shapes differ, or with check, p or q is no distribution.
+        TypeError: if p or q does not hold real numbers, or check is not a bool.
     """
     p, q = distributions(p, q, check)
     with np.errstate(divide="ignore", invalid="ignore"):  # where drops 0 log 0

@@ -8,7 +8,9 @@ place along its ``.grad``.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import numpy as np
 
@@ -31,12 +33,21 @@ class Optimizer:
     says so with ``elementwise = True``: ``step`` may then pass a large parameter's
     arrays slice by slice, so that the update's temporary arrays stay in the CPU's
     cache. An update that needs a whole array (a norm of w) leaves it False.
+
+    Args:
+        params: the parameters to train, such as ``model.parameters()``.
+        lr: the learning rate, >= 0; a plain attribute that a schedule may change.
+
+    Raises:
+        TypeError: if params is not an iterable of Parameters, or lr is not a real
+            number.
+        ValueError: if params is empty, or lr is negative or not finite.
     """
 
     state_names: tuple[str, ...] = ()
     elementwise = False
 
-    def __init__(self, params, lr: float):
+    def __init__(self, params: Iterable[Parameter], lr: float):
         self.params: list[Parameter] = check_parameters(type(self), params)
         self.lr = check.non_negative(self, "lr", lr)
         self.t = 0  # the number of steps taken, for bias correction
@@ -46,7 +57,15 @@ class Optimizer:
         ]
 
     def step(self) -> None:
-        """One update of every parameter that has a gradient."""
+        """One update of every parameter that has a gradient; ``t`` counts it.
+
+        Raises:
+            RuntimeError: if no parameter has a gradient (no backward yet).
+            TypeError: if a gradient is not an array of floats, or lr is not a real
+                number.
+            ValueError: if a gradient's shape is not its parameter's, or
+                ``check_rate`` refuses lr.
+        """
         self.check_rate()  # a schedule or a user may have changed lr
         jobs = []
         for p, state in zip(self.params, self.state, strict=True):
@@ -65,19 +84,64 @@ class Optimizer:
         _run_in_parallel(self.update, jobs)
 
     def update(self, w: np.ndarray, g: np.ndarray, *state: np.ndarray) -> None:
+        """One parameter's update, written like its formula, changing the arrays in
+        place (``w -= ...``, ``v[...] = ...``); what a subclass defines.
+
+        ``step`` calls it once for each parameter that has a gradient, after ``t``
+        has counted the step (``t`` is 1 at the first one). With ``elementwise``, it
+        may call it once per slice of a large parameter instead: ``w``, ``g`` and
+        the state arrays are then flat views of the same entries.
+
+        Args:
+            w: the parameter's values, changed in place.
+            g: their gradient, an array of floats of ``w``'s shape.
+            state: the parameter's state arrays, in the order of ``state_names``
+                (none for SGD), of ``w``'s shape and dtype, changed in place.
+
+        Raises:
+            NotImplementedError: if a subclass does not define it.
+        """
         raise NotImplementedError
 
     def check_rate(self) -> None:
-        """Refuse a learning rate the update cannot use (checked at every step)."""
+        """Refuse a learning rate the update cannot use (checked at every step).
+
+        Raises:
+            TypeError: if lr is not a real number.
+            ValueError: if lr is negative or not finite (for AdamW, also if
+                lr * weight_decay >= 1).
+        """
         check.non_negative(self, "lr", self.lr)
 
     def check_eps(self, eps: float) -> float:
         """The constant that keeps a division finite: positive, and still positive
-        in every parameter's dtype (1e-8 is 0 in float16)."""
+        in every parameter's dtype (1e-8 is 0 in float16).
+
+        Args:
+            eps: the constant to check.
+
+        Returns:
+            ``eps``, a float.
+
+        Raises:
+            TypeError: if eps is not a real number.
+            ValueError: if eps is not positive and finite, or rounds to 0 in the
+                dtype of some parameter.
+        """
         return check.epsilon(type(self), eps, {p.value.dtype for p in self.params})
 
     def state_of(self, name: str) -> list[np.ndarray]:
-        """The state array ``name`` (e.g. ``"v"``) of every parameter, in order."""
+        """The state array ``name`` of every parameter, in order.
+
+        Args:
+            name: one of ``state_names``, such as ``"v"``.
+
+        Returns:
+            A list of arrays, one per parameter, the optimizer's own (not copies).
+
+        Raises:
+            ValueError: if name is not one of ``state_names``.
+        """
         if name not in self.state_names:
             check.fail(self, "name", f"one of {self.state_names}", name)
         return [state[name] for state in self.state]
@@ -86,8 +150,22 @@ class Optimizer:
         return f"{type(self).__name__}(lr={self.lr})"
 
 
-def check_parameters(who, params) -> list[Parameter]:
-    """A non-empty list of Parameters (what model.parameters() returns)."""
+def check_parameters(who: Any, params: Iterable[Parameter]) -> list[Parameter]:
+    """A non-empty list of Parameters (what model.parameters() returns).
+
+    Args:
+        who: the caller, as messages name it (an optimizer's class, a function's
+            name).
+        params: anything iterable holding objects with ``value`` and ``grad``.
+
+    Returns:
+        ``params`` as a list.
+
+    Raises:
+        TypeError: if params is a class, not iterable, or holds something other
+            than Parameters.
+        ValueError: if params is empty.
+    """
     if isinstance(params, type) or not hasattr(params, "__iter__"):
         check.fail(
             who,
@@ -115,10 +193,19 @@ def check_parameters(who, params) -> list[Parameter]:
     return params
 
 
-def check_grad(who, p: Parameter) -> None:
+def check_grad(who: Any, p: Parameter) -> None:
     """A gradient the update can use: an array of ``p``'s shape (another shape
     would broadcast over the rows) and of real floats (a complex gradient would lose
-    its imaginary part, a string one cannot be subtracted)."""
+    its imaginary part, a string one cannot be subtracted).
+
+    Args:
+        who: the caller, as messages name it.
+        p: a parameter whose ``grad`` is set.
+
+    Raises:
+        TypeError: if ``p.grad`` is not an array of floats.
+        ValueError: if ``p.grad`` does not have ``p.value``'s shape.
+    """
     grad = p.grad
     if not isinstance(grad, np.ndarray) or grad.dtype.kind != "f":
         kind = type(grad).__name__
@@ -195,6 +282,19 @@ def ewma(values, beta: float, bias_correction: bool = False) -> np.ndarray:
 
     From v_0 = 0; with ``bias_correction``, v_t / (1 - beta^t). One number of
     memory, an effective window of 1 / (1 - beta) values.
+
+    Args:
+        values (np.ndarray): theta_1, theta_2, ..., a 1-D array (or a list).
+        beta: the weight of the past average, in [0, 1).
+        bias_correction: divide by 1 - beta^t, undoing the pull toward v_0 = 0.
+
+    Returns:
+        v_1, v_2, ..., a float64 array of the length of ``values``.
+
+    Raises:
+        TypeError: if beta is not a real number, bias_correction not a bool, or
+            values not real numbers.
+        ValueError: if beta is outside [0, 1), or values is not 1-D or not finite.
     """
     check.fraction("ewma", "beta", beta)
     check.flag("ewma", "bias_correction", bias_correction)
@@ -213,7 +313,16 @@ def ewma(values, beta: float, bias_correction: bool = False) -> np.ndarray:
 
 # --8<-- [start:sgd]
 class SGD(Optimizer):
-    """w = w - lr g."""
+    """w = w - lr g.
+
+    Args:
+        params: the parameters to train, such as ``model.parameters()``.
+        lr: the learning rate, >= 0.
+
+    Raises:
+        TypeError: if params is not Parameters, or lr is not a real number.
+        ValueError: if params is empty, or lr < 0.
+    """
 
     elementwise = True  # each entry alone: step may pass large arrays in slices
 
@@ -229,6 +338,15 @@ class Momentum(Optimizer):
     """v = beta v + (1 - beta) g;  w = w - lr v.
 
     An average of recent gradients damps the oscillations across a ravine.
+
+    Args:
+        params (Iterable[Parameter]): the parameters, such as model.parameters().
+        lr: the learning rate, >= 0.
+        beta: the weight of the past velocity, in [0, 1).
+
+    Raises:
+        TypeError: if params is not Parameters, or a number is not a real number.
+        ValueError: if params is empty, lr < 0, or beta is outside [0, 1).
     """
 
     state_names = ("v",)
@@ -239,6 +357,13 @@ class Momentum(Optimizer):
         self.beta = check.fraction(self, "beta", beta)
 
     def update(self, w, g, v):
+        """Move the velocity ``v``, then ``w``, in place.
+
+        Args:
+            w (np.ndarray): one parameter's values, changed in place.
+            g (np.ndarray): their gradient, of w's shape.
+            v (np.ndarray): their velocity, of w's shape, changed in place.
+        """
         v[...] = self.beta * v + (1 - self.beta) * g
         w -= self.lr * v
 
@@ -249,7 +374,17 @@ class Momentum(Optimizer):
 # --8<-- [start:nesterov]
 class Nesterov(Momentum):
     """Momentum that looks ahead: w = w - lr (beta v + (1 - beta) g), a step
-    where the velocity is going."""
+    where the velocity is going.
+
+    Args:
+        params (Iterable[Parameter]): the parameters, such as model.parameters().
+        lr: the learning rate, >= 0.
+        beta: the weight of the past velocity, in [0, 1).
+
+    Raises:
+        TypeError: if params is not Parameters, or a number is not a real number.
+        ValueError: if params is empty, lr < 0, or beta is outside [0, 1).
+    """
 
     def update(self, w, g, v):
         v[...] = self.beta * v + (1 - self.beta) * g
@@ -264,6 +399,15 @@ class AdaGrad(Optimizer):
     """cache = cache + g^2;  w = w - lr g / (sqrt(cache) + eps).
 
     The steps shrink forever as the cache grows.
+
+    Args:
+        params (Iterable[Parameter]): the parameters, such as model.parameters().
+        lr: the learning rate, >= 0.
+        eps: keeps the division finite; > 0 even in the parameters' dtype.
+
+    Raises:
+        TypeError: if params is not Parameters, or a number is not a real number.
+        ValueError: if params is empty, lr < 0, or eps <= 0 (in some dtype).
     """
 
     state_names = ("cache",)
@@ -274,6 +418,13 @@ class AdaGrad(Optimizer):
         self.eps = self.check_eps(eps)
 
     def update(self, w, g, cache):
+        """Add g^2 to the ``cache``, then move ``w``, in place.
+
+        Args:
+            w (np.ndarray): one parameter's values, changed in place.
+            g (np.ndarray): their gradient, of w's shape.
+            cache (np.ndarray): their sum of squared gradients, changed in place.
+        """
         cache += g * g
         w -= self.lr * g / (np.sqrt(cache) + self.eps)
 
@@ -286,6 +437,17 @@ class RMSprop(Optimizer):
     """s = beta s + (1 - beta) g^2;  w = w - lr g / (sqrt(s) + eps).
 
     AdaGrad that forgets old gradients.
+
+    Args:
+        params (Iterable[Parameter]): the parameters, such as model.parameters().
+        lr: the learning rate, >= 0.
+        beta: the weight of the past average of g^2, in [0, 1).
+        eps: keeps the division finite; > 0 even in the parameters' dtype.
+
+    Raises:
+        TypeError: if params is not Parameters, or a number is not a real number.
+        ValueError: if params is empty, lr < 0, beta is outside [0, 1), or
+            eps <= 0 (in some dtype).
     """
 
     state_names = ("s",)
@@ -297,6 +459,13 @@ class RMSprop(Optimizer):
         self.eps = self.check_eps(eps)
 
     def update(self, w, g, s):
+        """Average g^2 into ``s``, then move ``w``, in place.
+
+        Args:
+            w (np.ndarray): one parameter's values, changed in place.
+            g (np.ndarray): their gradient, of w's shape.
+            s (np.ndarray): their average of g^2, changed in place.
+        """
         s[...] = self.beta * s + (1 - self.beta) * g * g
         w -= self.lr * g / (np.sqrt(s) + self.eps)
 
@@ -306,7 +475,20 @@ class RMSprop(Optimizer):
 
 # --8<-- [start:adam]
 class Adam(Optimizer):
-    """Kingma and Ba (2015): momentum (v) plus RMSprop (s), both bias-corrected."""
+    """Kingma and Ba (2015): momentum (v) plus RMSprop (s), both bias-corrected.
+
+    Args:
+        params (Iterable[Parameter]): the parameters, such as model.parameters().
+        lr: the learning rate, >= 0.
+        beta1: the weight of the past average of g (v), in [0, 1).
+        beta2: the weight of the past average of g^2 (s), in [0, 1).
+        eps: keeps the division finite; > 0 even in the parameters' dtype.
+
+    Raises:
+        TypeError: if params is not Parameters, or a number is not a real number.
+        ValueError: if params is empty, lr < 0, a beta is outside [0, 1), or
+            eps <= 0 (in some dtype).
+    """
 
     state_names = ("v", "s")
     elementwise = True
@@ -325,6 +507,14 @@ class Adam(Optimizer):
         self.eps = self.check_eps(eps)
 
     def update(self, w, g, v, s):
+        """Average g into ``v`` and g^2 into ``s``, then move ``w``, in place.
+
+        Args:
+            w (np.ndarray): one parameter's values, changed in place.
+            g (np.ndarray): their gradient, of w's shape.
+            v (np.ndarray): their average of g, changed in place.
+            s (np.ndarray): their average of g^2, changed in place.
+        """
         b1, b2, t = self.beta1, self.beta2, self.t
         v[...] = b1 * v + (1 - b1) * g
         s[...] = b2 * s + (1 - b2) * g * g
@@ -339,7 +529,20 @@ class Adam(Optimizer):
 # --8<-- [start:adamw]
 class AdamW(Adam):
     """Loshchilov and Hutter (2019): Adam with decoupled weight decay, a shrinking
-    w = w - lr weight_decay w before Adam's step."""
+    w = w - lr weight_decay w before Adam's step.
+
+    Args:
+        params (Iterable[Parameter]): the parameters, such as model.parameters().
+        lr: the learning rate, >= 0.
+        beta1: the weight of the past average of g (v), in [0, 1).
+        beta2: the weight of the past average of g^2 (s), in [0, 1).
+        eps: keeps the division finite; > 0 even in the parameters' dtype.
+        weight_decay: the share of w removed per unit of lr, >= 0.
+
+    Raises:
+        TypeError: if params is not Parameters, or a number is not a real number.
+        ValueError: as Adam, or if weight_decay < 0 or lr * weight_decay >= 1.
+    """
 
     def __init__(
         self,
@@ -374,8 +577,22 @@ class AdamW(Adam):
 
 # --8<-- [start:clipping]
 def clip_by_value(params, limit: float) -> float:
-    """Clip every gradient entry to [-limit, limit]; returns the global norm
-    before clipping."""
+    """Clip every gradient entry to [-limit, limit], in place.
+
+    Args:
+        params (Iterable[Parameter]): the parameters whose gradients to clip.
+        limit: the largest size of an entry, > 0.
+
+    Returns:
+        The global norm of the gradients before clipping, a float.
+
+    Raises:
+        TypeError: if params is not Parameters, a gradient is not an array of
+            floats, or limit is not a real number.
+        ValueError: if limit is not positive, or a gradient is not finite or not
+            of its parameter's shape.
+        RuntimeError: if no parameter has a gradient.
+    """
     check.positive("clip_by_value", "limit", limit)
     grads = gradients("clip_by_value", params)
     norm = norm_of(grads)
@@ -385,8 +602,23 @@ def clip_by_value(params, limit: float) -> float:
 
 
 def clip_by_norm(params, max_norm: float) -> float:
-    """Rescale all gradients together so that their global norm is at most
-    max_norm, keeping their direction; returns the norm before clipping."""
+    """Rescale all gradients together, in place, so that their global norm is at
+    most max_norm, keeping their direction.
+
+    Args:
+        params (Iterable[Parameter]): the parameters whose gradients to clip.
+        max_norm: the largest global norm, > 0.
+
+    Returns:
+        The global norm of the gradients before clipping, a float.
+
+    Raises:
+        TypeError: if params is not Parameters, a gradient is not an array of
+            floats, or max_norm is not a real number.
+        ValueError: if max_norm is not positive, or a gradient is not finite or not
+            of its parameter's shape.
+        RuntimeError: if no parameter has a gradient.
+    """
     check.positive("clip_by_norm", "max_norm", max_norm)
     grads = gradients("clip_by_norm", params)
     norm = norm_of(grads)
@@ -397,13 +629,34 @@ def clip_by_norm(params, max_norm: float) -> float:
 
 
 def global_norm(params) -> float:
-    """sqrt of the sum of all squared gradient entries, over all parameters."""
+    """sqrt of the sum of all squared gradient entries, over all parameters.
+
+    Args:
+        params (Iterable[Parameter]): the parameters; those without a gradient
+            are left out.
+
+    Returns:
+        The norm, a float.
+
+    Raises:
+        TypeError: if params is not Parameters, or a gradient is not an array of
+            floats.
+        ValueError: if a gradient is not finite or not of its parameter's shape.
+        RuntimeError: if no parameter has a gradient.
+    """
     return norm_of(gradients("global_norm", params))
 
 
 def norm_of(grads: list[np.ndarray]) -> float:
     """sqrt of the sum of the squared entries of all the arrays, in float64: float16
-    and float32 squares overflow long before their norm does."""
+    and float32 squares overflow long before their norm does.
+
+    Args:
+        grads: arrays of any shapes, unchecked.
+
+    Returns:
+        The norm, a float.
+    """
     wide = [g if g.dtype == np.float64 else g.astype(np.float64) for g in grads]
     return float(np.sqrt(sum(float(np.vdot(g, g)) for g in wide)))
 
@@ -411,10 +664,25 @@ def norm_of(grads: list[np.ndarray]) -> float:
 # --8<-- [end:clipping]
 
 
-def gradients(who: str, params) -> list[np.ndarray]:
+def gradients(who: str, params: Iterable[Parameter]) -> list[np.ndarray]:
     """The gradients of ``params`` that exist, checked: at least one (clipping
     before any backward would clip nothing), and finite (the norm of a NaN is NaN,
-    and rescaling by it would spread the NaN to every gradient)."""
+    and rescaling by it would spread the NaN to every gradient).
+
+    Args:
+        who: the caller's name, for messages (``"clip_by_norm"``).
+        params: the parameters, as ``check_parameters`` takes them.
+
+    Returns:
+        The gradient arrays themselves (not copies), in the order of ``params``.
+
+    Raises:
+        TypeError: if params is not Parameters, or a gradient is not an array of
+            floats.
+        ValueError: if a gradient's shape is not its parameter's, or it is not
+            finite.
+        RuntimeError: if no parameter has a gradient.
+    """
     params = check_parameters(who, params)
     grads = [p.grad for p in params if p.grad is not None]
     if not grads:

@@ -9,7 +9,17 @@ from handbook import validation as check
 
 # --8<-- [start:parameter]
 class Parameter:
-    """A trainable array and the gradient of the cost with respect to it."""
+    """A trainable array and the gradient of the cost with respect to it.
+
+    Args:
+        value: the array (a list is converted; integers become float64).
+        name: its name in gradient-check reports, such as "W".
+        regularize: whether L1 and L2 penalize it; False for biases.
+
+    Raises:
+        TypeError: if value does not hold real numbers.
+        ValueError: if value is a ragged list.
+    """
 
     def __init__(self, value: np.ndarray, name: str = "", regularize: bool = True):
         self.value = check.real_array("Parameter", "value", value)
@@ -17,7 +27,7 @@ class Parameter:
             self.value = self.value.copy()
         self.grad: np.ndarray | None = None
         self.name = name
-        self.regularize = regularize  # False for biases: L1/L2 leave them alone
+        self.regularize = regularize
 
     @property
     def shape(self) -> tuple[int, ...]:

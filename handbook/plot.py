@@ -15,17 +15,23 @@ from __future__ import annotations
 import io
 import os
 import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
+from numpy.typing import ArrayLike
 
 from handbook import language as words
 from handbook import validation as check
 from handbook.language import LANGUAGES, get_language, tr
+
+if TYPE_CHECKING:
+    from handbook.training import History
 
 SUBPLOTS_OPTIONS = (
     "sharex",
@@ -59,6 +65,15 @@ def set_language(language: str) -> None:
 
     For Chinese, text everywhere (also text made outside the helpers) falls back
     from DejaVu Sans to Noto Sans CJK SC for the glyphs DejaVu lacks.
+
+    Args:
+        language: ``"en"`` or ``"zh"``. The environment variable ``HANDBOOK_LANG``
+            sets it when the package is imported.
+
+    Raises:
+        ValueError: for any other language.
+        ImportError: for ``"zh"`` without the ``mplfonts`` package, which ships
+            the font (nothing is changed then).
     """
     check.choice("set_language", "language (or HANDBOOK_LANG)", language, LANGUAGES)
     if language == "zh":
@@ -78,7 +93,19 @@ def _font_settings() -> dict:
 
 
 def label(key: str) -> str:
-    """A common figure label, such as epoch or loss, in the current language."""
+    """A common figure label, such as epoch or loss, in the current language.
+
+    Args:
+        key: one of ``"epoch"``, ``"iteration"``, ``"loss"``, ``"cost"``,
+            ``"accuracy"``, ``"error"``, ``"train"``, ``"dev"``, ``"test"``,
+            ``"learning rate"``, ``"count"``, ``"layer"``.
+
+    Returns:
+        The label, such as ``"dev set"`` or ``"验证集"``.
+
+    Raises:
+        ValueError: for any other key.
+    """
     return tr(*LABELS[check.choice("label", "key", key, LABELS)])
 
 
@@ -101,7 +128,7 @@ def _register_cjk_font() -> None:
 
 
 @contextmanager
-def style():
+def style() -> Iterator[None]:
     """The handbook's figure style.
 
     DejaVu Sans, with a fallback to Noto Sans CJK for Chinese glyphs.
@@ -127,12 +154,33 @@ def figure(
     nrows: int = 1,
     width: float = 6.4,
     height: float = 3.6,
-    **kwargs,
-):
+    **kwargs: Any,
+) -> tuple[Figure, Axes | np.ndarray]:
     """A new figure and its axes, in the handbook's style (no pyplot state).
 
     One panel gives its Axes, several an array of them; ``kwargs`` go to
     ``Figure.subplots`` (``sharex``, ``sharey``, ``width_ratios``, ...).
+
+    Args:
+        ncols: panels side by side.
+        nrows: rows of panels.
+        width: the figure's width, in inches.
+        height: the figure's height, in inches.
+        kwargs: for ``Figure.subplots``: ``sharex`` and ``sharey`` (True, False,
+            ``"all"``, ``"row"``, ``"col"``, ``"none"``), ``width_ratios`` (one
+            per column), ``height_ratios`` (one per row), ``subplot_kw`` and
+            ``gridspec_kw`` (dicts).
+
+    Returns:
+        ``(fig, ax)``: the Figure and its Axes, or for several panels a flat
+            array of ``nrows * ncols`` Axes, row by row.
+
+    Raises:
+        TypeError: if an argument is of the wrong kind (ncols not a whole number,
+            width not a number, subplot_kw not a dict, ...).
+        ValueError: if a count is below 1, a size not positive, a keyword
+            unknown, a sharing mode or ratio invalid, or matplotlib refuses
+            subplot_kw or gridspec_kw.
     """
     check.whole("figure", "ncols", ncols)
     check.whole("figure", "nrows", nrows)
@@ -161,7 +209,19 @@ def check_subplots(ncols: int, nrows: int, kwargs: dict) -> None:
     """The keyword arguments of ``figure`` for ``Figure.subplots``: known names,
     a sharing mode for ``sharex`` and ``sharey``, one ratio > 0 per column or row,
     dicts for ``subplot_kw`` and ``gridspec_kw`` (whose content matplotlib checks
-    when the axes are made)."""
+    when the axes are made).
+
+    Args:
+        ncols: the figure's columns of panels (one width ratio each).
+        nrows: the figure's rows of panels (one height ratio each).
+        kwargs: the keyword arguments, name -> value.
+
+    Raises:
+        TypeError: if a ratio is not a number, or subplot_kw or gridspec_kw not a
+            dict.
+        ValueError: if a name is unknown, sharex or sharey no sharing mode, or
+            the ratios not one finite number > 0 per column or row.
+    """
     for key, value in kwargs.items():
         check.choice("figure", "a keyword argument", key, SUBPLOTS_OPTIONS)
         if key in ("sharex", "sharey"):
@@ -181,9 +241,20 @@ def check_subplots(ncols: int, nrows: int, kwargs: dict) -> None:
             check.fail("figure", key, "a dict of options", value, TypeError)
 
 
-def check_figure(who: str, fig) -> Figure:
+def check_figure(who: str, fig: Any) -> Figure:
     """A whole matplotlib ``Figure``: not its Axes (pass ``ax.figure``), not
-    None."""
+    None.
+
+    Args:
+        who: the caller, as the message names it.
+        fig: the figure to check.
+
+    Returns:
+        ``fig``, as given.
+
+    Raises:
+        TypeError: if fig is not a Figure (Axes, None, a pair ``(fig, ax)``).
+    """
     if not isinstance(fig, Figure):
         check.fail(
             who,
@@ -200,7 +271,19 @@ def check_figure(who: str, fig) -> Figure:
 def to_svg(fig: Figure) -> str:
     """The figure as inline SVG, ready to embed in a page.
 
-    Text is drawn as paths, and the same figure always gives the same SVG.
+    Text is drawn as paths, and the same figure always gives the same SVG. Axes
+    labelled with a count get whole-number ticks (``whole_number_ticks``); a
+    figure made with pyplot is closed there.
+
+    Args:
+        fig: the figure, such as ``hb.plot.figure()[0]``.
+
+    Returns:
+        The ``<svg>`` element, a string, without a fixed size: it scales to the
+            page's width.
+
+    Raises:
+        TypeError: if fig is not a Figure (for Axes ``ax``, pass ``ax.figure``).
     """
     check_figure("to_svg", fig)
     whole_number_ticks(fig)
@@ -228,7 +311,11 @@ COUNTS = ("epoch", "iteration", "layer")
 
 def whole_number_ticks(fig: Figure) -> None:
     """Whole-number ticks on every linear axis labelled with a count, in either
-    language (the labels of ``label``)."""
+    language (the labels of ``label``).
+
+    Args:
+        fig: the figure, changed in place.
+    """
     counted = {text for key in COUNTS for text in LABELS[key]}
     for ax in fig.axes:
         for axis, text, scale in (
@@ -243,6 +330,12 @@ def show(fig: Figure) -> None:
     """Display the figure in a notebook, as the same SVG the pages embed.
 
     The labs use this.
+
+    Args:
+        fig: the figure, such as ``hb.plot.figure()[0]``.
+
+    Raises:
+        TypeError: if fig is not a Figure (for Axes ``ax``, pass ``ax.figure``).
     """
     check_figure("show", fig)
     from IPython.display import SVG, display
@@ -250,12 +343,27 @@ def show(fig: Figure) -> None:
     display(SVG(to_svg(fig)))
 
 
-def training_curves(history, metrics=("loss", "acc")) -> Figure:
+def training_curves(
+    history: History, metrics: str | Sequence[str] = ("loss", "acc")
+) -> Figure:
     """Training and dev curves per epoch, one panel per metric.
 
     Reads history.train_loss, history.dev_acc and so on; ``metrics`` names
     them without the prefix (one name or several). A metric the history did not
     record (accuracy for a regression) is left out.
+
+    Args:
+        history: what ``hb.fit`` returns, a ``History``.
+        metrics: ``"loss"``, ``"acc"``, or a list or tuple of them.
+
+    Returns:
+        The figure.
+
+    Raises:
+        TypeError: if history is no History, metrics no name or list of names, or
+            a recorded curve not numbers.
+        ValueError: if metrics is empty or names a metric History has not, none
+            of them was recorded, or a recorded curve holds NaN or inf.
     """
     curves = check_metrics(history, metrics)
     fig, axes = figure(ncols=len(curves), width=4.2 * len(curves))
@@ -272,10 +380,26 @@ def training_curves(history, metrics=("loss", "acc")) -> Figure:
     return fig
 
 
-def check_metrics(history, metrics) -> dict[str, dict[str, np.ndarray]]:
+def check_metrics(
+    history: History, metrics: str | Sequence[str]
+) -> dict[str, dict[str, np.ndarray]]:
     """The curves ``training_curves`` draws: for each metric that ``history``
     recorded, its training and dev values (the dev values if recorded), as
-    arrays of finite numbers (lists and arrays alike; NaN would leave a gap)."""
+    arrays of finite numbers (lists and arrays alike; NaN would leave a gap).
+
+    Args:
+        history: as in ``training_curves``.
+        metrics: as in ``training_curves``.
+
+    Returns:
+        metric -> {"train": values, "dev": values}, the dev entry only if recorded.
+
+    Raises:
+        TypeError: if history is no History, metrics no name or list of names, or
+            a recorded curve not numbers.
+        ValueError: if metrics is empty or names a metric History has not, none
+            of them was recorded, or a recorded curve holds NaN or inf.
+    """
     who = "training_curves"
     if not hasattr(history, "train_loss"):
         check.fail(
@@ -319,8 +443,8 @@ def check_metrics(history, metrics) -> dict[str, dict[str, np.ndarray]]:
 
 
 def lines(
-    x,
-    ys: dict,
+    x: ArrayLike,
+    ys: dict[str, ArrayLike],
     xlabel: str = "",
     ylabel: str = "",
     logy: bool = False,
@@ -329,6 +453,23 @@ def lines(
     """One curve per entry of ``ys`` (label -> values) against ``x``.
 
     ``logy`` draws the values on a log scale (they must be positive).
+
+    Args:
+        x: the positions along the x axis, one per value.
+        ys: label -> values, each as long as ``x``; one curve has no legend.
+        xlabel: the x axis's label.
+        ylabel: the y axis's label.
+        logy: a log scale for the values.
+        title: the figure's title.
+
+    Returns:
+        The figure.
+
+    Raises:
+        TypeError: if ys is not a dict, x or a curve not numbers, logy not a
+            bool, or xlabel, ylabel or title not a string.
+        ValueError: if ys is empty, x or a curve not 1-D, empty or not finite, a
+            curve not as long as x, or (logy) not positive everywhere.
     """
     x, ys = check_lines(x, ys, xlabel, ylabel, logy, title)
     fig, ax = figure()
@@ -343,8 +484,33 @@ def lines(
     return fig
 
 
-def check_lines(x, ys, xlabel, ylabel, logy, title) -> tuple[np.ndarray, dict]:
-    """The arguments of ``lines``: x and each curve as arrays of one length."""
+def check_lines(
+    x: ArrayLike,
+    ys: dict[str, ArrayLike],
+    xlabel: str,
+    ylabel: str,
+    logy: bool,
+    title: str,
+) -> tuple[np.ndarray, dict]:
+    """The arguments of ``lines``: x and each curve as arrays of one length.
+
+    Args:
+        x: as in ``lines``.
+        ys: as in ``lines``.
+        xlabel: as in ``lines``.
+        ylabel: as in ``lines``.
+        logy: as in ``lines``.
+        title: as in ``lines``.
+
+    Returns:
+        ``(x, curves)``: x as an array, and label -> values as arrays.
+
+    Raises:
+        TypeError: if ys is not a dict, x or a curve not numbers, logy not a
+            bool, or xlabel, ylabel or title not a string.
+        ValueError: if ys is empty, x or a curve not 1-D, empty or not finite, a
+            curve not as long as x, or (logy) not positive everywhere.
+    """
     who = "lines"
     x = values_array(who, "x", x, ndim=1)
     if not isinstance(ys, dict):
@@ -391,7 +557,11 @@ def check_lines(x, ys, xlabel, ylabel, logy, title) -> tuple[np.ndarray, dict]:
 
 
 def decision_boundary(
-    predict, X: np.ndarray, y: np.ndarray, ax=None, resolution: int = 200
+    predict: Callable,
+    X: ArrayLike,
+    y: ArrayLike,
+    ax: Axes | None = None,
+    resolution: int = 200,
 ) -> Figure:
     """Regions of the plane by predicted class, with the points over them.
 
@@ -401,6 +571,23 @@ def decision_boundary(
     refused, since it is no class until thresholded (a logit at 0, a
     probability at 0.5): ``lambda P: (model.predict(P)[:, 0] > 0).astype(int)``.
     The points of X, two features each, are coloured by their true class y.
+
+    Args:
+        predict: the classifier, points -> classes or scores (see above).
+        X: the points, of shape (n, 2).
+        y: their true classes, n numbers.
+        ax: the Axes to draw on, or None for a new figure.
+        resolution: grid points per axis (``predict`` sees resolution**2 points).
+
+    Returns:
+        The figure: a new one, or ``ax.figure`` when ``ax`` is given.
+
+    Raises:
+        TypeError: if predict is not callable, X, y or predict's output is not
+            numbers, ax is not Axes, or resolution not a whole number.
+        ValueError: if X is not of shape (n, 2), y not n values, either empty or
+            not finite, resolution below 2, or predict's output neither n
+            classes (whole numbers >= 0) nor (n, K) scores.
     """
     X, y = check_points(predict, X, y, ax, resolution)
     fig, ax = figure(width=4.5, height=4.0) if ax is None else (ax.figure, ax)
@@ -435,8 +622,31 @@ def decision_boundary(
     return fig
 
 
-def check_points(predict, X, y, ax, resolution) -> tuple[np.ndarray, np.ndarray]:
-    """The arguments of ``decision_boundary``: X as (n, 2), y as n labels."""
+def check_points(
+    predict: Callable,
+    X: ArrayLike,
+    y: ArrayLike,
+    ax: Axes | None,
+    resolution: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The arguments of ``decision_boundary``: X as (n, 2), y as n labels.
+
+    Args:
+        predict: as in ``decision_boundary``.
+        X: as in ``decision_boundary``.
+        y: as in ``decision_boundary``.
+        ax: as in ``decision_boundary``.
+        resolution: as in ``decision_boundary``.
+
+    Returns:
+        ``(X, y)``, as arrays.
+
+    Raises:
+        TypeError: if predict is not callable, X or y not numbers, ax not Axes,
+            or resolution not a whole number.
+        ValueError: if X is not of shape (n, 2), y not n values, either empty or
+            not finite, or resolution below 2.
+    """
     who = "decision_boundary"
     check.function(who, "predict", predict, "lambda P: model.predict(P)")
     X = values_array(who, "X", X, ndim=2)
@@ -463,8 +673,22 @@ def check_points(predict, X, y, ax, resolution) -> tuple[np.ndarray, np.ndarray]
     return X, y
 
 
-def predicted_classes(output, n: int) -> np.ndarray:
-    """What ``decision_boundary``'s predict gave for n points, as n classes."""
+def predicted_classes(output: ArrayLike, n: int) -> np.ndarray:
+    """What ``decision_boundary``'s predict gave for n points, as n classes.
+
+    Args:
+        output: what predict returned: n classes, or (n, K) scores.
+        n: the number of points predict was given.
+
+    Returns:
+        The classes, an int64 array of shape (n,): the largest score's column
+            for (n, K) scores with K >= 2.
+
+    Raises:
+        TypeError: if output is not numbers.
+        ValueError: if output has another shape, is not finite, or (as classes)
+            holds values that are not whole numbers >= 0.
+    """
     who, argument = "decision_boundary", "predict(points)"
     output = check.real_array(who, argument, output)
     if output.ndim == 2 and output.shape[0] == n:
@@ -493,11 +717,34 @@ def predicted_classes(output, n: int) -> np.ndarray:
     return output.astype(np.int64)
 
 
-def histograms(arrays, titles=None, bins: int = 50, range=None) -> Figure:
+def histograms(
+    arrays: Iterable[ArrayLike],
+    titles: Sequence[str] | None = None,
+    bins: int = 50,
+    range: tuple[float, float] | None = None,
+) -> Figure:
     """Side-by-side histograms, for example the activations of each layer.
 
     ``arrays`` is a list, one panel per array (of any shape, all its values);
     one array alone goes in a list too: ``histograms([x])``.
+
+    Args:
+        arrays: the arrays, one panel each.
+        titles: one title per array, or None for "layer 1", "layer 2", ...
+        bins: bins per histogram.
+        range: ``(low, high)``, the values' range drawn in every panel, or None
+            for each array's own.
+
+    Returns:
+        The figure.
+
+    Raises:
+        TypeError: if arrays is one array, a string, a dict or not iterable, an
+            array not numbers, titles not a list, bins not a whole number, or
+            range not a sequence of numbers.
+        ValueError: if arrays is empty, an array empty or not finite, titles not
+            one per array, bins below 1, or range not two finite numbers with
+            low < high.
     """
     arrays, titles = check_histograms(arrays, titles, bins, range)
     fig, axes = figure(
@@ -513,8 +760,31 @@ def histograms(arrays, titles=None, bins: int = 50, range=None) -> Figure:
     return fig
 
 
-def check_histograms(arrays, titles, bins, range) -> tuple[list, list | None]:
-    """The arguments of ``histograms``: a list of arrays, as many titles."""
+def check_histograms(
+    arrays: Iterable[ArrayLike],
+    titles: Sequence[str] | None,
+    bins: int,
+    range: tuple[float, float] | None,
+) -> tuple[list, list | None]:
+    """The arguments of ``histograms``: a list of arrays, as many titles.
+
+    Args:
+        arrays: as in ``histograms``.
+        titles: as in ``histograms``.
+        bins: as in ``histograms``.
+        range: as in ``histograms``.
+
+    Returns:
+        ``(arrays, titles)``: a list of arrays, and titles as given.
+
+    Raises:
+        TypeError: if arrays is one array, a string, a dict or not iterable, an
+            array not numbers, titles not a list, bins not a whole number, or
+            range not a sequence of numbers.
+        ValueError: if arrays is empty, an array empty or not finite, titles not
+            one per array, bins below 1, or range not two finite numbers with
+            low < high.
+    """
     who = "histograms"
     if isinstance(arrays, (np.ndarray, str, dict)) or not hasattr(
         arrays, "__iter__"
@@ -555,11 +825,11 @@ def check_histograms(arrays, titles, bins, range) -> tuple[list, list | None]:
 
 
 def contours(
-    f,
-    xlim,
-    ylim,
-    paths: dict | None = None,
-    levels: int = 30,
+    f: Callable,
+    xlim: tuple[float, float],
+    ylim: tuple[float, float],
+    paths: dict[str, ArrayLike] | None = None,
+    levels: int | ArrayLike = 30,
     resolution: int = 200,
 ) -> Figure:
     """Contours of a cost f(w1, w2), with optional optimizer trajectories.
@@ -568,6 +838,26 @@ def contours(
     and returns the cost at each point. ``xlim`` and ``ylim`` are the ranges
     (low, high) of w1 and w2; ``levels`` a number of contours or their
     increasing values. ``paths`` maps a label to a (steps, 2) array of points.
+
+    Args:
+        f: the cost, ``lambda w1, w2: w1**2 + 10 * w2**2``.
+        xlim: ``(low, high)``, the range of w1.
+        ylim: ``(low, high)``, the range of w2.
+        paths: label -> (steps, 2) array of points (w1, w2), or None.
+        levels: a number of contours, or their increasing values.
+        resolution: grid points per axis.
+
+    Returns:
+        The figure.
+
+    Raises:
+        TypeError: if f is not callable, xlim, ylim, a path or f's result not
+            numbers, paths not a dict, levels neither a whole number nor a list
+            or array of numbers, or resolution not a whole number.
+        ValueError: if xlim or ylim is not two finite numbers with low < high, a
+            path not of shape (steps, 2), empty or not finite, levels below 1,
+            empty or not increasing, resolution below 2, or f's result not
+            finite numbers of the grid's shape.
     """
     xlim, ylim, paths = check_contours(f, xlim, ylim, paths, levels, resolution)
     fig, ax = figure(width=5.5, height=4.0)
@@ -592,8 +882,36 @@ def contours(
     return fig
 
 
-def check_contours(f, xlim, ylim, paths, levels, resolution) -> tuple:
-    """The arguments of ``contours``: both ranges and the paths as arrays."""
+def check_contours(
+    f: Callable,
+    xlim: tuple[float, float],
+    ylim: tuple[float, float],
+    paths: dict[str, ArrayLike] | None,
+    levels: int | ArrayLike,
+    resolution: int,
+) -> tuple:
+    """The arguments of ``contours``: both ranges and the paths as arrays.
+
+    Args:
+        f: as in ``contours``.
+        xlim: as in ``contours``.
+        ylim: as in ``contours``.
+        paths: as in ``contours``.
+        levels: as in ``contours``.
+        resolution: as in ``contours``.
+
+    Returns:
+        ``(xlim, ylim, paths)``: the ranges as pairs of numbers, the paths as
+            label -> array (a dict, empty for None).
+
+    Raises:
+        TypeError: if f is not callable, xlim, ylim or a path not numbers,
+            paths not a dict, levels neither a whole number nor a list or array
+            of numbers, or resolution not a whole number.
+        ValueError: if xlim or ylim is not two finite numbers with low < high, a
+            path not of shape (steps, 2), empty or not finite, levels below 1,
+            empty or not increasing, or resolution below 2.
+    """
     who = "contours"
     check.function(who, "f", f, "lambda w1, w2: w1**2 + 10 * w2**2")
     xlim = check.interval(who, "xlim", xlim)
@@ -632,9 +950,26 @@ def check_contours(f, xlim, ylim, paths, levels, resolution) -> tuple:
     return xlim, ylim, paths
 
 
-def values_array(who: str, argument: str, value, *, ndim: int | None = None):
+def values_array(
+    who: str, argument: str, value: ArrayLike, *, ndim: int | None = None
+) -> np.ndarray:
     """A non-empty array of finite real numbers (lists are converted): what a
-    figure can draw. An empty array would draw nothing, NaN would leave gaps."""
+    figure can draw. An empty array would draw nothing, NaN would leave gaps.
+
+    Args:
+        who: the caller, as the message names it.
+        argument: the argument's name, as the message shows it.
+        value: an array or a (nested) list of numbers.
+        ndim: the number of dimensions required, or None for any.
+
+    Returns:
+        The array, as ``check.real_array`` gives it.
+
+    Raises:
+        TypeError: if value is a masked array, or holds other than real numbers.
+        ValueError: if value is a ragged nested list, has not ``ndim``
+            dimensions, is empty, or holds NaN or infinite values.
+    """
     array = check.real_array(who, argument, value, ndim=ndim)
     if array.size == 0:
         check.fail(
@@ -643,9 +978,26 @@ def values_array(who: str, argument: str, value, *, ndim: int | None = None):
     return check.finite(who, argument, array)
 
 
-def grid_values(who: str, argument: str, value, shape: tuple) -> np.ndarray:
+def grid_values(
+    who: str, argument: str, value: ArrayLike, shape: tuple
+) -> np.ndarray:
     """What a function of the plotting grid returned: finite numbers, one per
-    point of the grid."""
+    point of the grid.
+
+    Args:
+        who: the caller, as the message names it.
+        argument: how the message names the result (``"f(w1, w2)"``).
+        value: what the function returned.
+        shape: the grid's shape.
+
+    Returns:
+        The values, an array of ``shape``.
+
+    Raises:
+        TypeError: if value is a masked array, or holds other than real numbers.
+        ValueError: if value is a ragged nested list, has another shape, or holds
+            NaN or infinite values.
+    """
     array = check.real_array(who, argument, value)
     if array.shape != shape:
         check.fail(

@@ -5,20 +5,39 @@ The biases are not penalized (unless ``include_bias``).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from handbook import validation as check
 from handbook.parameter import Parameter
 
+if TYPE_CHECKING:
+    from handbook.layers import Layer
+
 
 def parameters_of(
-    model_or_params, who="parameters_of", gradients: bool = False
+    model_or_params: Layer | list[Parameter],
+    who: Any = "parameters_of",
+    gradients: bool = False,
 ) -> list[Parameter]:
     """A model's parameters (anything with ``parameters()``), or the list given.
 
     With ``gradients``, those that hold a gradient, and at least one must: a
     penalty's gradient is added to backpropagation's, so backward comes first (the
-    optimizer, too, skips a parameter without one). ``who`` is named in messages.
+    optimizer, too, skips a parameter without one).
+
+    Args:
+        model_or_params: a model, or a list or tuple of Parameters.
+        who: the caller, named in messages (a penalty, shown by its repr).
+        gradients: whether to keep only the parameters that hold a gradient.
+
+    Returns:
+        The parameters, as a list.
+
+    Raises:
+        TypeError: if model_or_params is neither a model nor a list of Parameters.
+        RuntimeError: with gradients, if no parameter holds one.
     """
     if callable(getattr(model_or_params, "parameters", None)):
         params = model_or_params.parameters()
@@ -49,8 +68,16 @@ def parameters_of(
     return params
 
 
-def described_object(value) -> str:
-    """What was given instead of a model, in a few words."""
+def described_object(value: Any) -> str:
+    """What was given instead of a model, in a few words.
+
+    Args:
+        value: what was given.
+
+    Returns:
+        Its kind, with its repr if short (an array by its shape, a function by
+        its name).
+    """
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape}"
     if callable(value):
@@ -62,19 +89,57 @@ def described_object(value) -> str:
 
 # --8<-- [start:l2]
 class L2:
-    """J += lambd / (2m) * sum_l ||W^[l]||_F^2, so dW += lambd / m * W."""
+    """J += lambd / (2m) * sum_l ||W^[l]||_F^2, so dW += lambd / m * W.
+
+    Args:
+        lambd: the penalty's strength, >= 0 (``lambda`` is a Python keyword).
+        include_bias: whether to penalize biases and batch norm's gamma, beta.
+
+    Raises:
+        TypeError: if lambd is not a real number, or include_bias not a bool.
+        ValueError: if lambd is negative or not finite.
+    """
 
     def __init__(self, lambd: float, include_bias: bool = False):
         check.non_negative(type(self).__name__, "lambd", lambd)
         check.flag(type(self).__name__, "include_bias", include_bias)
         self.lambd, self.include_bias = lambd, include_bias
 
-    def penalized(self, model, gradients: bool = False) -> list[Parameter]:
-        """The parameters the penalty covers, with their gradients if asked."""
+    def penalized(
+        self, model: "Layer | list[Parameter]", gradients: bool = False
+    ) -> list[Parameter]:
+        """The parameters the penalty covers.
+
+        Args:
+            model: a model, or a list of Parameters.
+            gradients: whether to keep only those that hold a gradient.
+
+        Returns:
+            The parameters, those with ``regularize`` False left out unless
+            include_bias.
+
+        Raises:
+            TypeError: if model is neither a model nor a list of Parameters.
+            RuntimeError: with gradients, if no parameter holds one.
+        """
         params = parameters_of(model, self, gradients)
         return [p for p in params if p.regularize or self.include_bias]
 
-    def penalty(self, model, m: int) -> float:
+    def penalty(self, model: "Layer | list[Parameter]", m: int) -> float:
+        """The term the penalty adds to the cost J.
+
+        Args:
+            model: a model, or a list of Parameters.
+            m: the batch size.
+
+        Returns:
+            The term, a float (summed in float64).
+
+        Raises:
+            TypeError: if model is not a model or a list of Parameters, or m is
+                not a whole number.
+            ValueError: if m is below 1.
+        """
         check.whole(self, "m (the batch size)", m)
         penalized = self.penalized(model)
         # in float64: float16 squares, and their sum, overflow above 65504
@@ -83,7 +148,19 @@ class L2:
         )
         return self.lambd / (2 * m) * squared_norms
 
-    def add_gradient(self, model, m: int) -> None:
+    def add_gradient(self, model: "Layer | list[Parameter]", m: int) -> None:
+        """Add the penalty's gradient to each ``.grad``, after backward.
+
+        Args:
+            model: a model, or a list of Parameters.
+            m: the batch size.
+
+        Raises:
+            TypeError: if model is not a model or a list of Parameters, or m is
+                not a whole number.
+            ValueError: if m is below 1.
+            RuntimeError: if no parameter holds a gradient (no backward yet).
+        """
         check.whole(self, "m (the batch size)", m)
         for p in self.penalized(model, gradients=True):
             p.grad += (self.lambd / m) * p.value
@@ -102,7 +179,7 @@ class L1(L2):
     It pushes weights to exactly 0.
     """
 
-    def penalty(self, model, m: int) -> float:
+    def penalty(self, model: "Layer | list[Parameter]", m: int) -> float:
         check.whole(self, "m (the batch size)", m)
         penalized = self.penalized(model)
         # in float64: a float16 sum overflows above 65504
@@ -111,7 +188,7 @@ class L1(L2):
         )
         return self.lambd / m * norms
 
-    def add_gradient(self, model, m: int) -> None:
+    def add_gradient(self, model: "Layer | list[Parameter]", m: int) -> None:
         check.whole(self, "m (the batch size)", m)
         for p in self.penalized(model, gradients=True):
             p.grad += (self.lambd / m) * np.sign(p.value)
@@ -126,6 +203,17 @@ def soft_threshold(w: np.ndarray, threshold: float) -> np.ndarray:
 
     Weights within `threshold` of 0 become exactly 0. After a gradient step with
     rate alpha, use alpha * lambd / m.
+
+    Args:
+        w: the weights, of any shape.
+        threshold: how far each moves toward 0, >= 0.
+
+    Returns:
+        The shrunk weights, of w's shape.
+
+    Raises:
+        TypeError: if w does not hold real numbers, or threshold is not a number.
+        ValueError: if threshold is negative or not finite.
     """
     w = check.real_array("soft_threshold", "w", w)
     check.non_negative("soft_threshold", "threshold", threshold)

@@ -11,36 +11,82 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from handbook import validation as check
 
 
-def real_number(value) -> bool:
-    """A real number, and not a bool (True would be a rate of 1)."""
+def real_number(value: Any) -> bool:
+    """A real number, and not a bool (True would be a rate of 1).
+
+    Args:
+        value: anything, such as what a schedule returned.
+
+    Returns:
+        Whether ``value`` is a real number other than a bool.
+    """
     return isinstance(value, numbers.Real) and not isinstance(
         value, (bool, np.bool_)
     )
 
 
-def step_number(who, t) -> int | float:
+def step_number(who: Any, t: float) -> int | float:
     """The epoch or step number t as a Python int or float: a real number >= 0
     that a float can hold (the formulas compute in floats; 10**400 has no float,
-    and NumPy scalars would warn where Python floats overflow quietly to inf)."""
+    and NumPy scalars would warn where Python floats overflow quietly to inf).
+
+    Args:
+        who: the caller, as messages name it (a schedule, by its repr).
+        t: the epoch or step number.
+
+    Returns:
+        ``t`` as an int if it is a whole number, else as a float.
+
+    Raises:
+        TypeError: if t is not a real number.
+        ValueError: if t is negative or beyond every float.
+    """
     check.number(who, "the epoch or step number t", t, low=0)
     return int(t) if isinstance(t, numbers.Integral) else float(t)
 
 
-def rate_at(who, name: str, formula: Callable[[int], float], t) -> float:
+def rate_at(
+    who: Any, name: str, formula: Callable[[int], float], t: float
+) -> float:
     """``formula(t)`` as a float, if it is a learning rate: a finite real number
     >= 0 (a NaN or negative rate would wreck the parameters at the next step).
-    ``name`` names the formula in the message: "formula(4) must be finite"."""
+
+    Args:
+        who: the caller, as messages name it.
+        name: the formula's name in the message: "formula(4) must be finite".
+        formula: the function of t to evaluate.
+        t: the epoch or step number.
+
+    Returns:
+        The rate ``formula(t)``, a float.
+
+    Raises:
+        TypeError: if the rate is not a real number.
+        ValueError: if the rate is negative or not finite.
+    """
     return float(check.non_negative(who, f"{name}({t})", formula(t)))
 
 
 class Schedule:
-    """A learning rate as a function of the epoch (or step) number t = 1, 2, ..."""
+    """A learning rate as a function of the epoch (or step) number t = 1, 2, ...
+
+    Calling it, ``schedule(t)``, gives the rate as a float and refuses a t below 0
+    or a rate that is negative or not finite (TypeError or ValueError).
+
+    Args:
+        formula: the rate as a function of t, such as ``lambda t: 0.1 / t``.
+        description: what its repr shows, such as ``"step(lr0=0.1, ...)"``.
+
+    Raises:
+        TypeError: if formula is not callable, or description is not a string.
+    """
 
     def __init__(self, formula: Callable[[int], float], description: str):
         check.function("Schedule", "formula", formula, "lambda t: 0.1 / t")
@@ -57,7 +103,9 @@ class Schedule:
         return self.description
 
     @staticmethod
-    def of(who: str, schedule: Schedule | float) -> Schedule:
+    def of(
+        who: str, schedule: Schedule | Callable[[int], float] | float
+    ) -> Schedule:
         """A rate as a function of t: a schedule as it is, a number as a constant,
         a function as a Schedule named after it that checks every rate it gives
         (under ``who``'s name: "warmup: schedule(4) must be finite").
@@ -65,6 +113,21 @@ class Schedule:
         The schedule is tried at t = 1, so that a factory passed uncalled
         (``hb.schedules.step`` for ``hb.schedules.step(0.1)``) is refused here,
         not at the first epoch.
+
+        Args:
+            who: the caller's name, for messages (``"warmup"``).
+            schedule: a Schedule, a function of t giving rates, or a constant
+                rate > 0.
+
+        Returns:
+            A Schedule: ``schedule`` itself if it is one.
+
+        Raises:
+            TypeError: if schedule is neither a number nor callable, raises
+                TypeError at t = 1 (a factory not called), or gives no real
+                number there.
+            ValueError: if the constant is not positive and finite, or the rate
+                at t = 1 is negative or not finite.
         """
         if not callable(schedule):
             lr = float(check.positive(who, "schedule", schedule))
@@ -102,7 +165,19 @@ class Schedule:
 
 # --8<-- [start:decay]
 def inverse_time(lr0: float, decay_rate: float) -> Schedule:
-    """lr = lr0 / (1 + decay_rate * epoch)."""
+    """lr = lr0 / (1 + decay_rate * epoch).
+
+    Args:
+        lr0: the rate at epoch 0, > 0.
+        decay_rate: how fast the rate falls, >= 0 (0 keeps it at lr0).
+
+    Returns:
+        The Schedule, a function of the epoch.
+
+    Raises:
+        TypeError: if lr0 or decay_rate is not a real number.
+        ValueError: if lr0 <= 0 or decay_rate < 0 (or either is not finite).
+    """
     check.positive("inverse_time", "lr0", lr0)
     check.non_negative("inverse_time", "decay_rate", decay_rate)
     return Schedule(
@@ -112,14 +187,38 @@ def inverse_time(lr0: float, decay_rate: float) -> Schedule:
 
 
 def exponential(lr0: float, base: float = 0.95) -> Schedule:
-    """lr = lr0 * base ** epoch."""
+    """lr = lr0 * base ** epoch.
+
+    Args:
+        lr0: the rate at epoch 0, > 0.
+        base: the factor per epoch, in (0, 1].
+
+    Returns:
+        The Schedule, a function of the epoch.
+
+    Raises:
+        TypeError: if lr0 or base is not a real number.
+        ValueError: if lr0 <= 0 or base is outside (0, 1].
+    """
     check.positive("exponential", "lr0", lr0)
     check.number("exponential", "base", base, low=0, high=1, low_open=True)
     return Schedule(lambda t: lr0 * base**t, f"exponential(lr0={lr0}, base={base})")
 
 
 def inverse_sqrt(lr0: float, k: float = 1.0) -> Schedule:
-    """lr = k / sqrt(t) * lr0, with t the epoch or mini-batch number (from 1)."""
+    """lr = k / sqrt(t) * lr0, with t the epoch or mini-batch number (from 1).
+
+    Args:
+        lr0: the base rate, > 0.
+        k: a factor on it, > 0; the rate at t = 1 is k * lr0.
+
+    Returns:
+        The Schedule, a function of t (t = 0 gives the rate of t = 1).
+
+    Raises:
+        TypeError: if lr0 or k is not a real number.
+        ValueError: if lr0 or k is not positive (or not finite).
+    """
     check.positive("inverse_sqrt", "lr0", lr0)
     check.positive("inverse_sqrt", "k", k)
     return Schedule(
@@ -131,6 +230,18 @@ def step(lr0: float, drop: float = 0.5, every: int = 10) -> Schedule:
     """Staircase: lr = lr0 * drop ** floor((epoch - 1) / every).
 
     With the defaults, the rate is halved every 10 epochs.
+
+    Args:
+        lr0: the rate of the first ``every`` epochs, > 0.
+        drop: the factor at each stair, in (0, 1].
+        every: the epochs per stair, a whole number >= 1.
+
+    Returns:
+        The Schedule, a function of the epoch.
+
+    Raises:
+        TypeError: if lr0 or drop is not a real number, or every not a whole one.
+        ValueError: if lr0 <= 0, drop is outside (0, 1], or every < 1.
     """
     check.positive("step", "lr0", lr0)
     check.number("step", "drop", drop, low=0, high=1, low_open=True)
@@ -145,6 +256,18 @@ def linear(lr0: float, lr_min: float, steps: int) -> Schedule:
     """Linear decay to a floor: lr_t = (1 - t/k) lr0 + (t/k) lr_min.
 
     That is for t <= k = steps; after that, lr_min.
+
+    Args:
+        lr0: the rate at t = 0, > 0.
+        lr_min: the floor, in [0, lr0].
+        steps: k, the epochs or steps to reach the floor, a whole number >= 1.
+
+    Returns:
+        The Schedule, a function of t.
+
+    Raises:
+        TypeError: if lr0 or lr_min is not a real number, or steps not a whole one.
+        ValueError: if lr0 <= 0, lr_min is outside [0, lr0], or steps < 1.
     """
     check.positive("linear", "lr0", lr0)
     check.number("linear", "lr_min", lr_min, low=0, high=lr0)  # a decay goes down
@@ -156,7 +279,20 @@ def linear(lr0: float, lr_min: float, steps: int) -> Schedule:
 
 
 def cosine(lr0: float, steps: int, lr_min: float = 0.0) -> Schedule:
-    """Half a cosine from lr0 at t = 0 down to lr_min at t = steps, then lr_min."""
+    """Half a cosine from lr0 at t = 0 down to lr_min at t = steps, then lr_min.
+
+    Args:
+        lr0: the rate at t = 0, > 0.
+        steps: the epochs or steps to reach lr_min, a whole number >= 1.
+        lr_min: the floor, in [0, lr0].
+
+    Returns:
+        The Schedule, a function of t.
+
+    Raises:
+        TypeError: if lr0 or lr_min is not a real number, or steps not a whole one.
+        ValueError: if lr0 <= 0, lr_min is outside [0, lr0], or steps < 1.
+    """
     check.positive("cosine", "lr0", lr0)
     check.whole("cosine", "steps", steps)
     check.number("cosine", "lr_min", lr_min, low=0, high=lr0)
@@ -173,6 +309,18 @@ def warmup(schedule: Schedule | float, warmup_steps: int) -> Schedule:
     """Ramp linearly from 0 up to the wrapped schedule over the first warmup_steps.
 
     ``schedule`` may also be a constant rate.
+
+    Args:
+        schedule: the schedule to reach: a Schedule, a function of t, or a rate.
+        warmup_steps: the epochs or steps of the ramp, a whole number >= 1.
+
+    Returns:
+        The Schedule, a function of t: target(t) * min(t / warmup_steps, 1).
+
+    Raises:
+        TypeError: if warmup_steps is not a whole number, or schedule is not a rate
+            or a function of t (see ``Schedule.of``).
+        ValueError: if warmup_steps < 1, or schedule's rate is not >= 0 and finite.
     """
     check.whole("warmup", "warmup_steps", warmup_steps)
     target = Schedule.of("warmup", schedule)

@@ -17,6 +17,7 @@ import itertools
 import numbers
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -28,6 +29,17 @@ def log_uniform(low: float, high: float) -> Callable:
     """10**r with r uniform in [log10 low, log10 high].
 
     Every decade gets the same share of the samples.
+
+    Args:
+        low: the smallest value, > 0.
+        high: the largest, > low.
+
+    Returns:
+        A sampler ``f(rng, size=None)``: one float, or an array of ``size``.
+
+    Raises:
+        TypeError: if low or high is not a real number.
+        ValueError: if low <= 0 or high <= low (or either is not finite).
     """
     check.positive("log_uniform", "low", low)
     check.number("log_uniform", "high", high, low=low, low_open=True)
@@ -39,6 +51,17 @@ def one_minus_log_uniform(low: float, high: float) -> Callable:
     """beta = 1 - 10**r, so that 1 - beta is log-uniform.
 
     As many samples fall in [0.9, 0.99] as in [0.99, 0.999].
+
+    Args:
+        low: the smallest beta, in [0, 1).
+        high: the largest, in (low, 1).
+
+    Returns:
+        A sampler ``f(rng, size=None)``: one float, or an array of ``size``.
+
+    Raises:
+        TypeError: if low or high is not a real number.
+        ValueError: if low is outside [0, 1), or high outside (low, 1).
     """
     who = "one_minus_log_uniform"
     check.number(who, "low", low, low=0, high=1, high_open=True)
@@ -48,7 +71,19 @@ def one_minus_log_uniform(low: float, high: float) -> Callable:
 
 
 def uniform(low: float, high: float) -> Callable:
-    """Uniform in [low, high]: for ranges within one order of magnitude."""
+    """Uniform in [low, high]: for ranges within one order of magnitude.
+
+    Args:
+        low: the smallest value.
+        high: the largest, > low.
+
+    Returns:
+        A sampler ``f(rng, size=None)``: one float, or an array of ``size``.
+
+    Raises:
+        TypeError: if low or high is not a real number.
+        ValueError: if high <= low, or either (or high - low) is not finite.
+    """
     check.number("uniform", "low", low)
     check.number("uniform", "high", high, low=low, low_open=True)
     check.number("uniform", "high - low", float(high) - float(low))  # not inf
@@ -56,7 +91,19 @@ def uniform(low: float, high: float) -> Callable:
 
 
 def integers(low: int, high: int) -> Callable:
-    """A whole number in [low, high], for hidden units or layers."""
+    """A whole number in [low, high], for hidden units or layers.
+
+    Args:
+        low: the smallest value, a whole number >= 0.
+        high: the largest (included), a whole number >= low.
+
+    Returns:
+        A sampler ``f(rng, size=None)``: one int64, or an int64 array of ``size``.
+
+    Raises:
+        TypeError: if low or high is not a whole number.
+        ValueError: if low < 0, high < low, or high >= 2**63.
+    """
     check.whole("integers", "low", low, low=0)
     check.whole("integers", "high", high, low=low)
     check.number("integers", "high", high, high=2**63 - 1)  # NumPy draws int64
@@ -68,7 +115,12 @@ def integers(low: int, high: int) -> Callable:
 
 @dataclass
 class Trial:
-    """One setting of the hyperparameters and the score ``train`` gave it."""
+    """One setting of the hyperparameters and the score ``train`` gave it.
+
+    Attributes:
+        hyperparameters: the keyword arguments ``train`` was called with.
+        score: what it returned, a float (higher is better; NaN: the run broke).
+    """
 
     hyperparameters: dict
     score: float
@@ -83,7 +135,18 @@ class Trial:
 
 def best_first(trials: list[Trial]) -> list[Trial]:
     """Trials by score, highest first; a NaN score (a run that broke) goes last,
-    and a list where every run broke is refused rather than ranked."""
+    and a list where every run broke is refused rather than ranked.
+
+    Args:
+        trials: the trials to rank, any iterable of Trials.
+
+    Returns:
+        A new list of the trials, best first.
+
+    Raises:
+        TypeError: if trials is not an iterable of Trials (a string is refused).
+        ValueError: if every score is NaN.
+    """
     if isinstance(trials, (str, bytes)) or not hasattr(trials, "__iter__"):
         check.fail("best_first", "trials", "a list of Trials", trials, TypeError)
     trials = list(trials)
@@ -110,9 +173,27 @@ def best_first(trials: list[Trial]) -> list[Trial]:
 
 # --8<-- [start:search]
 def random_search(
-    train: Callable[..., float], space: dict[str, Callable], trials: int, rng=None
+    train: Callable[..., float],
+    space: dict[str, Callable],
+    trials: int,
+    rng: int | np.random.Generator | None = None,
 ) -> list[Trial]:
-    """Each trial draws every hyperparameter from its sampler; best trial first."""
+    """Each trial draws every hyperparameter from its sampler; best trial first.
+
+    Args:
+        train: trains with the hyperparameters as keywords, returns a score.
+        space: a sampler per hyperparameter, ``{"lr": log_uniform(1e-4, 1)}``.
+        trials: the number of trainings, >= 1.
+        rng: the seed or Generator of the draws.
+
+    Returns:
+        The trials, best score first.
+
+    Raises:
+        TypeError: if train is not a function taking the names of space as
+            keywords, a sampler is not one, or a score is not a real number.
+        ValueError: if trials < 1, space is empty, or every score is NaN.
+    """
     train = search_args("random_search", train, trials, space=space)
     rng = check.generator("random_search", rng)
     results = []
@@ -125,7 +206,20 @@ def random_search(
 
 
 def grid_search(train: Callable[..., float], grid: dict[str, list]) -> list[Trial]:
-    """Every combination of the listed values; best trial first."""
+    """Every combination of the listed values; best trial first.
+
+    Args:
+        train: trains with the hyperparameters as keywords, returns a score.
+        grid: the values to try per hyperparameter, ``{"lr": [0.1, 0.01]}``.
+
+    Returns:
+        The trials, one per combination, best score first.
+
+    Raises:
+        TypeError: if train is not a function taking the names of grid as
+            keywords, or a score is not a real number.
+        ValueError: if grid or a list in it is empty, or every score is NaN.
+    """
     train = search_args("grid_search", train, grid=grid)
     names = list(grid)
     results = []
@@ -141,12 +235,29 @@ def coarse_to_fine(
     trials: int,
     rounds: int = 2,
     keep: int = 3,
-    rng=None,
+    rng: int | np.random.Generator | None = None,
 ) -> list[list[Trial]]:
     """Random search on log-uniform ranges, then again around the best trials.
 
     Each round after the first searches the box spanned by the `keep` best trials of
     the round before.
+
+    Args:
+        train: trains with the hyperparameters as keywords, returns a score.
+        ranges: a range (low, high), 0 < low < high, per hyperparameter.
+        trials: the trainings per round, >= 1.
+        rounds: the number of rounds, >= 1.
+        keep: the best trials whose box the next round searches, >= 2.
+        rng: the seed or Generator of the draws.
+
+    Returns:
+        Each round's trials, best first, in the order of the rounds.
+
+    Raises:
+        TypeError: if train is not a function taking the names of ranges as
+            keywords, a range is not a pair, or a score is not a real number.
+        ValueError: if trials or rounds < 1, keep < 2, ranges is empty, a range
+            is not 0 < low < high, or a round's scores are all NaN.
     """
     train = search_args("coarse_to_fine", train, trials, ranges=ranges)
     rng = check.generator("coarse_to_fine", rng)
@@ -177,15 +288,27 @@ def coarse_to_fine(
 # --8<-- [end:search]
 
 
-def plain(value):
-    """NumPy scalars to Python numbers, for readable trial records."""
+def plain(value: Any) -> Any:
+    """NumPy scalars to Python numbers, for readable trial records.
+
+    Args:
+        value: a sampled value.
+
+    Returns:
+        ``value.item()`` for a NumPy scalar, else ``value`` as it is.
+    """
     return value.item() if isinstance(value, np.generic) else value
 
 
 SAMPLER = "a sampler f(rng), such as log_uniform(1e-4, 1e-1)"
 
 
-def search_args(who: str, train, trials: int | None = None, **space) -> Scored:
+def search_args(
+    who: str,
+    train: Callable[..., float],
+    trials: int | None = None,
+    **space: Mapping[str, Any],
+) -> Scored:
     """The arguments of the search ``who``, checked before the first training.
 
     ``space`` is the one keyword argument that names the hyperparameters: ``space``
@@ -194,6 +317,21 @@ def search_args(who: str, train, trials: int | None = None, **space) -> Scored:
     it comes back wrapped so that every score it returns is checked too (see
     ``Scored``). A ``train`` already wrapped (coarse_to_fine's, passed on to
     random_search) keeps the name of the search the reader called.
+
+    Args:
+        who: the search's name, for messages (``"random_search"``).
+        train: the training function given to the search.
+        trials: the number of trainings (unused for a grid, which counts its own).
+        space: exactly one of ``space=``, ``grid=`` or ``ranges=``.
+
+    Returns:
+        ``train`` wrapped in a Scored (as it is, if it is one already).
+
+    Raises:
+        TypeError: if train does not take the names as keywords, the space is not
+            a dict with string keys, or an entry is of the wrong kind.
+        ValueError: if trials < 1 (not for a grid), the space is empty, or an
+            entry has a wrong value.
     """
     ((argument, values),) = space.items()
     if isinstance(train, Scored):
@@ -223,9 +361,19 @@ def search_args(who: str, train, trials: int | None = None, **space) -> Scored:
     return Scored(who, train, trials)
 
 
-def a_sampler(who: str, argument: str, value) -> None:
+def a_sampler(who: str, argument: str, value: Any) -> None:
     """A sampler: a function of a Generator, tried once on a throwaway Generator
-    (so the search's own draws are not changed) to catch a factory not called."""
+    (so the search's own draws are not changed) to catch a factory not called.
+
+    Args:
+        who: the search's name, for messages.
+        argument: the entry's name in messages (``"space['lr']"``).
+        value: the entry.
+
+    Raises:
+        TypeError: if value is a list, tuple or array, not callable, or raises
+            TypeError when called with a Generator.
+    """
     if isinstance(value, (list, tuple, np.ndarray)):
         pair = isinstance(value, tuple) and len(value) == 2
         hint = (
@@ -255,9 +403,19 @@ def a_sampler(who: str, argument: str, value) -> None:
         )
 
 
-def a_list(who: str, argument: str, value) -> None:
+def a_list(who: str, argument: str, value: Any) -> None:
     """A non-empty list of the values to try; a string is refused (it would be
-    tried letter by letter), as a wrong value, the same as an empty list."""
+    tried letter by letter), as a wrong value, the same as an empty list.
+
+    Args:
+        who: the search's name, for messages.
+        argument: the entry's name in messages (``"grid['lr']"``).
+        value: the entry.
+
+    Raises:
+        TypeError: if value has no length or cannot be iterated.
+        ValueError: if value is a string or empty.
+    """
     expectation = "a non-empty list of values"
     if isinstance(value, (str, bytes)):
         check.fail(who, argument, expectation, value)
@@ -267,8 +425,19 @@ def a_list(who: str, argument: str, value) -> None:
         check.fail(who, argument, expectation, value)
 
 
-def a_range(who: str, argument: str, value) -> None:
-    """A pair (low, high) for a log scale: 0 < low < high."""
+def a_range(who: str, argument: str, value: Any) -> None:
+    """A pair (low, high) for a log scale: 0 < low < high.
+
+    Args:
+        who: the search's name, for messages.
+        argument: the entry's name in messages (``"ranges['lr']"``).
+        value: the entry.
+
+    Raises:
+        TypeError: if value is a string, has no length, or holds something other
+            than real numbers.
+        ValueError: if it is not two finite numbers with 0 < low < high.
+    """
     low, _ = check.interval(who, argument, value)
     if low <= 0:
         check.fail(
@@ -282,9 +451,21 @@ def a_range(who: str, argument: str, value) -> None:
 EXPECTED = {"space": a_sampler, "grid": a_list, "ranges": a_range}
 
 
-def keywords(who: str, train, names: list[str]) -> None:
+def keywords(who: str, train: Callable[..., float], names: list[str]) -> None:
     """``train`` is a function that takes these keyword arguments: checked on its
-    signature, so that a TypeError raised inside a training is left as it is."""
+    signature, so that a TypeError raised inside a training is left as it is.
+
+    A callable without a signature (some builtins) passes unchecked.
+
+    Args:
+        who: the search's name, for messages.
+        train: the training function.
+        names: the hyperparameters' names.
+
+    Raises:
+        TypeError: if train is not callable, or its signature cannot bind the
+            names as keywords.
+    """
     check.function(who, "train", train, "def train(lr): ... return dev_accuracy")
     try:
         signature = inspect.signature(train)
@@ -304,8 +485,19 @@ def keywords(who: str, train, names: list[str]) -> None:
         )
 
 
-def refusal(signature: inspect.Signature, names: list[str], error) -> str:
-    """Why a signature refuses these keywords, in words."""
+def refusal(
+    signature: inspect.Signature, names: list[str], error: TypeError
+) -> str:
+    """Why a signature refuses these keywords, in words.
+
+    Args:
+        signature: train's signature.
+        names: the keywords it refused.
+        error: the error ``signature.bind`` raised, told when no reason is found.
+
+    Returns:
+        The reasons, joined by "and", such as ``"has no keyword 'lr'"``.
+    """
     P = inspect.Parameter
     given = signature.parameters
     takes_any = any(p.kind is P.VAR_KEYWORD for p in given.values())
@@ -334,6 +526,15 @@ class Scored:
     After each block of ``trials`` calls (one search, or one round of
     coarse_to_fine), NaN for all of them is refused: there is no best to rank, nor
     a box to zoom into.
+
+    Calling it, ``scored(**hyperparameters)``, calls ``train`` and returns the score
+    as a float; a score that is no real number raises TypeError, and NaN for a whole
+    block raises ValueError.
+
+    Args:
+        who: the search's name, for messages.
+        train: the training function to wrap.
+        trials: the calls per block.
     """
 
     def __init__(self, who: str, train: Callable[..., float], trials: int):
@@ -357,13 +558,31 @@ class Scored:
         return score
 
 
-def function_name(function) -> str:
-    """A function by its name (``log_uniform``, ``<lambda>``), for messages."""
+def function_name(function: Any) -> str:
+    """A function by its name (``log_uniform``, ``<lambda>``), for messages.
+
+    Args:
+        function: any callable.
+
+    Returns:
+        Its ``__name__``, or its type's name if it has none.
+    """
     return getattr(function, "__name__", type(function).__name__)
 
 
-def score_of(who: str, score) -> float:
-    """A score as a float, or a clear error for what train returned instead."""
+def score_of(who: str, score: Any) -> float:
+    """A score as a float, or a clear error for what train returned instead.
+
+    Args:
+        who: the search's name, for messages.
+        score: what train returned.
+
+    Returns:
+        The score as a float (a 0-d array is one); NaN stays NaN.
+
+    Raises:
+        TypeError: if score is not a real number (a bool, None, an array).
+    """
     if isinstance(score, np.ndarray) and score.ndim == 0:
         score = score[()]
     if isinstance(score, (bool, np.bool_)) or not isinstance(score, numbers.Real):

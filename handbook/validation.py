@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import numbers
 import sys
+from collections.abc import Iterable, Sequence
 from typing import Any, NoReturn
 
 import numpy as np
@@ -26,6 +27,14 @@ def name_of(who: Any) -> str:
     """How a message names the caller.
 
     A string as is, a class by its name, any other object by its repr.
+
+    Args:
+        who: the caller: a name (``"hb.fit"``), a class, or an instance such as a
+            layer.
+
+    Returns:
+        The name, a string; the class's name for an object whose repr fails
+            (one whose ``__init__`` has not finished).
     """
     if isinstance(who, str):
         return who
@@ -40,7 +49,15 @@ def name_of(who: Any) -> str:
 
 def shown_value(value: Any) -> str:
     """How a message shows a value: by its repr, but a function or class by its
-    name (its repr holds a memory address that changes from run to run)."""
+    name (its repr holds a memory address that changes from run to run).
+
+    Args:
+        value: the value given. An integer beyond ``10**100`` is shown by its
+            order of magnitude.
+
+    Returns:
+        The text, a string.
+    """
     if callable(value) and hasattr(value, "__qualname__"):
         kind = "the class" if isinstance(value, type) else "the function"
         return f"{kind} {value.__qualname__}"
@@ -63,6 +80,20 @@ def fail(
 
     ``value`` is shown by its repr (a large array by its shape), or as it is when
     ``described`` (a description such as "shape (2, 3)").
+
+    Args:
+        who: the caller, as the message names it (see ``name_of``).
+        argument: the argument's name, as the message shows it.
+        expectation: what the argument must be: ``"> 0"``,
+            ``"one of ['en', 'zh']"``.
+        value: the value given, or its description when ``described``.
+        error: the exception class: ValueError for a wrong value, TypeError for a
+            wrong kind of object.
+        described: show ``value`` as it is (a string describing it) instead of by
+            its repr.
+
+    Raises:
+        ValueError: always; or the class ``error`` names, when given.
     """
     large = isinstance(value, np.ndarray) and value.size > 8
     if described:
@@ -87,6 +118,23 @@ def number(
     """A finite real number in the given range.
 
     ``low_open`` excludes ``low`` itself, ``high_open`` excludes ``high``.
+
+    Args:
+        who: the caller, as the message names it (see ``name_of``).
+        argument: the argument's name, as the message shows it.
+        value: the number to check.
+        low: the smallest value allowed, or None for no bound.
+        high: the largest value allowed, or None for no bound.
+        low_open: exclude ``low`` itself.
+        high_open: exclude ``high`` itself.
+
+    Returns:
+        ``value``: an integer as given, any other number as a Python float.
+
+    Raises:
+        TypeError: if value is not a real number: a bool, a string, None, an array.
+        ValueError: if value is NaN or infinite (an integer beyond every float
+            too), or outside the range.
     """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         fail(who, argument, "a real number", value, TypeError)
@@ -115,12 +163,38 @@ def number(
 
 
 def positive(who: Any, argument: str, value: Any) -> float:
-    """A finite number above 0: a learning rate, an epsilon, a scale."""
+    """A finite number above 0: a learning rate, an epsilon, a scale.
+
+    Args:
+        who: the caller, as the message names it (see ``name_of``).
+        argument: the argument's name, as the message shows it.
+        value: the number to check.
+
+    Returns:
+        ``value``: an integer as given, any other number as a Python float.
+
+    Raises:
+        TypeError: if value is not a real number: a bool, a string, None, an array.
+        ValueError: if value is NaN or infinite, or not above 0.
+    """
     return number(who, argument, value, low=0, low_open=True)
 
 
 def non_negative(who: Any, argument: str, value: Any) -> float:
-    """A finite number of at least 0: a penalty strength, a floor."""
+    """A finite number of at least 0: a penalty strength, a floor.
+
+    Args:
+        who: the caller, as the message names it (see ``name_of``).
+        argument: the argument's name, as the message shows it.
+        value: the number to check.
+
+    Returns:
+        ``value``: an integer as given, any other number as a Python float.
+
+    Raises:
+        TypeError: if value is not a real number: a bool, a string, None, an array.
+        ValueError: if value is NaN or infinite, or below 0.
+    """
     return number(who, argument, value, low=0)
 
 
@@ -130,6 +204,20 @@ def fraction(
     """A number between 0 and 1: a decay rate, a keep probability.
 
     ``zero`` and ``one`` say whether each end is allowed.
+
+    Args:
+        who: the caller, as the message names it (see ``name_of``).
+        argument: the argument's name, as the message shows it.
+        value: the number to check.
+        zero: allow 0.
+        one: allow 1.
+
+    Returns:
+        ``value``: an integer as given, any other number as a Python float.
+
+    Raises:
+        TypeError: if value is not a real number: a bool, a string, None, an array.
+        ValueError: if value is NaN, outside [0, 1], or an end not allowed.
     """
     return number(
         who, argument, value, low=0, high=1, low_open=not zero, high_open=not one
@@ -140,6 +228,20 @@ def whole(who: Any, argument: str, value: Any, *, low: int = 1) -> int:
     """A whole number of at least ``low``: a size, a count of epochs.
 
     Not a float, not a bool.
+
+    Args:
+        who: the caller, as the message names it (see ``name_of``).
+        argument: the argument's name, as the message shows it.
+        value: the number to check: a Python or NumPy integer.
+        low: the smallest value allowed.
+
+    Returns:
+        ``value``, as a Python int.
+
+    Raises:
+        TypeError: if value is not an integer: a float (even ``3.0``), a bool, a
+            string, None.
+        ValueError: if value is below ``low``, or above ``2**63 - 1``.
     """
     is_bool = isinstance(value, (bool, np.bool_))
     if is_bool or not isinstance(value, numbers.Integral):
@@ -156,7 +258,20 @@ LARGEST_WHOLE = 2**63 - 1
 
 def float_dtype(who: Any, dtype: Any) -> np.dtype:
     """A floating-point dtype (float16, float32, float64): weights of another
-    dtype would be rounded to nothing (He weights as integers are all 0)."""
+    dtype would be rounded to nothing (He weights as integers are all 0).
+
+    Args:
+        who: the caller, as the message names it (see ``name_of``).
+        dtype: what ``np.dtype`` reads: ``np.float32``, ``"float64"``; None is
+            float64, as in NumPy.
+
+    Returns:
+        The ``np.dtype``, in native byte order.
+
+    Raises:
+        TypeError: if dtype is no dtype, or not a floating-point one (an integer,
+            complex, string or structured dtype).
+    """
     try:
         dtype = np.dtype(dtype)
     except TypeError:
@@ -180,6 +295,18 @@ def generator(who: Any, rng: Any) -> np.random.Generator:
 
     A seed is what ``numpy.random.default_rng`` takes: a whole number >= 0, a list
     of them (``[seed, epoch]``), a ``SeedSequence``, or None for fresh entropy.
+
+    Args:
+        who: the caller, as the message names it (see ``name_of``).
+        rng: a Generator, a seed, or None.
+
+    Returns:
+        ``rng`` itself if it is a Generator (its state shared with the caller),
+            else a new Generator seeded by it.
+
+    Raises:
+        TypeError: if rng is none of these: a float, a string, a bool, a negative
+            number.
     """
     if isinstance(rng, np.random.Generator):
         return rng
@@ -200,6 +327,21 @@ def real_array(
     Integers and booleans become float64; floats keep their dtype. Nested lists
     with rows of unequal lengths are refused here, where NumPy would raise its own
     "inhomogeneous shape" error.
+
+    Args:
+        who: the caller, as the message names it (see ``name_of``).
+        argument: the argument's name, as the message shows it.
+        value: an array, a (nested) list of numbers, or a number.
+        ndim: the number of dimensions required, or None for any.
+
+    Returns:
+        The array: float64 for integers and booleans, floats in their own dtype.
+
+    Raises:
+        TypeError: if value is a masked array, or holds other than real numbers:
+            strings, complex numbers, objects.
+        ValueError: if value is a nested list with rows of unequal lengths, or has
+            not ``ndim`` dimensions.
     """
     array = real_numbers(who, argument, value)
     if ndim is not None and array.ndim != ndim:
@@ -215,7 +357,21 @@ def real_array(
 
 def real_numbers(who: Any, argument: str, value: Any) -> np.ndarray:
     """``as_array(value)``, if it holds real numbers (booleans, integers or
-    floats), in the dtype it has."""
+    floats), in the dtype it has.
+
+    Args:
+        who: the caller, as the message names it (see ``name_of``).
+        argument: the argument's name, as the message shows it.
+        value: an array, a (nested) list of numbers, or a number.
+
+    Returns:
+        The array, in its own dtype (bool, integer or float), native byte order.
+
+    Raises:
+        TypeError: if value is a masked array, or holds other than real numbers:
+            strings, complex numbers, objects.
+        ValueError: if value is a nested list with rows of unequal lengths.
+    """
     array = as_array(who, argument, value)
     if array.dtype.kind not in "biuf":
         fail(
@@ -233,7 +389,22 @@ def batch(
     who: Any, argument: str, X: Any, *, finite_only: bool = True
 ) -> np.ndarray:
     """X as a (batch, features) array of real numbers with at least one row (see
-    ``real_array``), finite everywhere unless ``finite_only`` is False."""
+    ``real_array``), finite everywhere unless ``finite_only`` is False.
+
+    Args:
+        who: the caller, as the message names it (see ``name_of``).
+        argument: the argument's name, as the message shows it.
+        X: the inputs, one row per example.
+        finite_only: refuse NaN and infinite values.
+
+    Returns:
+        X as a float array of shape (batch, features), floats in their own dtype.
+
+    Raises:
+        TypeError: if X is a masked array, or holds other than real numbers.
+        ValueError: if X is a ragged nested list, not 2-D, has no row, or (when
+            ``finite_only``) holds NaN or infinite values.
+    """
     X = real_array(who, argument, X)
     if X.ndim != 2 or len(X) == 0:
         fail(
@@ -249,7 +420,20 @@ def batch(
 def as_array(who: Any, argument: str, value: Any) -> np.ndarray:
     """``np.asarray(value)``, refusing nested lists with rows of unequal lengths
     here, where NumPy would raise its own "inhomogeneous shape" error, and masked
-    arrays, whose mask every computation here would drop without a word."""
+    arrays, whose mask every computation here would drop without a word.
+
+    Args:
+        who: the caller, as the message names it (see ``name_of``).
+        argument: the argument's name, as the message shows it.
+        value: an array, a (nested) list, or a scalar.
+
+    Returns:
+        The array, in native byte order (a big-endian array is converted).
+
+    Raises:
+        TypeError: if value is a masked array.
+        ValueError: if value is a nested list with rows of unequal lengths.
+    """
     if isinstance(value, np.ma.MaskedArray):
         fail(
             who,
@@ -275,7 +459,19 @@ def as_array(who: Any, argument: str, value: Any) -> np.ndarray:
 
 
 def finite(who: Any, argument: str, array: np.ndarray) -> np.ndarray:
-    """The array, if every value is finite."""
+    """The array, if every value is finite.
+
+    Args:
+        who: the caller, as the message names it (see ``name_of``).
+        argument: the argument's name, as the message shows it.
+        array: an array of numbers (as ``real_numbers`` gives).
+
+    Returns:
+        ``array``, unchanged.
+
+    Raises:
+        ValueError: if any value is NaN or infinite (the message counts them).
+    """
     if not np.all(np.isfinite(array)):
         bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
         fail(
@@ -289,7 +485,16 @@ def finite(who: Any, argument: str, array: np.ndarray) -> np.ndarray:
 
 
 def same_rows(who: Any, X: Any, y: Any) -> None:
-    """Inputs and labels with one row per example each."""
+    """Inputs and labels with one row per example each.
+
+    Args:
+        who: the caller, as the message names it (see ``name_of``).
+        X: the inputs, anything with a ``len``.
+        y: the labels, anything with a ``len``.
+
+    Raises:
+        ValueError: if ``len(X) != len(y)``.
+    """
     if len(X) != len(y):
         fail(
             who,
@@ -302,14 +507,40 @@ def same_rows(who: Any, X: Any, y: Any) -> None:
 
 def flag(who: Any, argument: str, value: Any) -> bool:
     """True or False, nothing else: a string such as ``"no"`` is truthy and would
-    turn an option on."""
+    turn an option on.
+
+    Args:
+        who: the caller, as the message names it (see ``name_of``).
+        argument: the argument's name, as the message shows it.
+        value: the flag to check.
+
+    Returns:
+        ``value``, as a Python bool.
+
+    Raises:
+        TypeError: if value is not a bool or ``np.bool_`` (not 0 or 1 either).
+    """
     if not isinstance(value, (bool, np.bool_)):
         fail(who, argument, "True or False", value, TypeError)
     return bool(value)
 
 
-def choice(who: Any, argument: str, value: Any, options) -> Any:
-    """One of ``options`` (names of schedules, initializers, keys)."""
+def choice(who: Any, argument: str, value: Any, options: Iterable) -> Any:
+    """One of ``options`` (names of schedules, initializers, keys).
+
+    Args:
+        who: the caller, as the message names it (see ``name_of``).
+        argument: the argument's name, as the message shows it.
+        value: the value to check.
+        options: the values allowed, listed in the message.
+
+    Returns:
+        ``value``, as given.
+
+    Raises:
+        ValueError: if value is not one of options, compared by ``==`` (so 1.0
+            and True match 1).
+    """
     options = list(options)
     try:
         known = value in options
@@ -322,7 +553,20 @@ def choice(who: Any, argument: str, value: Any, options) -> Any:
 
 def function(who: Any, argument: str, value: Any, example: str) -> Any:
     """Something to call, such as ``f(x)``; ``example`` shows what fits, for the
-    message (``"lambda x: model.predict(x)"``)."""
+    message (``"lambda x: model.predict(x)"``).
+
+    Args:
+        who: the caller, as the message names it (see ``name_of``).
+        argument: the argument's name, as the message shows it.
+        value: the value to check.
+        example: a call that fits, shown in the message.
+
+    Returns:
+        ``value``, as given.
+
+    Raises:
+        TypeError: if value is not callable (a class is callable: it passes).
+    """
     if not callable(value):
         fail(
             who,
@@ -335,9 +579,26 @@ def function(who: Any, argument: str, value: Any, example: str) -> Any:
     return value
 
 
-def instance(who: Any, argument: str, value: Any, methods, example: str) -> Any:
+def instance(
+    who: Any, argument: str, value: Any, methods: Sequence[str], example: str
+) -> Any:
     """An object (not a class) with the ``methods`` the caller will call;
-    ``example`` shows one, for the message (``"hb.SoftmaxCrossEntropy()"``)."""
+    ``example`` shows one, for the message (``"hb.SoftmaxCrossEntropy()"``).
+
+    Args:
+        who: the caller, as the message names it (see ``name_of``).
+        argument: the argument's name, as the message shows it.
+        value: the object to check.
+        methods: the names of the methods it must have:
+            ``("forward", "backward")``.
+        example: an object that fits, shown in the message.
+
+    Returns:
+        ``value``, as given.
+
+    Raises:
+        TypeError: if value is a class, or lacks one of methods.
+    """
     if isinstance(value, type):
         fail(
             who,
@@ -364,7 +625,23 @@ def interval(
     who: Any, argument: str, value: Any, *, low: float | None = None
 ) -> tuple[float, float]:
     """A pair (a, b) of finite numbers with a < b, both >= ``low`` if given: a
-    range to sample from or to draw."""
+    range to sample from or to draw.
+
+    Args:
+        who: the caller, as the message names it (see ``name_of``).
+        argument: the argument's name, as the message shows it.
+        value: the pair, a tuple, list or array of two numbers.
+        low: the smallest value allowed for both, or None for no bound.
+
+    Returns:
+        ``(a, b)``, each as ``number`` returns it.
+
+    Raises:
+        TypeError: if value is not a sequence (a string, a number, a set), or an
+            end is not a real number.
+        ValueError: if value has not two entries, an end is NaN, infinite or below
+            ``low``, or ``a >= b``.
+    """
     if (
         isinstance(value, (str, bytes))
         or not hasattr(value, "__len__")
@@ -379,9 +656,23 @@ def interval(
     return a, b
 
 
-def epsilon(who: Any, eps: Any, dtypes) -> float:
+def epsilon(who: Any, eps: Any, dtypes: Iterable) -> float:
     """The small constant that keeps a division finite: positive, and still
     positive in each of ``dtypes`` (1e-8 is 0 in float16, and 0 / (0 + 0) is NaN).
+
+    Args:
+        who: the caller, as the message names it (see ``name_of``).
+        eps: the constant, named ``eps`` in the message.
+        dtypes: the floating-point dtypes it will be used in (those of the
+            parameters).
+
+    Returns:
+        ``eps``: an integer as given, any other number as a Python float.
+
+    Raises:
+        TypeError: if eps is not a real number.
+        ValueError: if eps is NaN, infinite or not above 0, or is 0 in one of
+            dtypes.
     """
     eps = positive(who, "eps", eps)
     for dtype in dtypes:
@@ -396,7 +687,22 @@ def values(who: Any, argument: str, value: Any) -> np.ndarray:
     """An array of real numbers with one row per example, as given or made from a
     list of rows. The dtype is kept, so that integer labels stay labels and
     integer rows can still index; None, a lone number, ragged lists, complex
-    numbers, strings and objects are refused."""
+    numbers, strings and objects are refused.
+
+    Args:
+        who: the caller, as the message names it (see ``name_of``).
+        argument: the argument's name, as the message shows it.
+        value: an array or a list of rows.
+
+    Returns:
+        The array, in its own dtype (bool, integer or float); it may be empty.
+
+    Raises:
+        TypeError: if value is None, a masked array, or holds other than real
+            numbers: strings, complex numbers, objects.
+        ValueError: if value is a lone number (0-d), or a nested list with rows
+            of unequal lengths.
+    """
     expectation = "an array with one row per example"
     if value is None:
         fail(who, argument, expectation, None, TypeError)
@@ -410,7 +716,22 @@ def labels_of(
     who: Any, X: np.ndarray, y: Any, names: tuple[str, str] = ("X", "y")
 ) -> np.ndarray:
     """``y`` as ``values``, one row per row of ``X``, and finite if it holds
-    floats; ``names`` name X and y in the message (``("X_dev", "y_dev")``)."""
+    floats; ``names`` name X and y in the message (``("X_dev", "y_dev")``).
+
+    Args:
+        who: the caller, as the message names it (see ``name_of``).
+        X: the inputs, already checked, one row per example.
+        y: the labels or targets.
+        names: the names of X and y, for the message.
+
+    Returns:
+        y as an array, in its own dtype.
+
+    Raises:
+        TypeError: if y is None, a masked array, or holds other than real numbers.
+        ValueError: if y is a lone number or a ragged list, has not one row per row
+            of X, or holds NaN or infinite floats.
+    """
     y = values(who, names[1], y)
     if len(y) != len(X):
         fail(
@@ -424,7 +745,22 @@ def labels_of(
 
 
 def inputs_and_labels(who: Any, X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
-    """X and y as ``values``, one label per row of X."""
+    """X and y as ``values``, one label per row of X.
+
+    Args:
+        who: the caller, as the message names it (see ``name_of``).
+        X: the inputs, one row per example.
+        y: the labels or targets, one row per example.
+
+    Returns:
+        ``(X, y)``, as arrays in their own dtypes.
+
+    Raises:
+        TypeError: if X or y is None, a masked array, or holds other than real
+            numbers.
+        ValueError: if X or y is a lone number or a ragged list, or their lengths
+            differ.
+    """
     X, y = values(who, "X", X), values(who, "y", y)
     same_rows(who, X, y)
     return X, y

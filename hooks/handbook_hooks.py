@@ -48,12 +48,16 @@ pin_kernels()  # the digits the pages print depend on OpenBLAS's kernels (see ho
 from hooks.anchors import rename_toc, toc_items, with_english_anchors  # noqa: E402
 from hooks.api_links import link_api_names  # noqa: E402
 from hooks.fences import blank_fences, fences  # noqa: E402
+from hooks.home import with_thumbnails  # noqa: E402
 from hooks.labs import LabError, execute as execute_lab  # noqa: E402
 from hooks.search import build_index, with_search_markup  # noqa: E402
-from hooks.pages import PageError, exec_fences, page_language, render_exec_blocks, run_page  # noqa: E402
+from hooks.pages import (  # noqa: E402
+    FIGURE_PREFIX, PageError, SnippetExpander, exec_fences, page_language, render_exec_blocks,
+    run_page, snippet_config)
 
 HEAD_ALTERNATE = re.compile(r'[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]*">\n?')
 DETAILS_TITLE = {"en": "Code for this output", "zh": "生成此结果的代码"}
+SNIPPETS = SnippetExpander(snippet_config())
 LAST_LANGUAGE = "zh"  # the last of mkdocs.yml's i18n languages, built last
 
 
@@ -92,12 +96,17 @@ def on_pre_build(config, **kwargs) -> None:
 @event_priority(-200)  # after mkdocs-static-i18n has set up the page
 def on_page_markdown(markdown: str, page, config, files) -> str:
     source = page.file.abs_src_path
+    markdown = SNIPPETS.shown(markdown)  # package code without its docstrings' Args etc.
     if page_language(source) == "zh":
         markdown = with_english_anchors(markdown, source, config)
+    if page.file.src_uri in ("index.md", "index.zh.md"):
+        markdown = with_thumbnails(markdown, source, config["site_dir"])
     if exec_fences(markdown):
         try:
             outputs = run_page(source)
-            markdown = render_exec_blocks(markdown, outputs, DETAILS_TITLE[page_language(source)])
+            language = page_language(source)
+            markdown = render_exec_blocks(markdown, outputs, DETAILS_TITLE[language],
+                                          FIGURE_PREFIX[language])
         except PageError as error:
             raise PluginError(f"Running the code of {page.file.src_uri} failed: {error}") from error
     markdown = as_console_sessions(markdown)

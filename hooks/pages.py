@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import doctest
 import hashlib
+import html
 import io
 import json
 import os
@@ -87,6 +88,69 @@ def page_language(path: str | Path) -> str:
 
 
 # --- snippet expansion ---------------------------------------------------------------
+
+# The sections of a docstring that document an interface: the API reference shows them;
+# the code a page embeds leaves them out, so that a class reads like its formula.
+INTERFACE_SECTION = re.compile(r"^([ \t]*)(?:Args|Returns|Yields|Raises|Attributes):[ \t]*$")
+QUOTES = '"""'
+
+
+def shown_lines(lines: list[str], width: int = 84) -> list[str | None]:
+    """Package code as a page shows it: each docstring without its Args, Returns,
+    Yields, Raises and Attributes sections.
+
+    One entry per line of ``lines``: the line, None for a line left out, or (when a
+    docstring keeps only its first line) that line closed with its quotes, if it still
+    fits in ``width`` columns. Line numbers stay those of the file: the page runner
+    executes the code with dropped lines blank, so a traceback points at the source.
+    """
+    from handbook.language import columns
+
+    shown: list[str | None] = list(lines)
+    start: int | None = None  # the opening line of the docstring being read
+    dropping: int | None = None  # the indentation of the section being left out
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if start is None:
+            opening = stripped.removeprefix("r")
+            if opening.startswith(QUOTES) and opening.count(QUOTES) == 1:
+                start = i
+            continue
+        closing = QUOTES in line
+        indent = len(line) - len(line.lstrip())
+        if dropping is not None and (not stripped or indent > dropping) and not closing:
+            shown[i] = None
+            continue
+        dropping = None
+        header = INTERFACE_SECTION.match(line)
+        if header:
+            dropping = len(header.group(1))
+            shown[i] = None
+            j = i - 1
+            while j > start and not lines[j].strip():
+                shown[j] = None  # the blank line that separated the section
+                j -= 1
+            continue
+        if closing:
+            kept = [j for j in range(start, i + 1) if shown[j] is not None]
+            first = lines[start].rstrip()
+            if (kept == [start, i] and stripped == QUOTES and first.strip() != QUOTES
+                    and columns(first + QUOTES) <= width):
+                shown[start], shown[i] = first + QUOTES, None
+            start = None
+    return shown
+
+
+def shown_code(lines: list[str]) -> list[str]:
+    """The lines of package code a page shows (``shown_lines`` without the left-out ones)."""
+    return [line for line in shown_lines(lines) if line is not None]
+
+
+def run_code(lines: list[str]) -> list[str]:
+    """The lines of package code the page runner executes: what the page shows, with the
+    left-out lines blank, so that line numbers stay the file's."""
+    return ["" if line is None else line for line in shown_lines(lines)]
+
 
 @dataclass
 class Segment:
@@ -154,12 +218,10 @@ class SnippetExpander:
             flush()
             pending = []
             target = match.group("target")
-            expanded = self.expand([line])
-            while expanded and not expanded[-1].strip():
-                expanded.pop()  # the blank lines before an end marker: the build drops them
             indent = line[: len(line) - len(line.lstrip())]
-            code = textwrap.dedent("\n".join(expanded))
-            origin = self.locate(target, textwrap.dedent("\n".join(expanded)).split("\n"))
+            code = self.snippet(line)
+            origin = self.locate(target, code.split("\n"))
+            code = "\n".join(run_code(code.split("\n")))
             if origin is None:
                 segments.append(Segment(textwrap.indent(code, indent), page, first_line + offset))
             else:
@@ -167,8 +229,36 @@ class SnippetExpander:
         flush()
         return segments
 
+    def snippet(self, line: str) -> str:
+        """The code a snippet line stands for, dedented, as the file has it."""
+        expanded = self.expand([line])
+        while expanded and not expanded[-1].strip():
+            expanded.pop()  # the blank lines before an end marker: the build drops them
+        return textwrap.dedent("\n".join(expanded))
+
     def has_snippets(self, source: str) -> bool:
         return any(SNIPPET_LINE.match(line) for line in source.split("\n"))
+
+    def shown(self, markdown_text: str) -> str:
+        """The page with the snippet lines of its code blocks replaced by the code a
+        page shows (``shown_code``): what the build renders and a reader copies."""
+        pieces, position = [], 0
+        for fence in fences(markdown_text):
+            if not self.has_snippets(fence.raw_body):
+                continue
+            lines = []
+            for line in fence.raw_body.split("\n"):
+                if SNIPPET_LINE.match(line):
+                    indent = line[: len(line) - len(line.lstrip())]
+                    code = "\n".join(shown_code(self.snippet(line).split("\n")))
+                    lines.append(textwrap.indent(code, indent))
+                else:
+                    lines.append(line)
+            start = fence.body_start
+            pieces += [markdown_text[position:start], "\n".join(lines)]
+            position = start + len(fence.raw_body)
+        pieces.append(markdown_text[position:])
+        return "".join(pieces)
 
 
 def is_exec(attributes: dict[str, str]) -> bool:
@@ -463,12 +553,36 @@ def run_page(path: str | Path) -> list[str]:
         sybil.teardown(document.namespace)
 
 
-def render_exec_blocks(markdown_text: str, outputs: list[str], details_title: str = "Code") -> str:
-    """Replace each exec="on" fence by its source (unless hidden) and what it printed."""
+# A figure's caption: a block right after the exec="on" fence that draws it,
+#
+#     /// caption
+#     What the figure shows, and what to see in it.
+#     ///
+#
+# (the syntax of pymdownx.blocks.caption). The build numbers the page's figures.
+CAPTION = re.compile(r"\A(?:[ \t]*\n)*/// caption[ \t]*\n(.*?)\n///[ \t]*(?:\n|\Z)", re.DOTALL)
+FIGURE_PREFIX = {"en": "Figure {}.", "zh": "图 {}"}
+
+
+def plain(caption: str) -> str:
+    """A caption's text without its Markdown, for the figure's accessible name."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", caption)
+    text = re.sub(r"[`*$\\]", "", text)
+    return html.escape(" ".join(text.split()), quote=True)
+
+
+def render_exec_blocks(markdown_text: str, outputs: list[str], details_title: str = "Code",
+                       figure_prefix: str = FIGURE_PREFIX["en"]) -> str:
+    """Replace each exec="on" fence by its source (unless hidden) and what it printed.
+
+    An output followed by a caption block becomes a numbered figure: ``<figure
+    id="figure-N">`` with the output and a ``<figcaption>`` that starts with
+    ``figure_prefix`` (its ``{}`` is N); the caption also names the drawing for
+    screen readers."""
     fences = exec_fences(markdown_text)
     if len(fences) != len(outputs):
         raise PageError(f"{len(fences)} exec blocks but {len(outputs)} outputs")
-    pieces, position = [], 0
+    pieces, position, figures = [], 0, 0
     for (start, end, attributes, source), output in zip(fences, outputs):
         pieces.append(markdown_text[position:start])
         shown = {k: v for k, v in attributes.items() if k not in ("exec", "source")}
@@ -482,7 +596,21 @@ def render_exec_blocks(markdown_text: str, outputs: list[str], details_title: st
         elif where != "above":
             raise PageError(f'source="{where}": expected "above", "details" or "hidden"')
         as_markdown = "0" if output.lstrip().startswith("<") else "1"  # raw HTML (a figure) or Markdown (a table)
-        pieces.append(f'{code}\n<div class="handbook-output" markdown="{as_markdown}">\n\n{output.strip()}\n\n</div>\n')
+        shown_output = f'<div class="handbook-output" markdown="{as_markdown}">\n\n{output.strip()}\n\n</div>\n'
         position = end
+        caption = CAPTION.match(markdown_text[end:])
+        if caption:
+            if "<svg" not in output:
+                raise PageError(f"a caption follows an exec block that draws no figure: "
+                                f"{caption.group(1)[:60]!r}")
+            figures += 1
+            text = caption.group(1).strip()
+            shown_output = shown_output.replace("<svg ", f'<svg aria-label="{plain(text)}" ', 1)
+            shown_output = (f'<figure class="handbook-figure" id="figure-{figures}" markdown="1">\n'
+                            f'{shown_output}<figcaption markdown="span"><span class="caption-prefix">'
+                            f'{figure_prefix.format(figures)}</span> {text}</figcaption>\n'
+                            f'</figure>\n')
+            position = end + caption.end()
+        pieces.append(f"{code}\n{shown_output}")
     pieces.append(markdown_text[position:])
     return "".join(pieces)

@@ -23,6 +23,10 @@ from hooks.fences import blank_fences, fences
 
 FURTHER_READING = re.compile(r"^##[ \t]+(Further reading|延伸阅读)[ \t]*$.*", re.MULTILINE | re.DOTALL)
 HIDDEN = [
+    re.compile(r"\A---\n.*?\n---[ \t]*\n", re.DOTALL),             # front matter
+    re.compile(r"<(\w+)\b[^>]*\blang=\"en\"[^>]*>.*?</\1>", re.DOTALL),  # English on purpose
+    re.compile(r"\{[ \t]*[.#][^}\n]*\}"),                          # attribute lists
+    re.compile(r"^///[ \t]*\w*[ \t]*$", re.MULTILINE),                # caption block fences
     re.compile(r"<!--.*?-->", re.DOTALL),                       # comments (skip directives)
     re.compile(r"\$\$.*?\$\$", re.DOTALL),                      # display math
     re.compile(r"(?<![\\$])\$(?!\s)[^$\n]+?(?<![\s\\])\$(?!\d)"),  # inline math

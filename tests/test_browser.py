@@ -387,6 +387,35 @@ def test_display_math_fits_a_phone_screen(browser: Browser, served: Path, langua
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+def test_the_home_page_fits_a_phone_and_shows_its_thumbnails(browser: Browser, served: Path,
+                                                            language: str) -> None:
+    """At 390 px the home page does not scroll sideways, its cards stack in one column,
+    and each chapter card's thumbnail is loaded and as wide as its card's text."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True,
+                                  has_touch=True)
+    tab = watch(context.new_page())
+    try:
+        tab.page.goto(ROOT_URL + LANGUAGES[language])
+        tab.page.wait_for_load_state("load")
+        layout = tab.page.evaluate("""() => {
+          const cards = [...document.querySelectorAll(".grid.cards > ul > li")];
+          const images = [...document.querySelectorAll("img.handbook-thumbnail")];
+          return {width: document.documentElement.scrollWidth, viewport: innerWidth,
+                  columns: new Set(cards.map(card => card.getBoundingClientRect().left)).size,
+                  images: images.map(img => [img.naturalWidth, img.getBoundingClientRect().width,
+                                             img.parentElement.getBoundingClientRect().width])};
+        }""")
+    finally:
+        problems = tab.problems
+        context.close()
+    assert layout["width"] <= layout["viewport"], layout
+    assert layout["columns"] == 1, layout
+    assert len(layout["images"]) == 5
+    assert all(natural > 0 and shown >= 0.95 * column for natural, shown, column in layout["images"])
+    assert problems == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_formulas_are_typeset_and_no_raw_tex_is_left(tab: Tab, language: str) -> None:
     """KaTeX turns every formula into math: .katex elements, and no \\( \\[ $$ left in the text."""
     tab.page.goto(ROOT_URL + LANGUAGES[language] + "setting-up/bias-variance/")

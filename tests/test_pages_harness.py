@@ -128,8 +128,9 @@ def test_the_real_pages_are_collected_in_both_languages() -> None:
     english = [p for p in pages if not p.endswith(".zh.md")]
     chinese = [p for p in pages if p.endswith(".zh.md")]
     assert english and chinese
-    blocks = {p: len(list(sybil.parse(ROOT / "docs" / p))) for p in ("index.md", "index.zh.md")}
-    assert blocks["index.md"] > 0 and blocks["index.md"] == blocks["index.zh.md"], blocks
+    twins = ("how-to-use.md", "how-to-use.zh.md")
+    blocks = {p: len(list(sybil.parse(ROOT / "docs" / p))) for p in twins}
+    assert blocks[twins[0]] > 0 and blocks[twins[0]] == blocks[twins[1]], blocks
 
 
 def test_the_build_puts_exec_output_into_the_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -168,3 +169,56 @@ def test_a_page_that_passed_is_not_run_again_by_the_build(tmp_path: Path, monkey
         with pytest.raises(PageError, match="late failure"):
             run_page(page)
     assert runs.read_text() == "xxx"
+
+
+def test_a_caption_after_a_figure_makes_a_numbered_figure() -> None:
+    from hooks.pages import PageError, render_exec_blocks
+
+    fence = '```python exec="on" source="hidden"\nprint(1)\n```\n'
+    text = f"{fence}\n/// caption\nThe *first* curve, in [a link](x.md).\n///\n\n{fence}\nAfter.\n"
+    svg = '<svg role="img" viewBox="0 0 1 1"></svg>'
+    html = render_exec_blocks(text, [svg, svg], figure_prefix="图 {}")
+    assert '<figure class="handbook-figure" id="figure-1" markdown="1">' in html
+    assert '<span class="caption-prefix">图 1</span> The *first* curve, in [a link](x.md).' in html
+    assert 'aria-label="The first curve, in a link."' in html
+    assert "/// caption" not in html and "figure-2" not in html  # the second has no caption
+    assert html.rstrip().endswith("After.")
+    with pytest.raises(PageError, match="draws no figure"):
+        render_exec_blocks(text, ["<p>no figure</p>", svg])
+
+
+def test_pages_show_package_code_without_the_docstrings_interface_sections() -> None:
+    from hooks.pages import run_code, shown_code
+
+    code = '''class Step:
+    """One step: w = w - lr g.
+
+    Args:
+        lr: the learning rate.
+            Continued.
+
+    Raises:
+        ValueError: if lr is not positive.
+    """
+
+    def update(self, w, g):
+        """Move w against g.
+
+        A second paragraph stays.
+
+        Returns:
+            The new w.
+        """
+        x = """not a docstring
+        Args:
+        """
+        return w - self.lr * g
+'''.split("\n")
+    shown = "\n".join(shown_code(code))
+    assert '    """One step: w = w - lr g."""\n\n    def update' in shown
+    assert "A second paragraph stays.\n        \"\"\"\n" in shown
+    assert "Args:" in shown and shown.count("Args:") == 1  # the one in a string literal stays
+    assert "Returns" not in shown and "Raises" not in shown and "Continued" not in shown
+    run = run_code(code)
+    assert len(run) == len(code)  # line numbers stay the file's
+    assert [line for line in run if line.strip()] == [line for line in shown.split("\n") if line.strip()]

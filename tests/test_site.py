@@ -315,3 +315,32 @@ def test_the_reference_shows_fit_as_a_function_with_its_signature(site: Path) ->
     assert "module-attribute" not in section
     text = re.sub(r"<[^>]+>", "", section)
     assert all(argument in text for argument in ("batch_size", "early_stopping", "clip_norm", "divergence"))
+
+
+@pytest.mark.parametrize("language", ["", "zh/"])
+def test_the_home_page_is_the_door_of_the_book(site: Path, language: str) -> None:
+    """Symptom cards leading to the debugging entries, a card per chapter with a thumbnail
+    of one of its figures (in the page's language, at most 150 KB), the labs, and the
+    other language's home page."""
+    html = (site / language / "index.html").read_text(encoding="utf-8")
+    article = html.partition("<article")[2]
+    symptoms = re.search(r'<div class="grid cards handbook-symptoms">(.*?)</div>', article, re.S)
+    assert symptoms, "no symptom cards"
+    targets = re.findall(r'<a href="([^"]+)"', symptoms.group(1))
+    assert len(targets) >= 8
+    assert sum("debugging/" in target for target in targets) >= 6, targets
+    chapters = re.search(r'<div class="grid cards handbook-chapters">(.*?)</div>', article, re.S)
+    assert chapters, "no chapter cards"
+    images = re.findall(r'<img class="handbook-thumbnail" src="([^"]+)" alt="([^"]+)"', chapters.group(1))
+    assert len(images) == 5
+    for src, alt in images:
+        thumbnail = (site / language / src).resolve()
+        assert thumbnail.is_relative_to(site.resolve()) and thumbnail.exists(), src
+        svg = thumbnail.read_text(encoding="utf-8")
+        assert svg.startswith("<svg") and 'xmlns="http://www.w3.org/2000/svg"' in svg[:400]
+        assert len(svg.encode()) <= 150_000, f"{src}: {len(svg.encode()) / 1e3:.0f} KB"
+        assert bool(re.search("[\u4e00-\u9fff]", alt)) == (language == "zh/"), alt
+    assert len({src for src, _ in images}) == 5
+    assert len(re.findall(r'href="[^"]*labs/[a-z-]+/"', article)) >= 5
+    other = "../" if language else "zh/"
+    assert re.search(rf'<a class="md-button" href="{re.escape(other)}" hreflang=', article)
