@@ -300,6 +300,10 @@ def to_svg(fig: Figure) -> str:
     svg = re.sub(
         r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r"<svg\1", svg, count=1
     )
+    # lighter pages: no comments (the text of each label), no indentation
+    svg = re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL)
+    svg = re.sub(r">\s+<", "><", svg)
+    svg = re.sub(r"[ \t]*\n[ \t]*", " ", svg).strip()
     return svg.replace(
         "<svg", '<svg role="img" style="max-width:100%;height:auto"', 1
     )
@@ -311,18 +315,23 @@ COUNTS = ("epoch", "iteration", "layer")
 
 def whole_number_ticks(fig: Figure) -> None:
     """Whole-number ticks on every linear axis labelled with a count, in either
-    language (the labels of ``label``).
+    language (the labels of ``label``, alone or followed by a remark in brackets:
+    "layer (input side first)").
 
     Args:
         fig: the figure, changed in place.
     """
     counted = {text for key in COUNTS for text in LABELS[key]}
+    counted |= {f"{text}{bracket}" for text in counted for bracket in (" (", "（")}
     for ax in fig.axes:
         for axis, text, scale in (
             (ax.xaxis, ax.get_xlabel(), ax.get_xscale()),
             (ax.yaxis, ax.get_ylabel(), ax.get_yscale()),
         ):
-            if text in counted and scale == "linear":
+            if scale == "linear" and (
+                text in counted
+                or text.startswith(tuple(c for c in counted if c[-1] in "(（"))
+            ):
                 axis.set_major_locator(MaxNLocator(integer=True))
 
 

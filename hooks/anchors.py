@@ -80,26 +80,6 @@ def lab_markdown(text: str) -> str:
     return "\n".join(markdown)
 
 
-def toc_items(items):
-    """The entries of a page's table of contents, depth first, in page order."""
-    for item in items:
-        yield item
-        yield from toc_items(item.children)
-
-
-def rename_toc(toc, source: str, config) -> None:
-    """Give a Chinese lab's table of contents the ids of its English twin's headings
-    (the lab's HTML headings then take them from the table of contents)."""
-    twin = english_twin(source)
-    if not twin.is_file():
-        return
-    ids = english_ids(twin, config)
-    items = list(toc_items(toc))
-    if len(items) == len(ids):
-        for item, anchor in zip(items, ids, strict=True):
-            item.id = anchor
-
-
 def with_english_anchors(markdown: str, source: str, config) -> str:
     """The Chinese page with ``{#id}`` after each heading: its English twin's id."""
     twin = english_twin(source)

@@ -13,8 +13,11 @@
   ``gp`` and ``go`` classes; ``handbook.css`` hides them while the copy button copies,
   and the reader copies code that runs as pasted.
 * Each lab (``docs/labs/*.py``) is executed by ``hooks/labs.py`` (or taken from the
-  test run's cache) and handed to mkdocs-jupyter as the executed notebook; its page
-  loses nbconvert's CDN scripts and gains a download button.
+  test run's cache) and becomes a page like the others, from the Markdown that
+  ``hooks/lab_pages.py`` writes of the executed notebook (code cells as Python blocks,
+  outputs as chapter pages show them), with a download button for the notebook, made
+  self-contained: its first cell installs the package from the wheel the site serves
+  at ``downloads/``, its links lead to the published pages.
 * Package names quoted as inline code (``hb.fit``) link to the API reference
   (``hooks/api_links.py``).
 * The ``<link rel="alternate" hreflang>`` tags that the i18n plugin puts in every
@@ -28,14 +31,17 @@
 from __future__ import annotations
 
 import logging
+import posixpath
 import re
 from html import escape, unescape
 import sys
 from pathlib import Path
 from types import SimpleNamespace
 
+import nbformat
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -45,11 +51,12 @@ from hooks.blas import pin_kernels  # noqa: E402
 
 pin_kernels()  # the digits the pages print depend on OpenBLAS's kernels (see hooks/blas.py)
 
-from hooks.anchors import rename_toc, toc_items, with_english_anchors  # noqa: E402
+from hooks.anchors import with_english_anchors  # noqa: E402
 from hooks.api_links import link_api_names  # noqa: E402
 from hooks.fences import blank_fences, fences  # noqa: E402
 from hooks.home import with_thumbnails  # noqa: E402
-from hooks.labs import LabError, execute as execute_lab  # noqa: E402
+from hooks import lab_pages  # noqa: E402
+from hooks.labs import LabError, execute as execute_lab, lab_name  # noqa: E402
 from hooks.search import build_index, with_search_markup  # noqa: E402
 from hooks.pages import (  # noqa: E402
     FIGURE_PREFIX, PageError, SnippetExpander, exec_fences, page_language, render_exec_blocks,
@@ -61,30 +68,69 @@ SNIPPETS = SnippetExpander(snippet_config())
 LAST_LANGUAGE = "zh"  # the last of mkdocs.yml's i18n languages, built last
 
 
-@event_priority(-200)  # after mkdocs-static-i18n has re-created the files (mkdocs-jupyter issue #198)
+class LabPage(File):
+    """A lab's page: Markdown written from its executed notebook (``content_string``);
+    ``abs_src_path`` stays the lab's source, which tells the hooks its language and twin."""
+
+    def is_documentation_page(self) -> bool:
+        return True
+
+
+@event_priority(-200)  # after mkdocs-static-i18n has re-created the files
 def on_files(files, config):
-    """Hand each lab to mkdocs-jupyter as its executed notebook, at labs/<name>/ and zh/labs/<name>/.
+    """Make each lab a page, at labs/<name>/ and zh/labs/<name>/, with its notebook for
+    download beside it, and serve the package's wheel at downloads/.
 
-    The lab runs now unless the test run already executed this version of it.
+    A lab runs now unless the test run already executed this version of it.
     """
-    from mkdocs_jupyter.plugin import NotebookFile
-
-    for file in [f for f in files if f.src_uri.startswith("labs/") and f.src_uri.endswith(".py")]:
-        try:
-            notebook = str(execute_lab(file.abs_src_path))
-        except LabError as error:
-            raise PluginError(str(error)) from error
-        page = NotebookFile(file, **config)
-        page.abs_src_path = notebook
-        page.handbook_lab_source = file.abs_src_path  # the jupytext source, for its English twin
-        page.dest_uri = page.dest_path = file.dest_uri.removesuffix(".py") + "/index.html"
-        page.abs_dest_path = str(Path(config["site_dir"]) / page.dest_path)
-        page.url = page.dest_path.removesuffix("index.html")
+    language = "zh" if config["theme"]["language"] == "zh" else "en"
+    site_url = config["site_url"] or "http://127.0.0.1:8000/"
+    try:
+        wheel = lab_pages.wheel()
+    except RuntimeError as error:
+        raise PluginError(str(error)) from error
+    files.append(File.generated(config, lab_pages.wheel_uri(), abs_src_path=str(wheel)))
+    labs = [f for f in files if f.src_uri.startswith("labs/") and f.src_uri.endswith(".py")]
+    pages = {}
+    for file in labs:
+        page = LabPage.__new__(LabPage)
+        page.__dict__.update(file.__dict__)  # i18n's attributes (locale, alternates) included
+        page.dest_uri = file.dest_uri.removesuffix(".py") + "/index.html"
+        page.abs_dest_path = str(Path(config["site_dir"]) / page.dest_uri)
+        page.url = page.dest_uri.removesuffix("index.html")
         # The language switcher's links (i18n's alternates) must lead to the twin lab page, not its source.
-        page.alternates = {language: SimpleNamespace(url=twin.url.removesuffix(".py") + "/")
-                           for language, twin in getattr(file, "alternates", {}).items()}
+        page.alternates = {lang: SimpleNamespace(url=twin.url.removesuffix(".py") + "/")
+                           for lang, twin in getattr(file, "alternates", {}).items()}
         files.remove(file)
         files.append(page)
+        pages[file] = page
+
+    def url_of(path: str) -> str | None:
+        found = files.get_file_from_path(path)
+        return found.url if found is not None and found.is_documentation_page() else None
+
+    for file, page in pages.items():
+        try:
+            executed = nbformat.read(execute_lab(file.abs_src_path), as_version=4)
+        except LabError as error:
+            raise PluginError(str(error)) from error
+        name = lab_name(file.abs_src_path)
+        wheel_link = posixpath.relpath(lab_pages.wheel_uri(), "labs")
+        note = lab_pages.download_note(name, language, site_url, wheel_link)
+        try:
+            page.content_string = lab_pages.page_markdown(executed, language, note)
+            resolve = lab_pages.link_resolver(file.src_uri, page.url, site_url, url_of)
+            notebook = lab_pages.downloadable(
+                executed, lab_pages.install_command(site_url, language), resolve, language)
+        except ValueError as error:
+            raise PluginError(f"{file.src_uri}: {error}") from error
+        page.abs_src_path = file.abs_src_path  # content_string unset it
+        download = File.generated(config, f"labs/{name}/{name}.ipynb",
+                                  content=lab_pages.notebook_json(notebook))
+        download.dest_uri = page.dest_uri.removesuffix("index.html") + f"{name}.ipynb"
+        download.abs_dest_path = str(Path(config["site_dir"]) / download.dest_uri)
+        download.url = download.dest_uri
+        files.append(download)
     return files
 
 
@@ -109,8 +155,18 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
                                           FIGURE_PREFIX[language])
         except PageError as error:
             raise PluginError(f"Running the code of {page.file.src_uri} failed: {error}") from error
-    markdown = as_console_sessions(markdown)
+    markdown = as_console_sessions(with_install_command(markdown, page_language(source), config))
     return join_chinese_lines(markdown) if page_language(source) == "zh" else markdown
+
+
+INSTALL_MARKER = "<!-- pip install from this site -->"
+
+
+def with_install_command(markdown: str, language: str, config) -> str:
+    """Replace the marker line by the shell block that installs the package from the
+    wheel this site serves (the labs' notebooks run the same command first)."""
+    site_url = config["site_url"] or "http://127.0.0.1:8000/"
+    return markdown.replace(INSTALL_MARKER, lab_pages.install_block(site_url, language))
 
 
 def as_console_sessions(markdown: str) -> str:
@@ -142,14 +198,7 @@ PROTECTED = re.compile(r"^\$\$.*?^\$\$[ \t]*$|<div class=\"handbook-output\".*?<
                        re.MULTILINE | re.DOTALL)
 
 
-NOTEBOOK_SCRIPTS = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->"
-                              r"|<script type=\"module\">(?:(?!</script>).)*?mermaid.*?</script>", re.DOTALL)
-DOWNLOAD = {"en": "Download this lab as a notebook", "zh": "下载本实验的 notebook"}
-NOTEBOOK_FIGURE_ALT = 'alt="No description has been provided for this image"'
-FIGURE_ALT = {"en": 'alt="Figure drawn by the cell above"', "zh": 'alt="上面的代码单元画出的图"'}
-
-
-# The interface words that Python-Markdown, mkdocstrings and nbconvert write in English
+# The interface words that Python-Markdown and mkdocstrings write in English
 # whatever the page's language (Material translates its own).
 CHINESE_INTERFACE = [
     ('title="Permanent link"', 'title="本节的链接"'),
@@ -210,9 +259,7 @@ def as_callouts(html: str) -> str:
 
 
 def on_page_content(html: str, page, config, files) -> str:
-    """Link the package names quoted on a page to the API reference; on a lab page, drop the CDN
-    scripts of nbconvert's template (MathJax, Mermaid; KaTeX renders the formulas) and offer the
-    executed notebook for download (mkdocs-jupyter copies it beside the page). A Chinese page's
+    """Link the package names quoted on a page to the API reference. A Chinese page's
     interface words are Chinese."""
     language = "zh" if page.file.dest_uri.startswith("zh/") else "en"
     if language == "zh":
@@ -223,38 +270,7 @@ def on_page_content(html: str, page, config, files) -> str:
         html = as_callouts(html)
     if not page.url.removeprefix("zh/").startswith("reference/"):
         html = link_api_names(html, page.url, "zh/" if language == "zh" else "")
-    source = page.file.abs_src_path or ""
-    if not source.endswith(".ipynb"):
-        return html
-    name = Path(source).name
-    if language == "zh":
-        rename_toc(page.toc, page.file.handbook_lab_source, config)
-    button = f'<p><a class="md-button" href="{name}" download>{DOWNLOAD[language]} ({name})</a></p>'
-    html = heading_ids_from_toc(NOTEBOOK_SCRIPTS.sub("", html), page.toc).replace(NOTEBOOK_FIGURE_ALT, FIGURE_ALT[language])
-    heading_end = html.find("</h1>")
-    return html[:heading_end + 5] + button + html[heading_end + 5:] if heading_end >= 0 else button + html
-
-
-NOTEBOOK_HEADING = re.compile(r'<h([1-6]) id="([^"]*)">(.*?)<a class="anchor-link" href="#[^"]*">', re.DOTALL)
-
-
-def heading_ids_from_toc(html: str, toc) -> str:
-    """Give a notebook's headings the ids of the page's table of contents.
-
-    nbconvert derives ids from the ASCII letters of a heading only, so Chinese headings
-    get ids such as "1" (twice) or "" and the table of contents, made by Python-Markdown
-    with unique ids, would point nowhere. Both list the same headings in the same order.
-    """
-    anchors = [item.id for item in toc_items(toc)]
-    if len(anchors) != len(NOTEBOOK_HEADING.findall(html)):
-        return html  # not the same headings: leave them (the link check reports broken anchors)
-    ids = iter(anchors)
-
-    def rename(match: re.Match) -> str:
-        anchor = next(ids)
-        return f'<h{match.group(1)} id="{anchor}">{match.group(3)}<a class="anchor-link" href="#{anchor}">'
-
-    return NOTEBOOK_HEADING.sub(rename, html)
+    return html
 
 
 def join_chinese_lines(markdown: str) -> str:

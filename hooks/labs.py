@@ -6,8 +6,8 @@ runs one in a fresh kernel, from the repository root, with the lab's language in
 ``HANDBOOK_LANG``, and stops at the first failing cell. The executed notebook is
 kept in ``.cache/labs/`` under a key of the lab, the package, this runner and the
 pinned dependencies: the test run executes each lab once, and the site build
-(``hooks/handbook_hooks.py``) renders those executed notebooks with mkdocs-jupyter
-and offers them for download.
+(``hooks/handbook_hooks.py``) makes pages of those executed notebooks and offers them
+for download (``hooks/lab_pages.py``).
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ lang>``), and the reader's browser loads only the index fragments a query needs
 (``assets/javascripts/search.js``, which queries it and shows the results).
 
 What is indexed is each page's article (``data-pagefind-body``), without what would
-make a poor preview: code blocks, the code behind outputs, figures, math source,
-heading permalinks, the labs' prompts and input cells.
+make a poor preview: code blocks (the labs' code cells and what they printed among
+them), the code behind outputs, figures, math source, heading permalinks.
 
 Pagefind's ranking alone does not always put a technique's page first for its name
 (批量归一化 is segmented into 批量 and 归一化, and the mini-batch page has more 批量),
@@ -29,16 +29,12 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 EXCLUDED = [
     ".headerlink",  # the ¶ after each heading
-    ".highlight",  # code blocks
+    ".highlight",  # code blocks, and what a lab's cells printed
     "details.handbook-source",  # the code behind an output
     ".handbook-output svg",  # figures
     ".arithmatex",  # LaTeX source, before KaTeX renders it
     ".md-source-file",
-    ".jp-InputPrompt",  # the labs' prompts and code cells
-    ".jp-OutputPrompt",
-    ".jp-InputArea",
     ".md-clipboard",
-    ".jp-CopyButton",
 ]
 ARTICLE = '<article class="md-content__inner md-typeset">'
 LANGUAGES = {"en": "", "zh": "zh/"}  # each language and the folder it lives in

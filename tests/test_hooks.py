@@ -54,18 +54,100 @@ def test_every_public_name_of_the_top_level_package_has_a_reference_entry() -> N
     assert all(f"hb.{name}" in names for name in handbook.__all__)
 
 
-def test_notebook_headings_take_the_ids_of_the_table_of_contents() -> None:
-    from types import SimpleNamespace as Item
+def executed_notebook():
+    """A small executed notebook: what hooks/labs.py caches, in miniature."""
+    import nbformat
 
-    from hooks.handbook_hooks import heading_ids_from_toc
+    v4 = nbformat.v4
+    return v4.new_notebook(cells=[
+        v4.new_markdown_cell("# Lab 9: a test\n\nSee [the Adam page](../optimization/adam.md#adamw), "
+                             "[lab 2](regularization.py), [this step](#step-1) and "
+                             "[NumPy](https://numpy.org/).\n\n[ref]: ../index.md"),
+        v4.new_code_cell("print('<b> & 0.5')\nprint()\nprint('end')", execution_count=1, outputs=[
+            v4.new_output("stream", name="stdout", text="<b> & 0.5\n"),
+            v4.new_output("stream", name="stdout", text="\nend\n")]),
+        v4.new_markdown_cell("## Step 1"),
+        v4.new_code_cell("hb.plot.show(fig)\nshow_png()", execution_count=2, outputs=[
+            v4.new_output("display_data", data={"image/svg+xml": "<svg viewBox='0 0 1 1'></svg>",
+                                                "text/plain": "<SVG>"}),
+            v4.new_output("display_data", data={"image/png": "iVBORw0KGgo=\n", "text/plain": "<Figure>"})]),
+    ])
 
-    html = ('<h1 id="1">实验 1<a class="anchor-link" href="#1">¶</a></h1><p>x</p>'
-            '<h2 id="1">第 1 步<a class="anchor-link" href="#1">¶</a></h2><h2 id="">要点<a class="anchor-link" href="#">¶</a></h2>')
-    toc = [Item(id="1", children=[Item(id="1_1", children=[]), Item(id="_1", children=[])])]
-    fixed = heading_ids_from_toc(html, toc)
-    assert '<h2 id="1_1">第 1 步<a class="anchor-link" href="#1_1">' in fixed
-    assert '<h2 id="_1">要点<a class="anchor-link" href="#_1">' in fixed
-    assert heading_ids_from_toc(html, toc[:0]) == html  # a different number of headings: left alone
+
+def test_a_lab_page_shows_code_cells_as_python_blocks_and_outputs_as_the_chapters_do() -> None:
+    import markdown
+
+    from hooks.lab_pages import FIGURE_ALT, page_markdown
+
+    text = page_markdown(executed_notebook(), "zh", note="NOTE")
+    assert text.index("# Lab 9") < text.index("NOTE") < text.index("```python\nprint(")
+    assert "```python\nhb.plot.show(fig)\nshow_png()\n```" in text
+    # the two printed pieces are one block of console-output lines, escaped, the blank line kept
+    printed = ('<div class="highlight no-copy"><pre><code><span class="go">&lt;b&gt; &amp; 0.5</span>\n'
+               '<span class="go"></span>\n<span class="go">end</span></code></pre></div>')
+    assert text.count('<div class="handbook-output"') == 3 and text.count(printed) == 1
+    assert "<svg viewBox='0 0 1 1'></svg>" in text
+    assert f'<img src="data:image/png;base64,iVBORw0KGgo=" alt="{FIGURE_ALT["zh"]}">' in text
+    assert "&lt;SVG&gt;" not in text and "<Figure>" not in text  # the richest form only
+    # Python-Markdown, as the site configures it, keeps the outputs as they are
+    html = markdown.markdown(text, extensions=["md_in_html", "attr_list", "pymdownx.superfences",
+                                               "pymdownx.highlight"],
+                             extension_configs={"pymdownx.highlight": {"pygments_lang_class": True}})
+    assert printed in html and 'class="language-python highlight"' in html
+
+
+def test_a_failing_cell_is_no_page() -> None:
+    import nbformat
+    import pytest
+
+    from hooks.lab_pages import page_markdown
+
+    notebook = executed_notebook()
+    notebook.cells[1].outputs.append(nbformat.v4.new_output("error", ename="ValueError",
+                                                            evalue="broken", traceback=[]))
+    with pytest.raises(ValueError, match="ValueError: broken"):
+        page_markdown(notebook, "en")
+
+
+def test_the_downloadable_notebook_installs_the_package_first_and_links_absolutely() -> None:
+    import nbformat
+    import pytest
+
+    from hooks.lab_pages import downloadable, install_command, link_resolver, relative_links, wheel_name
+
+    pages = {"optimization/adam.md": "zh/optimization/adam/", "labs/regularization.py": "zh/labs/regularization/",
+             "index.md": "zh/"}
+    resolve = link_resolver("labs/test.zh.py", "zh/labs/test/", "https://example.org/book/", pages.get)
+    install = install_command("https://example.org/book/", "zh")
+    assert install == f'pip install "handbook[data,cjk] @ https://example.org/book/downloads/{wheel_name()}"'
+    notebook = downloadable(executed_notebook(), install, resolve, "zh")
+    nbformat.validate(notebook)
+    first = notebook.cells[0]
+    assert first.cell_type == "code" and first.source.splitlines() == [f"%{install}", "%env HANDBOOK_LANG=zh"]
+    assert [c.source for c in notebook.cells[1:]][1:] == [c.source for c in executed_notebook().cells][1:]
+    text = notebook.cells[1].source
+    assert "(https://example.org/book/zh/optimization/adam/#adamw)" in text
+    assert "(https://example.org/book/zh/labs/regularization/)" in text
+    assert "(https://example.org/book/zh/labs/test/#step-1)" in text
+    assert "(https://numpy.org/)" in text and "[ref]: https://example.org/book/zh/" in text
+    assert relative_links(text) == [] and len(relative_links(executed_notebook().cells[0].source)) == 4
+    assert len({cell.id for cell in notebook.cells}) == len(notebook.cells)
+    english = downloadable(executed_notebook(), install, resolve, "en")
+    assert english.cells[0].source == f"%{install}"
+    with pytest.raises(ValueError, match="leads to no page"):
+        link_resolver("labs/test.py", "labs/test/", "https://example.org/", {}.get)("../missing.md")
+
+
+def test_the_install_marker_becomes_the_command_of_the_page_language() -> None:
+    from hooks.handbook_hooks import INSTALL_MARKER, with_install_command
+    from hooks.lab_pages import install_command
+
+    config = {"site_url": "https://example.org/"}
+    page = f"Before.\n\n{INSTALL_MARKER}\n\nAfter.\n"
+    for language in ("en", "zh"):
+        shown = with_install_command(page, language, config)
+        assert INSTALL_MARKER not in shown
+        assert f"``` {{ .bash .handbook-install }}\n{install_command(config['site_url'], language)}\n```" in shown
 
 
 def test_package_names_in_code_blocks_link_to_the_reference_without_changing_the_code() -> None:

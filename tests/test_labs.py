@@ -46,3 +46,25 @@ def test_a_failing_cell_fails_the_lab(tmp_path, monkeypatch) -> None:
         execute(broken)
     assert not list((tmp_path / "cache").rglob("*.ipynb"))
 
+
+
+@pytest.mark.parametrize("lab", labs(), ids=lambda path: path.name)
+def test_a_lab_links_as_a_page_does_so_that_mkdocs_checks_the_links(lab) -> None:
+    """A link of a Markdown cell names the page's file, relative to docs/labs/
+    (``../optimization/momentum.md#anchor``, another lab as ``regularization.py``):
+    MkDocs then resolves it on the lab's page and fails the build on a broken one, and
+    the downloadable notebook gets the published page's address (hooks/lab_pages.py).
+    A path ending in / (``../../optimization/momentum/``) would pass unchecked."""
+    import re
+
+    from hooks.anchors import lab_markdown
+
+    text = lab_markdown(lab.read_text(encoding="utf-8"))
+    targets = re.findall(r"\]\(\s*<?([^)\s>]+)", text) + re.findall(r"href=[\"']([^\"']+)", text)
+    assert targets, "a lab leads the reader to the pages it practises"
+    wrong = [t for t in targets if not re.match(r"^(?:[a-z][a-z0-9+.-]*:|#|[^#]+\.(?:md|py)(?:#|$))", t)]
+    assert wrong == []
+    for target in targets:
+        path = target.partition("#")[0]
+        if path and not re.match(r"^[a-z][a-z0-9+.-]*:", path):
+            assert (lab.parent / path).is_file(), target

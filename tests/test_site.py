@@ -134,7 +134,8 @@ def test_every_stylesheet_and_script_of_the_config_is_in_the_site(site: Path) ->
 
 
 def test_no_script_imports_code_from_a_cdn(site: Path) -> None:
-    """A script can load code without a src attribute (nbconvert's template imports Mermaid from a CDN)."""
+    """A script can load code without a src attribute (nbconvert's template, which rendered the
+    labs once, imported Mermaid from a CDN)."""
     cdn = re.compile(r"cdnjs|jsdelivr|unpkg|mathjax", re.IGNORECASE)
     offenders = []
     for page in pages(site):
@@ -144,20 +145,166 @@ def test_no_script_imports_code_from_a_cdn(site: Path) -> None:
     assert offenders == []
 
 
-@pytest.mark.parametrize("language", ["", "zh/"])
-def test_labs_are_rendered_notebooks_with_their_outputs_and_a_download(site: Path, language: str) -> None:
-    from hooks.labs import lab_name, labs
+def wheel_name() -> str:
+    import tomllib
 
-    for name in sorted({lab_name(path) for path in labs()}):
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    return f"{project['name']}-{project['version']}-py3-none-any.whl"
+
+
+SITE_URL = os.environ.get("HANDBOOK_SITE_URL", "http://127.0.0.1:8000/")
+INSTALL = re.compile(r'^%pip install "handbook\[(?P<extras>[a-z,]+)\] @ (?P<url>\S+)"$')
+NOTEBOOK_MARKUP = re.compile(r"jp-|jupyter|nbconvert|anchor-link|In&nbsp;\[|In \[\d*\]:|Out\[\d*\]:")
+CODE_BLOCK = re.compile(r'<div class="language-python highlight">(.*?)</div>', re.DOTALL)
+PRINTED = re.compile(r'<div class="handbook-output"[^>]*>\s*<div class="highlight no-copy"><pre><code>(.*?)</code></pre>',
+                     re.DOTALL)
+FIGURE = re.compile(r'<div class="handbook-output"[^>]*>\s*<svg\b')
+HAN = re.compile("[\u4e00-\u9fff]")
+
+
+def text_of(html: str) -> str:
+    return unescape(re.sub(r"<[^>]+>", "", html))
+
+
+def lines_of(text: str) -> list[str]:
+    return [line.rstrip() for line in text.strip("\n").splitlines()]
+
+
+def printed_outputs(cell: dict) -> list[str]:
+    """A code cell's printed text, one piece per run of consecutive prints (one block on the page)."""
+    pieces, previous = [], None
+    for output in cell.get("outputs", []):
+        if output["output_type"] == "stream":
+            text = "".join(output["text"])
+            if previous == "stream":
+                pieces[-1] += text
+            else:
+                pieces.append(text)
+        previous = output["output_type"]
+    return pieces
+
+
+def lab_sources(language: str) -> list[Path]:
+    from hooks.labs import labs
+
+    return [path for path in labs() if path.name.endswith(".zh.py") == (language == "zh/")]
+
+
+@pytest.mark.parametrize("language", ["", "zh/"])
+def test_labs_are_pages_like_the_chapters_with_their_code_outputs_and_figures(site: Path, language: str) -> None:
+    """A lab page is made like a chapter page (hooks/lab_pages.py): no notebook markup or CSS,
+    each code cell a Python code block (Material gives it its copy button), what each cell
+    printed in the chapters' output markup, in the order the notebook has it, every line
+    whole, its figures inline SVG, and the HTML within the budget of issue 18."""
+    import jupytext
+
+    from hooks.labs import lab_name
+
+    sources = lab_sources(language)
+    assert len(sources) == 5
+    for source in sources:
+        name = lab_name(source)
         folder = site / language / "labs" / name
         html = (folder / "index.html").read_text(encoding="utf-8")
-        assert "jupyter-wrapper" in html and "jp-OutputArea" in html, f"{name}: not rendered as a notebook"
-        assert "# %%" not in html, f"{name}: the source was published instead of the notebook"
-        assert "<svg" in html, f"{name}: no figure"
-        assert f'href="{name}.ipynb" download' in html
+        assert len(html.encode("utf-8")) < 300_000, f"{name}: {len(html.encode()) / 1e3:.0f} KB of HTML"
+        assert not NOTEBOOK_MARKUP.search(html), f"{name}: {NOTEBOOK_MARKUP.search(html).group()!r}"
+        assert "# %%" not in html, f"{name}: the source was published instead of the page"
         assert f'<html lang="{language.rstrip("/") or "en"}"' in html
+        article = html.partition("<article")[2].partition("</article>")[0]
+        code = [cell.source for cell in jupytext.read(source).cells if cell.cell_type == "code"]
+        blocks = [text_of(block) for block in CODE_BLOCK.findall(article)]
+        assert [lines_of(b) for b in blocks] == [lines_of(c) for c in code], f"{name}: the code blocks are not the cells"
+        assert "no-copy" not in "".join(re.findall(r'<div class="language-python[^"]*"', article))
         notebook = json.loads((folder / f"{name}.ipynb").read_text(encoding="utf-8"))
-        assert all(cell.get("execution_count") for cell in notebook["cells"] if cell["cell_type"] == "code")
+        cells = [cell for cell in notebook["cells"][1:] if cell["cell_type"] == "code"]
+        expected = [piece for cell in cells for piece in printed_outputs(cell)]
+        shown = PRINTED.findall(article)
+        assert [lines_of(text_of(s)) for s in shown] == [lines_of(e) for e in expected], f"{name}: the printed outputs"
+        for block in shown:  # each printed line is a console-output line of its own
+            assert re.fullmatch(r'(<span class="go">[^<\n]*</span>\n?)+', block), block[:200]
+        figures = sum("image/svg+xml" in output.get("data", {}) for cell in cells for output in cell["outputs"])
+        assert figures and len(FIGURE.findall(article)) == figures, f"{name}: {figures} figures drawn"
+        assert 'class="arithmatex"' in article, f"{name}: the math is not the site's"
+
+
+@pytest.mark.parametrize("language", ["", "zh/"])
+def test_each_lab_offers_a_notebook_that_runs_outside_the_repository(site: Path, language: str) -> None:
+    """The page's download button gives the executed notebook beside it; its first cell
+    installs the package from the wheel the site serves (with the extras the labs need),
+    the page shows the same command (and so does how-to-use, for a reader's own code), and
+    every link of its text leads to a published page in the notebook's language."""
+    import jupytext
+
+    from hooks.labs import lab_name
+    from tests.test_links import parse
+
+    commands = set()
+    for source in lab_sources(language):
+        name = lab_name(source)
+        folder = site / language / "labs" / name
+        html = (folder / "index.html").read_text(encoding="utf-8")
+        button = re.search(rf'<a (?=[^>]*class="md-button")(?=[^>]*download="{name}.ipynb")'
+                           rf'(?=[^>]*href="{name}.ipynb")[^>]*>([^<]+)</a>', html)
+        assert button and f"({name}.ipynb)" in button.group(1), f"{name}: no download button"
+        notebook = json.loads((folder / f"{name}.ipynb").read_text(encoding="utf-8"))
+        first, *cells = notebook["cells"]
+        assert first["cell_type"] == "code"
+        lines = "".join(first["source"]).splitlines()
+        install = INSTALL.match(lines[0])
+        assert install, f"{name}: the first cell is {lines[0]!r}, not the pip install of the wheel"
+        assert install["url"] == f"{SITE_URL}downloads/{wheel_name()}"
+        assert (site / "downloads" / wheel_name()).is_file()
+        extras = set(install["extras"].split(","))
+        assert "data" in extras and ("cjk" in extras) == (language == "zh/")  # the digits; Chinese figure labels
+        assert (lines[1:] == ["%env HANDBOOK_LANG=zh"]) == (language == "zh/") and len(lines) <= 2
+        shown = [text_of(b) for b in re.findall(r'<div class="language-bash handbook-install highlight">(.*?)</div>',
+                                                  html, re.DOTALL)]
+        assert [s.strip() for s in shown] == [lines[0].removeprefix("%")], f"{name}: the page shows another command"
+        commands.add(lines[0].removeprefix("%"))
+        code = [cell.source for cell in jupytext.read(source).cells if cell.cell_type == "code"]
+        assert ["".join(c["source"]) for c in cells if c["cell_type"] == "code"] == code
+        assert all(c.get("execution_count") for c in cells if c["cell_type"] == "code")
+        text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+        targets = re.findall(r"\]\(\s*<?([^)\s>]+)", text) + re.findall(r"href=[\"']([^\"']+)", text)
+        assert targets, f"{name}: no links"
+        for target in targets:
+            assert target.startswith(SITE_URL + language), f"{name}: {target} is not a published page in its language"
+            path, _, anchor = target.removeprefix(SITE_URL).partition("#")
+            page = site / path / "index.html"
+            assert page.is_file() and (not anchor or anchor in parse(page).ids), f"{name}: {target} leads nowhere"
+        printed = "".join("".join(o["text"]) for c in cells if c["cell_type"] == "code"
+                          for o in c["outputs"] if o["output_type"] == "stream")
+        assert bool(HAN.search(printed)) == (language == "zh/"), f"{name}: printed in the other language"
+    how_to_use = (site / language / "how-to-use" / "index.html").read_text(encoding="utf-8")
+    shown = re.findall(r'<div class="language-bash handbook-install highlight">(.*?)</div>', how_to_use, re.DOTALL)
+    assert len(commands) == 1 and [text_of(s).strip() for s in shown] == list(commands)
+
+
+def test_the_site_serves_the_package_as_a_wheel_that_installs(site: Path, tmp_path: Path) -> None:
+    """downloads/handbook-<version>-py3-none-any.whl is this package (every module, its
+    metadata and extras), and pip installs it: the labs' first cells depend on it."""
+    import tomllib
+    import zipfile
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wheel = site / "downloads" / wheel_name()
+    with zipfile.ZipFile(wheel) as archive:
+        modules = {n for n in archive.namelist() if n.startswith("handbook/")}
+        assert modules == {f"handbook/{p.name}" for p in (ROOT / "handbook").glob("*.py")}
+        assert all(archive.read(m) == (ROOT / m).read_bytes() for m in modules), "the wheel holds an older package"
+        metadata = archive.read(f"handbook-{project['version']}.dist-info/METADATA").decode()
+    assert f"Name: {project['name']}\nVersion: {project['version']}\n" in metadata
+    for requirement in project["optional-dependencies"]["data"] + project["optional-dependencies"]["cjk"]:
+        assert re.search(rf"^Requires-Dist: {re.escape(requirement)}; extra == \"(data|cjk)\"$", metadata, re.M)
+    target = tmp_path / "installed"
+    pip = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "--quiet",
+                          "--target", str(target), str(wheel)], capture_output=True, text=True)
+    assert pip.returncode == 0, pip.stderr
+    env = dict(os.environ, PYTHONPATH=str(target), MPLBACKEND="Agg")
+    imported = subprocess.run([sys.executable, "-c", "import handbook; print(handbook.__file__)"],
+                              cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert imported.returncode == 0, imported.stderr
+    assert Path(imported.stdout.strip()).is_relative_to(target)
 
 
 @pytest.mark.parametrize("language", ["", "zh/"])
@@ -344,3 +491,41 @@ def test_the_home_page_is_the_door_of_the_book(site: Path, language: str) -> Non
     assert len(re.findall(r'href="[^"]*labs/[a-z-]+/"', article)) >= 5
     other = "../" if language else "zh/"
     assert re.search(rf'<a class="md-button" href="{re.escape(other)}" hreflang=', article)
+
+
+# Pages allowed a figure over 150 KB (none: keep it so), and the one technique page
+# without a figure (its results are yes-or-no equivalences).
+HEAVY_FIGURES: tuple[str, ...] = ()
+NO_FIGURE = ("tuning/frameworks/",)
+CHAPTERS = ("setting-up", "regularization", "optimization", "tuning", "debugging")
+
+
+@pytest.mark.parametrize("language", ["", "zh/"])
+def test_every_technique_page_has_captioned_figures_of_at_most_150_kb(site: Path, language: str) -> None:
+    prefix = "图 " if language else "Figure "
+    problems = []
+    for chapter in CHAPTERS:
+        for page in sorted((site / language / chapter).glob("*/index.html")):
+            where = page.parent.relative_to(site / language).as_posix() + "/"
+            article = page.read_text(encoding="utf-8").partition("<article")[2]
+            outputs = re.findall(r'<div class="handbook-output"[^>]*>(.*?)</div>', article, re.S)
+            drawings = [output for output in outputs if "<svg" in output]
+            figures = re.findall(r'<figure class="handbook-figure" id="figure-(\d+)">(.*?)</figure>',
+                                 article, re.S)
+            if not drawings and where not in NO_FIGURE:
+                problems.append(f"{language}{where}: no figure")
+            if len(figures) != len(drawings):
+                problems.append(f"{language}{where}: {len(drawings)} figures, {len(figures)} captioned")
+            for number, (anchor, body) in enumerate(figures, start=1):
+                caption = re.search(r'<figcaption><span class="caption-prefix">([^<]*)</span>(.*?)</figcaption>',
+                                    body, re.S)
+                if anchor != str(number) or not caption or caption.group(1).strip() != f"{prefix}{number}" + (
+                        "" if language else ".") or len(caption.group(2).strip()) < 20:
+                    problems.append(f"{language}{where}: figure {number} is not numbered and captioned")
+                if 'aria-label="' not in body.partition("<svg")[2][:300]:
+                    problems.append(f"{language}{where}: figure {number} has no accessible name")
+            for drawing in drawings:
+                size = len(drawing.encode())
+                if size > 150_000 and where not in HEAVY_FIGURES:
+                    problems.append(f"{language}{where}: a figure of {size / 1e3:.0f} KB")
+    assert problems == []

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Lab 1: a digits classifier, diagnosed and repaired
 #
-# This lab runs the loop of the [first chapter](../../setting-up/splits/) on one
+# This lab runs the loop of the [first chapter](../setting-up/splits.md) on one
 # network from start to finish: split the data, train, read the bias and the variance,
 # look inside the network to find out *why*, and fix the inputs and the
 # initialization. Every cell runs in a few seconds; the `assert` lines are the lab's
@@ -161,7 +161,7 @@ print(hb.tr("saturated tanh outputs with both fixes:",
 # ## Step 4: diagnose again, then look at the test set once
 #
 # The repaired network still fits the training set better than the dev set. That is
-# the next job, regularization ([lab 2](../regularization/)). The test set, kept
+# the next job, regularization ([lab 2](regularization.py)). The test set, kept
 # aside until now, gives an unbiased estimate of the error of the chosen model.
 
 # %%

@@ -2,7 +2,7 @@
 # # Lab 5: debugging a broken training script, one bug at a time
 #
 # Below is a short training script for the digits with five bugs of the kinds the
-# [debugging chapter](../../debugging/checkup/) catalogues. Each bug is behind a named
+# [debugging chapter](../debugging/checkup.md) catalogues. Each bug is behind a named
 # switch, so that fixing one is removing its name from `bugs`. Pretend you do not
 # know the list: follow the symptoms, let `hb.diagnose.checkup` point at the first
 # cause, fix that one, and run again.

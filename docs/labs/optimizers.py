@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Lab 3: an optimizer and schedule race
 #
-# The [optimization chapter](../../optimization/minibatch/) derives each update rule.
+# The [optimization chapter](../optimization/minibatch.md) derives each update rule.
 # Here they race: the same network, the same data, the same mini-batches and the same
 # budget of $20$ epochs; only the update rule, its learning rate and its schedule change.
 # A fair race gives every optimizer its own best learning rate, so each runs at four
@@ -106,7 +106,7 @@ hb.plot.show(hb.plot.lines(epochs, curves, xlabel=hb.plot.label("epoch"),
 # well-conditioned problem the choice of optimizer matters far less than its learning
 # rate. (The handbook's momentum is the averaging form $v \leftarrow \beta v + (1-\beta)\,dW$,
 # whose long-run step is $\alpha$ times the gradient, like SGD's; its gain shows on
-# ill-conditioned problems, as the [momentum page](../../optimization/momentum/)
+# ill-conditioned problems, as the [momentum page](../optimization/momentum.md)
 # shows.)
 
 # %%

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 实验 3：优化器与学习率调度的比赛
 #
-# [优化一章](../../optimization/minibatch/)逐一推导了各种更新规则，这里让它们赛跑。网络、数据和小批量（mini-batch）都相同，预算都是 $20$ 轮（epoch），变的只有更新规则、它的学习率（learning rate）和学习率调度。公平的比赛要让每个优化器都用上自己最好的学习率，所以每个优化器各用四个学习率跑一遍，保留最好的结果。
+# [优化一章](../optimization/minibatch.md)逐一推导了各种更新规则，这里让它们赛跑。网络、数据和小批量（mini-batch）都相同，预算都是 $20$ 轮（epoch），变的只有更新规则、它的学习率（learning rate）和学习率调度。公平的比赛要让每个优化器都用上自己最好的学习率，所以每个优化器各用四个学习率跑一遍，保留最好的结果。
 
 # %%
 import numpy as np
@@ -91,7 +91,7 @@ hb.plot.show(hb.plot.lines(epochs, curves, xlabel=hb.plot.label("epoch"),
                            ylabel=hb.plot.label("loss"), logy=True))
 
 # %% [markdown]
-# 各自用上自己的学习率以后，每个优化器最终的训练损失都很小，验证集（dev set）准确率（accuracy）也只相差一两个百分点。在已经标准化（standardization）、条件良好的小问题上，选哪个优化器远不如它的学习率要紧。顺带一提，本手册的动量（momentum）采用平均形式 $v \leftarrow \beta v + (1-\beta)\,dW$，长期来看每一步是梯度的 $\alpha$ 倍，和 SGD 相同。它的好处要到病态问题上才显现，[动量](../../optimization/momentum/)一页演示了这一点。
+# 各自用上自己的学习率以后，每个优化器最终的训练损失都很小，验证集（dev set）准确率（accuracy）也只相差一两个百分点。在已经标准化（standardization）、条件良好的小问题上，选哪个优化器远不如它的学习率要紧。顺带一提，本手册的动量（momentum）采用平均形式 $v \leftarrow \beta v + (1-\beta)\,dW$，长期来看每一步是梯度的 $\alpha$ 倍，和 SGD 相同。它的好处要到病态问题上才显现，[动量](../optimization/momentum.md)一页演示了这一点。
 
 # %%
 dev = [history.dev_acc[-1] for _, history in best.values()]

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Lab 2: an overfitting network, regularized to its best dev accuracy
 #
-# The [regularization chapter](../../regularization/l2-l1/) compares its techniques at
+# The [regularization chapter](../regularization/l2-l1.md) compares its techniques at
 # one reasonable setting each. This lab does what you would do on a real project:
 # give each regularizer a small sweep of its strength, keep the best setting of each
 # on the dev set, combine the two best, and only then look at a test set that played

@@ -1,8 +1,8 @@
 # %% [markdown]
 # # Lab 4: a random search, with and without batch normalization
 #
-# The [tuning chapter](../../tuning/hyperparameter-search/) recommends random search on
-# the right scale, and [batch normalization](../../tuning/batch-normalization/) is said
+# The [tuning chapter](../tuning/hyperparameter-search.md) recommends random search on
+# the right scale, and [batch normalization](../tuning/batch-normalization.md) is said
 # to make a network less sensitive to its learning rate. This lab puts both to work:
 # the same random search, with the same draws, tunes a four-layer ReLU network with
 # and without batch normalization, and we count how many settings work.

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 实验 4：随机搜索，用与不用批量归一化
 #
-# [调参一章](../../tuning/hyperparameter-search/)推荐在合适的尺度上做随机搜索（random search），而据说[批量归一化](../../tuning/batch-normalization/)（batch normalization）能让网络对学习率（learning rate）不那么敏感。本实验让两者都派上用场。同一个随机搜索用同样的抽样，分别为带和不带批量归一化的四层 ReLU 网络调参，然后数一数有多少组设置能用。
+# [调参一章](../tuning/hyperparameter-search.md)推荐在合适的尺度上做随机搜索（random search），而据说[批量归一化](../tuning/batch-normalization.md)（batch normalization）能让网络对学习率（learning rate）不那么敏感。本实验让两者都派上用场。同一个随机搜索用同样的抽样，分别为带和不带批量归一化的四层 ReLU 网络调参，然后数一数有多少组设置能用。
 
 # %%
 import numpy as np

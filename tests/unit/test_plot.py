@@ -721,3 +721,13 @@ def test_axes_that_count_get_whole_number_ticks_in_both_languages():
             assert not all(float(t).is_integer() for t in ax.get_yticks())  # loss is no count
         finally:
             hb.plot.set_language("en")
+
+
+def test_a_count_label_with_a_remark_in_brackets_still_gets_whole_number_ticks():
+    for xlabel in ("layer (input side first)", "层（从输入一侧数起）", "layers of it"):
+        fig, ax = hb.plot.figure()
+        ax.plot([1, 2, 3, 4, 5], [0.5, 0.4, 0.3, 0.25, 0.2])
+        ax.set(xlabel=xlabel)
+        hb.plot.whole_number_ticks(fig)
+        whole = all(float(t).is_integer() for t in ax.get_xticks())
+        assert whole == (xlabel != "layers of it"), xlabel
