@@ -640,20 +640,44 @@ def test_the_copy_button_puts_the_code_on_the_clipboard(tab: Tab) -> None:
     assert page.evaluate("navigator.clipboard.readText()").strip() == code
 
 
-@pytest.mark.parametrize(("name", "path"), [
-    ("home-en", ""), ("home-zh", "zh/"), ("adam-en", "optimization/adam/"), ("adam-zh", "zh/optimization/adam/"),
-    ("lab-en", "labs/optimizers/"), ("lab-zh", "zh/labs/optimizers/"),
-])
-def test_screenshots_of_a_home_page_a_chapter_and_a_lab_are_written(tab: Tab, name: str, path: str) -> None:
-    """Full-page screenshots, for a person to look at, in HANDBOOK_TEST_OUTPUT or tests/output/."""
+SCREENSHOTS = {  # mode: the pages shot in it, as (name, path)
+    "desktop-light": [("home-en", ""), ("home-zh", "zh/"), ("adam-en", "optimization/adam/"),
+                      ("adam-zh", "zh/optimization/adam/"), ("lab-en", "labs/optimizers/"),
+                      ("lab-zh", "zh/labs/optimizers/")],
+    "desktop-dark": [("home-en", ""), ("adam-zh", "zh/optimization/adam/"),
+                     ("bias-variance-en", "setting-up/bias-variance/")],
+    "phone-light": [("home-zh", "zh/"), ("adam-en", "optimization/adam/"),
+                    ("bias-variance-zh", "zh/setting-up/bias-variance/")],
+    "phone-dark": [("home-en", ""), ("bias-variance-en", "setting-up/bias-variance/")],
+}
+
+
+@pytest.mark.parametrize("mode", SCREENSHOTS)
+def test_screenshots_of_the_home_pages_two_chapters_and_a_lab_are_written(
+        browser: Browser, served: Path, mode: str) -> None:
+    """Full-page screenshots, for a person to look at, in HANDBOOK_TEST_OUTPUT or
+    tests/output/: desktop (1280 px) and phone (390 px), light and dark."""
+    device, scheme = mode.split("-")
+    size = PHONE if device == "phone" else {"width": 1280, "height": 800}
+    context = browser.new_context(viewport=size, is_mobile=device == "phone",
+                                  has_touch=device == "phone", color_scheme=scheme)
+    tab = watch(context.new_page())
     OUTPUT.mkdir(parents=True, exist_ok=True)
-    shot = OUTPUT / f"{name}.png"
-    shot.unlink(missing_ok=True)
-    tab.page.goto(ROOT_URL + path)
-    tab.settle()
-    tab.page.evaluate("document.fonts.ready.then(() => true)")
-    tab.page.screenshot(path=shot, full_page=True)
-    assert shot.is_file() and shot.stat().st_size > 10_000
+    try:
+        for name, path in SCREENSHOTS[mode]:
+            shot = OUTPUT / f"{name}-{mode}.png"
+            shot.unlink(missing_ok=True)
+            tab.page.goto(ROOT_URL + path)
+            tab.page.wait_for_load_state("load")
+            tab.page.evaluate("document.fonts.ready.then(() => true)")
+            expected = "slate" if scheme == "dark" else "default"
+            assert tab.page.evaluate("document.body.getAttribute('data-md-color-scheme')") == expected
+            tab.page.screenshot(path=shot, full_page=True)
+            assert shot.is_file() and shot.stat().st_size > 10_000
+    finally:
+        problems = tab.problems
+        context.close()
+    assert problems == []
 
 
 # --- what a reader copies -------------------------------------------------------------
