@@ -91,7 +91,8 @@ def test(arguments: list[str]) -> int:
     they check what a reader's machine prints as well), with the package's unit tests.
     Then the strict build of the site (from the pages' cached outputs), and its tests in
     two runs side by side (they mostly wait on the browser), while the English pages
-    (not the labs) run once more under a third kernel family. With arguments, one
+    (not the labs) run once more under a third kernel family, their figures built but not
+    drawn (HANDBOOK_SKIP_FIGURES, see hooks/pages.py). With arguments, one
     pytest run of what they select.
     """
     env = environment()
@@ -106,7 +107,7 @@ def test(arguments: list[str]) -> int:
                           env=page_environment(env, "en", None)))
     first = finish_runs([chinese]) or first
     english = start_run("English pages", ["docs", "--ignore=docs/labs"],
-                        page_environment(env, "en", families[1]))
+                        dict(page_environment(env, "en", families[1]), HANDBOOK_SKIP_FIGURES="1"))
     built = run(BIN / "mkdocs", "build", "--strict", "--clean", "--site-dir", ROOT / "site",
                 env=env)
     second = built
