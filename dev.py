@@ -78,7 +78,8 @@ def serve(arguments: list[str]) -> int:
 
 # The tests of the built site: they run after every page has run (the build takes the
 # pages' outputs from what the first step cached), in one process.
-SITE_TESTS = ("tests/test_site.py", "tests/test_links.py", "tests/test_browser.py")
+SITE_TESTS = ("tests/test_site.py", "tests/test_links.py", "tests/test_browser.py",
+              "tests/test_reference_math.py")
 
 
 def test(arguments: list[str]) -> int:
@@ -123,11 +124,14 @@ def test(arguments: list[str]) -> int:
 
 
 # Browser tests that need no instant navigation (it engages only at the address the site
-# is built for, port 8000), run by dev.py test on another port beside the others.
-BROWSER_ASIDE = (
-    "tests/test_browser.py::test_the_copied_code_of_every_technique_page_runs_and_prints_what_the_page_shows",
-    "tests/test_browser.py::test_display_math_fits_a_phone_screen",
-)
+# is built for, port 8000), run by dev.py test on another port beside the others: the
+# Chinese pages' sweep (tests/test_browser.sweep, one visit of every page for all three).
+BROWSER_ASIDE = tuple(
+    f"tests/test_browser.py::{test}[zh]" for test in (
+        "test_every_page_loads_without_errors_or_requests_to_other_hosts",
+        "test_display_math_and_the_text_of_figures_fit_a_phone_screen",
+        "test_the_copied_code_of_every_technique_page_runs_and_prints_what_the_page_shows",
+    ))
 
 
 def workers() -> list[str]:

@@ -272,8 +272,8 @@ def to_svg(fig: Figure) -> str:
     """The figure as inline SVG, ready to embed in a page.
 
     Text is drawn as paths, and the same figure always gives the same SVG. Axes
-    labelled with a count get whole-number ticks (``whole_number_ticks``); a
-    figure made with pyplot is closed there.
+    labelled with a count get whole-number ticks (``whole_number_ticks``), legends
+    have no frame, as in ``style()``; a figure made with pyplot is closed there.
 
     Args:
         fig: the figure, such as ``hb.plot.figure()[0]``.
@@ -287,6 +287,9 @@ def to_svg(fig: Figure) -> str:
     """
     check_figure("to_svg", fig)
     whole_number_ticks(fig)
+    for legend in [*fig.legends, *(ax.get_legend() for ax in fig.axes)]:
+        if legend is not None:  # made outside style(), where legends have a frame
+            legend.set_frame_on(False)
     buffer = io.StringIO()
     with style():
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})

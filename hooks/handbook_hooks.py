@@ -54,6 +54,7 @@ pin_kernels()  # the digits the pages print depend on OpenBLAS's kernels (see ho
 from hooks.anchors import with_english_anchors  # noqa: E402
 from hooks.api_links import link_api_names  # noqa: E402
 from hooks.fences import blank_fences, fences  # noqa: E402
+from hooks.figures import as_figure_files  # noqa: E402
 from hooks.home import with_thumbnails  # noqa: E402
 from hooks import lab_pages  # noqa: E402
 from hooks.labs import LabError, execute as execute_lab, lab_name  # noqa: E402
@@ -155,6 +156,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
                                           FIGURE_PREFIX[language])
         except PageError as error:
             raise PluginError(f"Running the code of {page.file.src_uri} failed: {error}") from error
+    markdown = as_figure_files(markdown, page.url, config["site_dir"])  # a lab's figures too
     markdown = as_console_sessions(with_install_command(markdown, page_language(source), config))
     return join_chinese_lines(markdown) if page_language(source) == "zh" else markdown
 
@@ -325,6 +327,8 @@ def on_post_build(config) -> None:
     builds the other languages inside the default language's build)."""
     if config["theme"]["language"] == LAST_LANGUAGE:
         build_index(config["site_dir"])
+        lab_pages.with_labs_in_sitemap(config["site_dir"], config["site_url"] or "http://127.0.0.1:8000/",
+                                       {"en": "", "zh": "zh/"})
 
 
 _ENGLISH_404: list[str] = []

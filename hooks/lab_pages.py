@@ -39,7 +39,7 @@ from pathlib import Path
 
 import nbformat
 
-from hooks.pages import ROOT
+from hooks.pages import CAPTION, FIGURE_PREFIX, ROOT, as_figure
 
 FIGURE_ALT = {"en": "Figure drawn by the cell above", "zh": "上面的代码单元画出的图"}
 # What the labs need besides the package: scikit-learn for the digits (the data extra),
@@ -214,9 +214,21 @@ def install_block(site_url: str, language: str) -> str:
 
 def page_markdown(notebook, language: str, note: str = "") -> str:
     """The page of an executed lab: its Markdown cells, its code cells as Python blocks
-    with their outputs, and ``note`` after the first Markdown cell (the lab's opening)."""
+    with their outputs, and ``note`` after the first Markdown cell (the lab's opening).
+
+    A Markdown cell that is a caption block (``/// caption``, text, ``///``, as on the
+    chapter pages) captions the figure the code cell before it drew: a numbered figure.
+    """
     parts: list[str] = []
+    figures = 0
     for cell in notebook.cells:
+        caption = CAPTION.match(cell.source.strip() + "\n") if cell.cell_type == "markdown" else None
+        if caption:
+            if not parts or "<svg" not in parts[-1]:
+                raise ValueError("a caption cell follows no figure: " + caption.group(1)[:60])
+            figures += 1
+            parts[-1] = as_figure(parts[-1], caption.group(1), figures, FIGURE_PREFIX[language])
+            continue
         if cell.cell_type == "markdown":
             parts.append(cell.source.strip())
             if note:
@@ -258,9 +270,15 @@ def downloadable(notebook, install: str, resolve: Callable[[str], str], language
     package (``install``, a pip command) and sets the printed language, and the links of
     its Markdown cells made absolute by ``resolve``."""
     notebook = copy.deepcopy(notebook)
+    figures = 0
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
             cell.source = absolute_links(cell.source, resolve)
+            caption = CAPTION.match(cell.source.strip() + "\n")
+            if caption:  # Jupyter shows a caption block as it is: an italic line instead
+                figures += 1
+                text = " ".join(caption.group(1).split())
+                cell.source = f"*{FIGURE_PREFIX[language].format(figures)} {text}*"
     lines = [f"%{install}"]
     if language != "en":  # the package prints English unless told otherwise
         lines.append(f"%env HANDBOOK_LANG={language}")
@@ -297,3 +315,40 @@ def link_resolver(source_uri: str, page_url: str, site_url: str,
         return base + url + hash_ + anchor
 
     return resolve
+
+
+SITEMAP_ENTRY = """    <url>
+        <loc>{url}</loc>
+        <lastmod>{lastmod}</lastmod>
+        <changefreq>daily</changefreq>
+{alternates}    </url>
+"""
+
+
+def with_labs_in_sitemap(site_dir: str | Path, site_url: str, languages: dict[str, str]) -> None:
+    """Add the lab pages to the site's sitemap.xml (and its .gz), one entry per language
+    with the hreflang pairs of the other pages. mkdocs-static-i18n writes the sitemap
+    from the Markdown pages alone, and a lab is made from a .py file.
+
+    ``languages``: each language's folder in the site, "" for the default one.
+    """
+    import gzip
+
+    path = Path(site_dir) / "sitemap.xml"
+    sitemap = path.read_text(encoding="utf-8")
+    lastmod = re.search(r"<lastmod>([^<]*)</lastmod>", sitemap)
+    names = sorted(p.stem for p in (ROOT / "docs" / "labs").glob("*.py") if "." not in p.stem)
+    entries = []
+    for name in names:
+        urls = {lang: f"{site_url}{folder}labs/{name}/" for lang, folder in languages.items()}
+        if any(f"<loc>{url}</loc>" in sitemap for url in urls.values()):
+            continue
+        alternates = "".join(f'        <xhtml:link rel="alternate" hreflang="{lang}" href="{url}"/>\n'
+                             for lang, url in urls.items())
+        entries += [SITEMAP_ENTRY.format(url=url, lastmod=lastmod.group(1) if lastmod else "",
+                                         alternates=alternates) for url in urls.values()]
+    sitemap = sitemap.replace("</urlset>", "".join(entries) + "</urlset>", 1)
+    path.write_text(sitemap, encoding="utf-8")
+    with gzip.GzipFile(path.with_suffix(".xml.gz"), "wb", mtime=0) as archive:
+        archive.write(sitemap.encode("utf-8"))
+

@@ -592,6 +592,17 @@ def plain(caption: str) -> str:
     return html.escape(" ".join(text.split()), quote=True)
 
 
+def as_figure(output: str, caption: str, number: int, prefix: str) -> str:
+    """An output that draws a figure, with its caption: ``<figure id="figure-N">`` and a
+    ``<figcaption>`` that starts with ``prefix`` (its ``{}`` is N); the caption also
+    names the drawing for screen readers."""
+    text = caption.strip()
+    output = output.replace("<svg ", f'<svg aria-label="{plain(text)}" ', 1)
+    return (f'<figure class="handbook-figure" id="figure-{number}" markdown="1">\n'
+            f'{output.rstrip()}\n<figcaption markdown="span"><span class="caption-prefix">'
+            f'{prefix.format(number)}</span> {text}</figcaption>\n</figure>\n')
+
+
 def render_exec_blocks(markdown_text: str, outputs: list[str], details_title: str = "Code",
                        figure_prefix: str = FIGURE_PREFIX["en"]) -> str:
     """Replace each exec="on" fence by its source (unless hidden) and what it printed.
@@ -625,12 +636,7 @@ def render_exec_blocks(markdown_text: str, outputs: list[str], details_title: st
                 raise PageError(f"a caption follows an exec block that draws no figure: "
                                 f"{caption.group(1)[:60]!r}")
             figures += 1
-            text = caption.group(1).strip()
-            shown_output = shown_output.replace("<svg ", f'<svg aria-label="{plain(text)}" ', 1)
-            shown_output = (f'<figure class="handbook-figure" id="figure-{figures}" markdown="1">\n'
-                            f'{shown_output}<figcaption markdown="span"><span class="caption-prefix">'
-                            f'{figure_prefix.format(figures)}</span> {text}</figcaption>\n'
-                            f'</figure>\n')
+            shown_output = as_figure(shown_output, caption.group(1), figures, figure_prefix)
             position = end + caption.end()
         pieces.append(f"{code}\n{shown_output}")
     pieces.append(markdown_text[position:])

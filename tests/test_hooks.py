@@ -96,6 +96,29 @@ def test_a_lab_page_shows_code_cells_as_python_blocks_and_outputs_as_the_chapter
     assert printed in html and 'class="language-python highlight"' in html
 
 
+def test_a_caption_cell_after_a_figure_makes_a_numbered_figure_on_the_page_and_in_the_notebook() -> None:
+    import nbformat
+    import pytest
+
+    from hooks.lab_pages import downloadable, page_markdown
+
+    notebook = executed_notebook()
+    caption = "/// caption\nThe loss over `epochs`,\nfalling.\n///"
+    notebook.cells.insert(4, nbformat.v4.new_markdown_cell(caption))
+    notebook.cells[3].outputs.pop()  # the PNG: the SVG is the cell's last output
+    text = page_markdown(notebook, "zh")
+    assert "/// caption" not in text
+    assert ('<figure class="handbook-figure" id="figure-1" markdown="1">\n<div class="handbook-output" '
+            'markdown="0">\n\n<svg aria-label="The loss over epochs, falling." viewBox=') in text
+    assert ('<figcaption markdown="span"><span class="caption-prefix">图 1</span> The loss over '
+            '`epochs`,\nfalling.</figcaption>\n</figure>') in text
+    cells = downloadable(notebook, "pip install x", lambda target: target, "en").cells
+    assert cells[5].source == "*Figure 1. The loss over `epochs`, falling.*"
+    notebook.cells.insert(2, nbformat.v4.new_markdown_cell(caption))  # after printed text
+    with pytest.raises(ValueError, match="follows no figure"):
+        page_markdown(notebook, "en")
+
+
 def test_a_failing_cell_is_no_page() -> None:
     import nbformat
     import pytest

@@ -37,6 +37,15 @@ def test_svg_is_deterministic_and_embeddable():
     assert a.startswith("<svg") and "<?xml" not in a and "max-width:100%" in a
 
 
+def test_a_legend_made_after_figure_returns_has_no_frame_either():
+    fig, ax = hb.plot.figure()
+    ax.plot([1, 2], [3, 4], label="a")
+    legend = ax.legend()  # outside style(): matplotlib's default frame
+    assert legend.get_frame_on()
+    hb.plot.to_svg(fig)
+    assert not legend.get_frame_on()
+
+
 def test_labels_follow_the_language():
     assert hb.plot.label("dev") == "dev set"
     hb.plot.set_language("zh")
