@@ -82,6 +82,16 @@ assert diagnosis.variance > 5 * diagnosis.avoidable_bias
 hb.plot.show(hb.plot.training_curves(first_history))
 
 # %% [markdown]
+# /// caption
+# The loss (left) and the accuracy (right) per epoch of the network as first written,
+# on the training and the dev set. The training loss keeps falling and the training
+# accuracy climbs towards 1, while the dev curves level off: the gap that opens
+# between the two accuracy curves shows the variance diagnosed above. The training
+# curves average each epoch's mini-batches while the weights change, which is why
+# they start out worse than the dev curves.
+# ///
+
+# %% [markdown]
 # ## Step 3: look inside
 #
 # `hb.diagnose.activation_stats` reports, for every layer, the share of tanh outputs

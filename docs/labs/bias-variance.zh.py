@@ -69,6 +69,11 @@ assert diagnosis.variance > 5 * diagnosis.avoidable_bias
 hb.plot.show(hb.plot.training_curves(first_history))
 
 # %% [markdown]
+# /// caption
+# 最初那版网络每一轮（epoch）的损失和准确率（accuracy），左边是损失，右边是准确率，训练集和验证集各一条曲线。训练损失一路下降，训练准确率逼近 1，验证集的两条曲线却渐渐平了下来。两条准确率曲线之间拉开的差距，反映的正是上面诊断出的方差。训练集曲线是每一轮各个小批量的平均值，测的时候权重还在变，所以一开始比验证集曲线还差。
+# ///
+
+# %% [markdown]
 # ## 第 3 步：深入网络内部
 #
 # `hb.diagnose.activation_stats` 报告每一层 tanh 输出落在 $\pm 0.99$ 之外的比例。输出一旦越过 $\pm 0.99$，梯度 $1 - \tanh^2$ 就小于 0.02。

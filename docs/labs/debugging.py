@@ -173,6 +173,15 @@ assert not bugs and history.dev_acc[-1] > 0.95
 hb.plot.show(hb.plot.training_curves(history))
 
 # %% [markdown]
+# /// caption
+# The loss (left) and the accuracy (right) per epoch of the repaired script, on the
+# training and the dev set. With the five bugs fixed, the network learns from the
+# first epoch on, and its training and dev curves run together to the end: no
+# variance to speak of. The training curves average each epoch's mini-batches while
+# the weights change, which is why they look worse than the dev curves at first.
+# ///
+
+# %% [markdown]
 # ## What to take away
 #
 # - Read the error first: a NaN with an epoch and a batch tells you *when*; the

@@ -146,6 +146,11 @@ assert not bugs and history.dev_acc[-1] > 0.95
 hb.plot.show(hb.plot.training_curves(history))
 
 # %% [markdown]
+# /// caption
+# 修好的脚本每一轮（epoch）的损失和准确率（accuracy），左边是损失，右边是准确率，训练集和验证集各一条曲线。五个错误都修掉以后，网络从第一轮起就在学，训练集和验证集的曲线一直贴在一起，几乎没有方差（variance）。训练集曲线是每一轮各个小批量的平均值，测的时候权重还在变，所以开头看上去比验证集曲线差。
+# ///
+
+# %% [markdown]
 # ## 要点
 #
 # - 先读错误信息。NaN 报错里写着第几轮（epoch）、第几个批次，它告诉你问题出在*什么时候*。体检告诉你问题出在*哪里*（数据、初始化还是模型）。

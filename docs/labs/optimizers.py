@@ -101,6 +101,15 @@ hb.plot.show(hb.plot.lines(epochs, curves, xlabel=hb.plot.label("epoch"),
                            ylabel=hb.plot.label("loss"), logy=True))
 
 # %% [markdown]
+# /// caption
+# The training loss per epoch of each optimizer at its best constant learning rate, on
+# a log scale. The curves fall steeply in the first half of training and then level
+# off, and five of them end close together, as in the table above. RMSprop takes a
+# path of its own: its loss climbs back up twice in mid-training, then drops far below
+# the others.
+# ///
+
+# %% [markdown]
 # Once each has its own learning rate, every optimizer ends with a tiny training loss
 # and the dev accuracies lie within a couple of points: on a small, standardized,
 # well-conditioned problem the choice of optimizer matters far less than its learning
@@ -146,6 +155,15 @@ assert finish["cosine"].train_loss[-1] < finish["constant"].train_loss[-1] / 10
 curves = {hb.tr(plan, chinese[plan]): h.dev_acc for plan, h in finish.items()}
 hb.plot.show(hb.plot.lines(epochs, curves, xlabel=hb.plot.label("epoch"),
                            ylabel=hb.plot.label("accuracy")))
+
+# %% [markdown]
+# /// caption
+# The dev accuracy per epoch of Adam started at $\alpha_0 = 0.03$, under the three
+# plans. For the first five epochs step decay keeps the constant rate, and the two
+# curves coincide. In the second half the constant rate keeps the accuracy jumping by
+# several points up to the last epoch, while both decayed runs, their steps shrinking,
+# settle on one value.
+# ///
 
 # %% [markdown]
 # At a constant $\alpha = 0.03$ Adam keeps bouncing around the minimum; the decayed

@@ -91,6 +91,11 @@ hb.plot.show(hb.plot.lines(epochs, curves, xlabel=hb.plot.label("epoch"),
                            ylabel=hb.plot.label("loss"), logy=True))
 
 # %% [markdown]
+# /// caption
+# 每个优化器用自己最佳的固定学习率训练时每一轮的训练损失，纵轴取对数。前半程各条曲线降得很快，之后渐趋平缓，其中五条最后挨得很近，和上表一致。RMSprop 与众不同，它的损失在训练中途两度回升，随后降得远远低于其他曲线。
+# ///
+
+# %% [markdown]
 # 各自用上自己的学习率以后，每个优化器最终的训练损失都很小，验证集（dev set）准确率（accuracy）也只相差一两个百分点。在已经标准化（standardization）、条件良好的小问题上，选哪个优化器远不如它的学习率要紧。顺带一提，本手册的动量（momentum）采用平均形式 $v \leftarrow \beta v + (1-\beta)\,dW$，长期来看每一步是梯度的 $\alpha$ 倍，和 SGD 相同。它的好处要到病态问题上才显现，[动量](../optimization/momentum.md)一页演示了这一点。
 
 # %%
@@ -125,6 +130,11 @@ assert finish["cosine"].train_loss[-1] < finish["constant"].train_loss[-1] / 10
 curves = {hb.tr(plan, chinese[plan]): h.dev_acc for plan, h in finish.items()}
 hb.plot.show(hb.plot.lines(epochs, curves, xlabel=hb.plot.label("epoch"),
                            ylabel=hb.plot.label("accuracy")))
+
+# %% [markdown]
+# /// caption
+# Adam 从 $\alpha_0 = 0.03$ 起步，三种方案下每一轮的验证集准确率。前五轮里阶梯衰减的学习率和固定学习率相同，两条曲线重合在一起。到了后半程，固定学习率让准确率上下跳动好几个百分点，一直到最后一轮。两种衰减方案的步子越迈越小，准确率各自稳定在一个值上。
+# ///
 
 # %% [markdown]
 # 学习率固定为 $\alpha = 0.03$ 时，Adam 一直在最小值附近来回跳。做了衰减的两次训练起步一样快，并在最后几轮安定下来。有了衰减，起步的学习率就可以大胆一些。

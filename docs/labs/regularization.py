@@ -61,6 +61,15 @@ hb.plot.show(hb.plot.decision_boundary(lambda X: baseline.predict(X).argmax(axis
                                        X_train, y_train))
 
 # %% [markdown]
+# /// caption
+# The class the unregularized network predicts at each point of the plane (shaded),
+# with its $100$ training points drawn over it, coloured by their true class. The
+# boundary twists to put every training point on its own side: a narrow tongue of
+# blue reaches down through the red class, cutting its region in two, to take in a
+# single blue point.
+# ///
+
+# %% [markdown]
 # ## Step 1: sweep each regularizer
 #
 # Four families, each with a few strengths spaced by factors of about 3:
@@ -168,6 +177,15 @@ assert test_acc > baseline_acc + 0.01
 # %%
 hb.plot.show(hb.plot.decision_boundary(lambda X: winner.predict(X).argmax(axis=1),
                                        X_train, y_train))
+
+# %% [markdown]
+# /// caption
+# The same view for the model chosen on the dev set. Its boundary is made of a few
+# nearly straight pieces that follow the gap between the two moons. It gives up the
+# training points that lie deep on the other moon's side, such as the lone blue
+# point in the red region at the bottom, and in exchange it does better on new
+# points, as the test accuracy above shows.
+# ///
 
 # %% [markdown]
 # ## What to take away

@@ -55,6 +55,11 @@ hb.plot.show(hb.plot.decision_boundary(lambda X: baseline.predict(X).argmax(axis
                                        X_train, y_train))
 
 # %% [markdown]
+# /// caption
+# 不做正则化的网络在平面上每一点预测的类别（底色），上面是 $100$ 个训练点，按真实类别着色。为了让每个训练点都落在自己那一侧，决策边界扭来扭去。一条窄窄的蓝色长舌向下穿过红色类别，把红色区域切成两块，只为了圈住一个蓝点。
+# ///
+
+# %% [markdown]
 # ## 第 1 步：逐一扫描各种正则化方法
 #
 # 一共四类方法，每类取几个强度，相邻两个大约相差 3 倍：
@@ -154,6 +159,11 @@ assert test_acc > baseline_acc + 0.01
 # %%
 hb.plot.show(hb.plot.decision_boundary(lambda X: winner.predict(X).argmax(axis=1),
                                        X_train, y_train))
+
+# %% [markdown]
+# /// caption
+# 同样的图，换成在验证集上选中的模型。它的决策边界由几段近乎笔直的线段组成，沿着两个月牙之间的空隙走。深入另一个月牙那一侧的训练点，它干脆放弃了，比如下方红色区域里那个孤零零的蓝点。换来的是在新数据上表现更好，上面的测试集准确率说明了这一点。
+# ///
 
 # %% [markdown]
 # ## 要点
