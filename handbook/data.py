@@ -104,11 +104,11 @@ def split(
     stratify: bool = False,
     rng: int | np.random.Generator | None = None,
 ) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
-    """Shuffle and cut into train/dev(/test) sets by ``ratios``.
+    r"""Shuffle and cut into train/dev(/test) sets by ``ratios``.
 
-    Every set but the first gets floor(ratio * n) rows (per class when stratified;
-    the product rounded to 9 decimals first, against float error); the first gets
-    the rest.
+    Every set but the first gets $\lfloor \text{ratio} \cdot n \rfloor$ rows (per
+    class when stratified; the product rounded to 9 decimals first, against float
+    error); the first gets the rest.
 
     Args:
         X: inputs, one row per example.
@@ -170,7 +170,7 @@ def check_split_sizes(m: int, share: float, enough: int, large_share: float) -> 
 
     Shares below 0.5 leave a training set; ``enough`` counts examples, so it is a
     whole number. Dev and test sets of at least one example each need
-    share * m >= 1 (to 9 decimals, as split_sizes rounds): fewer examples are
+    ``share * m >= 1`` (to 9 decimals, as split_sizes rounds): fewer examples are
     refused, with the number needed, and a share too small for any array.
 
     Args:
@@ -309,7 +309,8 @@ def minibatches(
     shuffle: bool = True,
     rng: int | np.random.Generator | None = None,
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """Mini-batches X^{t}, y^{t} of batch_size rows, covering every row once.
+    r"""Mini-batches $X^{\{t\}}, y^{\{t\}}$ of batch_size rows, covering every
+    row once.
 
     The last mini-batch may be smaller; the arguments are checked when the first
     is drawn.
@@ -476,8 +477,8 @@ class Fitted:
 
 # --8<-- [start:standardizer]
 class Standardizer(Fitted):
-    """x_norm = (x - mu) / sigma, with mu and sigma of the training set, reused on
-    dev and test.
+    r"""$\hat x = (x - \mu) / \sigma$, with $\mu$ and $\sigma$ of the training set,
+    reused on dev and test.
 
     Args:
         eps: added to sigma, so that a constant feature is not divided by 0.
@@ -527,7 +528,7 @@ class Standardizer(Fitted):
         return self.output((X - self.mu) / self.sigma, X.dtype)
 
     def inverse_transform(self, X: np.ndarray) -> np.ndarray:
-        """Undo ``transform``: x = x_norm * sigma + mu.
+        r"""Undo ``transform``: $x = \hat x\, \sigma + \mu$.
 
         Args:
             X: standardized data, (batch, features).
@@ -549,8 +550,8 @@ class Standardizer(Fitted):
 
 # --8<-- [start:minmax]
 class MinMaxScaler(Fitted):
-    """x' = (x - min) / (max - min), mapped to feature_range, with the training
-    set's min and max.
+    r"""$\hat x = (x - \min(x)) / (\max(x) - \min(x))$, mapped to feature_range,
+    with the training set's min and max.
 
     Args:
         feature_range: ``(low, high)``, where the training min and max go.

@@ -241,15 +241,15 @@ def flower(
     rng: int | np.random.Generator | None = None,
     dtype: DTypeLike = np.float64,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The planar "flower" of the deeplearning.ai course.
+    r"""The planar "flower" of the deeplearning.ai course.
 
     Two classes in alternating petals.
 
     Args:
         n: the number of points, half of them per class.
-        petals: k of the rose r = 4 sin(k theta) each class traces over half a
-            turn: k petals per class for an even k (for an odd k both classes
-            trace the same k petals).
+        petals: $k$ of the rose $r = 4 \sin(k \theta)$ each class traces over
+            half a turn: $k$ petals per class for an even $k$ (for an odd $k$
+            both classes trace the same $k$ petals).
         noise: the standard deviation of the Gaussian noise of angle and radius.
         rng: a seed or Generator.
         dtype: the float dtype of X.
@@ -274,11 +274,11 @@ def flower(
 
 
 def check_petals(petals: int, noise: float) -> int:
-    """The petal count of ``flower``, and its noise, such that petals times an
-    angle is a float: the angles reach 2 pi plus 100 noise at most.
+    r"""The petal count of ``flower``, and its noise, such that petals times an
+    angle is a float: the angles reach $2\pi$ plus 100 noise at most.
 
     Args:
-        petals: k of the rose r = 4 sin(k theta).
+        petals: $k$ of the rose $r = 4 \sin(k \theta)$.
         noise: the standard deviation of the noise, already checked.
 
     Returns:
@@ -321,7 +321,7 @@ def different_scales(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Two features, in [0, 1] and in [0, 1000], that matter equally.
 
-    The label is 1 when x1 + x2 / 1000 > 1.
+    The label is 1 when $x_1 + x_2 / 1000 > 1$.
 
     Args:
         n: the number of points.

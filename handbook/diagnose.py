@@ -125,7 +125,8 @@ def bias_variance(
 
 # --8<-- [start:gradient-norms]
 def gradient_norms(model: "Layer") -> list[tuple[str, float]]:
-    """||dW|| of every weight matrix, input side first. Call after a backward pass.
+    r"""$\lVert dW \rVert$ of every weight matrix, input side first. Call after a
+    backward pass.
 
     Shrinking norms mean vanishing gradients, growing ones exploding gradients.
 
@@ -180,7 +181,7 @@ def examples(
     classifier: bool = False,
     **settings: int | float,
 ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
-    """The arguments of a diagnosis, checked before it runs anything.
+    r"""The arguments of a diagnosis, checked before it runs anything.
 
     X becomes a (batch, features) array of real numbers with at least one row,
     finite unless ``finite`` is False (``checkup`` reports NaN and inf itself):
@@ -188,7 +189,7 @@ def examples(
     real numbers with one row per row of X, boolean labels as integers 0 and 1
     (the class labels they are). ``model`` and ``loss`` must be
     instances with the methods a diagnosis calls; with ``classifier`` the loss
-    must classify (log K is the initial loss of a classifier only). ``settings``
+    must classify ($\log K$ is the initial loss of a classifier only). ``settings``
     are checked by name: ``lr`` > 0, and counts (``steps``, ``tiny_steps``,
     ``size``, ``epochs``) whole numbers >= 1; a model to train (``steps`` or
     ``tiny_steps`` given) must have parameters.
@@ -314,7 +315,7 @@ def activation_stats(model: "Layer", X: np.ndarray) -> list[dict]:
     """Statistics of every layer's output, in evaluation mode.
 
     Mean, standard deviation, share of zeros and share of saturated values:
-    within 0.01 of 0 or 1 for a sigmoid, |a| > 0.99 for tanh. Activations are
+    within 0.01 of 0 or 1 for a sigmoid, $|a| > 0.99$ for tanh. Activations are
     known by their class name, so a page's own copy of a class counts too.
 
     Args:
@@ -410,11 +411,11 @@ def first_nonfinite_layer(model: "Layer", X: np.ndarray) -> str | None:
 def initial_loss(
     model: "Layer", loss: "Loss", X: np.ndarray, y: np.ndarray
 ) -> tuple[float, float]:
-    """The loss of the untrained model, and what it should be.
+    r"""The loss of the untrained model, and what it should be.
 
-    That is log K for K balanced classes, log 2 for a single logistic output and
-    per output of a binary cross-entropy; a loss that does not classify (mean
-    squared error) has no such value: refused.
+    That is $\log K$ for $K$ balanced classes, $\log 2$ for a single logistic
+    output and per output of a binary cross-entropy; a loss that does not classify
+    (mean squared error) has no such value: refused.
 
     Args:
         model: the untrained model.
@@ -423,7 +424,7 @@ def initial_loss(
         y: the labels, one row per row of X.
 
     Returns:
-        ``(loss, expected)``: the loss, and log K or log 2.
+        ``(loss, expected)``: the loss, and $\log K$ or $\log 2$.
 
     Raises:
         TypeError: if model or loss lacks its methods, the loss does not

@@ -220,9 +220,10 @@ def gradient_check(
     regularizer: "L2 | None" = None,
     fix_dropout_mask: bool = False,
 ) -> GradientCheckReport:
-    """Compare the backward pass with numerical gradients, for every parameter.
+    r"""Compare the backward pass with numerical gradients, for every parameter.
 
-    Each numerical derivative is (J(theta + eps) - J(theta - eps)) / (2 eps).
+    Each numerical derivative is
+    $(J(\theta + \varepsilon) - J(\theta - \varepsilon)) / (2 \varepsilon)$.
 
     Args:
         model: the model, with float64 parameters.

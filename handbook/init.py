@@ -111,10 +111,10 @@ def constant(c: float) -> Initializer:
 
 
 def normal(std: float) -> Initializer:
-    """N(0, std^2), the same variance whatever the layer's size.
+    r"""$\mathcal N(0, \sigma^2)$, the same variance whatever the layer's size.
 
     Args:
-        std: the standard deviation, > 0.
+        std: the standard deviation $\sigma$, > 0.
 
     Returns:
         An initializer f(shape, rng).
@@ -130,7 +130,7 @@ def normal(std: float) -> Initializer:
 
 
 def uniform(r: float) -> Initializer:
-    """U(-r, r), the same range whatever the layer's size.
+    """$U(-r, r)$, the same range whatever the layer's size.
 
     Args:
         r: the half-width of the range, > 0.
@@ -154,7 +154,8 @@ def uniform(r: float) -> Initializer:
 # --8<-- [start:variance-scaling]
 @Initializer
 def xavier_normal(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
-    """Glorot and Bengio (2010): Var(W) = 2 / (n_in + n_out).
+    r"""Glorot and Bengio (2010):
+    $\operatorname{Var}(W) = 2 / (n_\text{in} + n_\text{out})$.
 
     For tanh and sigmoid layers.
 
@@ -175,7 +176,7 @@ def xavier_normal(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarra
 
 @Initializer
 def xavier_uniform(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
-    """U(-a, a) with a = sqrt(6 / (n_in + n_out)).
+    r"""$U(-a, a)$ with $a = \sqrt{6 / (n_\text{in} + n_\text{out})}$.
 
     The same variance as xavier_normal.
 
@@ -197,7 +198,7 @@ def xavier_uniform(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarr
 
 @Initializer
 def he_normal(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
-    """He et al. (2015): Var(W) = 2 / n_in.
+    r"""He et al. (2015): $\operatorname{Var}(W) = 2 / n_\text{in}$.
 
     It keeps the variance through ReLU layers.
 
@@ -218,7 +219,8 @@ def he_normal(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
 
 @Initializer
 def he_uniform(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
-    """U(-a, a) with a = sqrt(6 / n_in): the same variance as he_normal.
+    r"""$U(-a, a)$ with $a = \sqrt{6 / n_\text{in}}$: the same variance as
+    he_normal.
 
     Args:
         shape: (n_in, n_out).
@@ -238,7 +240,7 @@ def he_uniform(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
 
 @Initializer
 def lecun_normal(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
-    """LeCun et al. (1998): Var(W) = 1 / n_in.
+    r"""LeCun et al. (1998): $\operatorname{Var}(W) = 1 / n_\text{in}$.
 
     What some courses call Xavier initialization for tanh.
 
@@ -265,9 +267,9 @@ def lecun_normal(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray
 def orthogonal(
     shape: tuple[int, int], rng: np.random.Generator, gain: float = 1.0
 ) -> np.ndarray:
-    """Saxe et al. (2014): orthonormal columns (or rows).
+    r"""Saxe et al. (2014): orthonormal columns (or rows).
 
-    So ||x W|| = ||x|| when n_in >= n_out.
+    So $\lVert x W \rVert = \lVert x \rVert$ when $n_\text{in} \ge n_\text{out}$.
 
     Args:
         shape: (n_in, n_out).
@@ -297,13 +299,13 @@ def orthogonal(
 
 # --8<-- [start:sparse]
 def sparse(k: int, std: float = 1.0) -> Initializer:
-    """Martens (2010): each unit gets exactly k nonzero incoming weights.
+    r"""Martens (2010): each unit gets exactly k nonzero incoming weights.
 
-    They are drawn from N(0, std^2); all others are 0.
+    They are drawn from $\mathcal N(0, \sigma^2)$; all others are 0.
 
     Args:
         k: the nonzero weights per unit, at most n_in.
-        std: their standard deviation, > 0.
+        std: their standard deviation $\sigma$, > 0.
 
     Returns:
         An initializer f(shape, rng), which raises ValueError if k > n_in.

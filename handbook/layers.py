@@ -69,19 +69,21 @@ class Layer:
     def backward(
         self, dy: np.ndarray, input_grad: bool = True
     ) -> np.ndarray | None:
-        """The gradients for the last training forward.
+        r"""The gradients for the last training forward.
 
         Sets ``.grad`` of every parameter, writing into the array it already holds
         (``grad_buffer``): copy a gradient to keep it past the next backward.
 
         Args:
-            dy: dJ/dy, the gradient of the cost with respect to the output, of the
-                output's shape.
-            input_grad: whether to compute dJ/dx; False for a network's first
-                layer, whose dX nobody needs (a third of a Dense layer's backward).
+            dy: $\partial J / \partial y$, the gradient of the cost with respect to
+                the output, of the output's shape.
+            input_grad: whether to compute $\partial J / \partial x$; False for a
+                network's first layer, whose dX nobody needs (a third of a Dense
+                layer's backward).
 
         Returns:
-            dJ/dx, of the input's shape, or None when input_grad is False.
+            $\partial J / \partial x$, of the input's shape, or None when
+            input_grad is False.
 
         Raises:
             NotImplementedError: if the subclass does not define backward.
@@ -389,7 +391,7 @@ def check_gradient(
 
 # --8<-- [start:dense]
 class Dense(Layer):
-    """Fully connected layer: Z = X W + b, with W of shape (n_in, n_out).
+    """Fully connected layer: $Z = XW + b$, with $W$ of shape (n_in, n_out).
 
     Args:
         n_in: inputs per example.
@@ -439,10 +441,10 @@ class Dense(Layer):
     def backward(
         self, dz: np.ndarray, input_grad: bool = True
     ) -> np.ndarray | None:
-        """Sets W.grad and b.grad.
+        r"""Sets W.grad and b.grad.
 
         Args:
-            dz: dJ/dZ, of shape (batch, n_out).
+            dz: $\partial J / \partial Z$, of shape (batch, n_out).
             input_grad: whether to compute dX.
 
         Returns:
@@ -490,17 +492,18 @@ def grad_buffer(p: Parameter) -> np.ndarray:
 
 # --8<-- [start:activations]
 class Sigmoid(Layer):
-    """sigma(z) = 1 / (1 + e^-z), computed without overflow for large |z|."""
+    r"""$\sigma(z) = 1 / (1 + e^{-z})$, computed without overflow for large
+    $|z|$."""
 
     def forward(self, z: np.ndarray, training: bool = True) -> np.ndarray:
-        """sigma(z), entry by entry.
+        r"""$\sigma(z)$, entry by entry.
 
         Args:
             z: the pre-activations, of any shape.
             training: whether to save what backward needs.
 
         Returns:
-            a = sigma(z), of z's shape.
+            $a = \sigma(z)$, of z's shape.
 
         Raises:
             TypeError: if z does not hold real numbers.
@@ -514,10 +517,10 @@ class Sigmoid(Layer):
     def backward(
         self, da: np.ndarray, input_grad: bool = True
     ) -> np.ndarray | None:
-        """dz = da sigma' with sigma' = sigma (1 - sigma), at most 1/4.
+        r"""$dz = da\, \sigma'$ with $\sigma' = \sigma (1 - \sigma)$, at most $1/4$.
 
         Args:
-            da: dJ/da, of the output's shape.
+            da: $\partial J / \partial a$, of the output's shape.
             input_grad: whether to compute dz.
 
         Returns:
@@ -533,17 +536,17 @@ class Sigmoid(Layer):
 
 
 class Tanh(Layer):
-    """tanh(z), zero-centred, with derivative 1 - tanh^2."""
+    r"""$\tanh(z)$, zero-centred, with derivative $1 - \tanh^2$."""
 
     def forward(self, z: np.ndarray, training: bool = True) -> np.ndarray:
-        """tanh(z), entry by entry.
+        r"""$\tanh(z)$, entry by entry.
 
         Args:
             z: the pre-activations, of any shape.
             training: whether to save what backward needs.
 
         Returns:
-            a = tanh(z), of z's shape.
+            $a = \tanh(z)$, of z's shape.
 
         Raises:
             TypeError: if z does not hold real numbers.
@@ -555,10 +558,10 @@ class Tanh(Layer):
     def backward(
         self, da: np.ndarray, input_grad: bool = True
     ) -> np.ndarray | None:
-        """dz = da (1 - a^2).
+        r"""$dz = da\,(1 - a^2)$.
 
         Args:
-            da: dJ/da, of the output's shape.
+            da: $\partial J / \partial a$, of the output's shape.
             input_grad: whether to compute dz.
 
         Returns:
@@ -574,17 +577,17 @@ class Tanh(Layer):
 
 
 class ReLU(Layer):
-    """max(0, z): gradient 1 where the unit is active, 0 where it is not."""
+    r"""$\max(0, z)$: gradient 1 where the unit is active, 0 where it is not."""
 
     def forward(self, z: np.ndarray, training: bool = True) -> np.ndarray:
-        """max(0, z), entry by entry.
+        r"""$\max(0, z)$, entry by entry.
 
         Args:
             z: the pre-activations, of any shape.
             training: whether to save what backward needs.
 
         Returns:
-            a = max(0, z), of z's shape.
+            $a = \max(0, z)$, of z's shape.
 
         Raises:
             TypeError: if z does not hold real numbers.
@@ -596,10 +599,10 @@ class ReLU(Layer):
     def backward(
         self, da: np.ndarray, input_grad: bool = True
     ) -> np.ndarray | None:
-        """dz = da where z > 0, else 0 (also at z = 0).
+        r"""$dz = da$ where $z > 0$, else 0 (also at $z = 0$).
 
         Args:
-            da: dJ/da, of the output's shape.
+            da: $\partial J / \partial a$, of the output's shape.
             input_grad: whether to compute dz.
 
         Returns:
@@ -615,10 +618,11 @@ class ReLU(Layer):
 
 
 class LeakyReLU(Layer):
-    """z where z > 0, alpha z elsewhere: no unit's gradient is ever exactly zero.
+    r"""$z$ where $z > 0$, $\alpha z$ elsewhere: no unit's gradient is ever
+    exactly zero.
 
     Args:
-        alpha: the slope for z <= 0, in [0, 1).
+        alpha: the slope for $z \le 0$, in [0, 1).
 
     Raises:
         TypeError: if alpha is not a real number.
@@ -632,7 +636,7 @@ class LeakyReLU(Layer):
         )
 
     def forward(self, z: np.ndarray, training: bool = True) -> np.ndarray:
-        """z where z > 0, alpha z elsewhere.
+        r"""$z$ where $z > 0$, $\alpha z$ elsewhere.
 
         Args:
             z: the pre-activations, of any shape.
@@ -652,10 +656,10 @@ class LeakyReLU(Layer):
     def backward(
         self, da: np.ndarray, input_grad: bool = True
     ) -> np.ndarray | None:
-        """dz = da where z > 0, alpha da elsewhere.
+        r"""$dz = da$ where $z > 0$, $\alpha\, da$ elsewhere.
 
         Args:
-            da: dJ/da, of the output's shape.
+            da: $\partial J / \partial a$, of the output's shape.
             input_grad: whether to compute dz.
 
         Returns:
@@ -730,10 +734,10 @@ class Maxout(Layer):
     def backward(
         self, da: np.ndarray, input_grad: bool = True
     ) -> np.ndarray | None:
-        """Only the winning piece of each unit gets gradient; sets W.grad, b.grad.
+        r"""Only the winning piece of each unit gets gradient; sets W.grad, b.grad.
 
         Args:
-            da: dJ/da, of shape (batch, n_out).
+            da: $\partial J / \partial a$, of shape (batch, n_out).
             input_grad: whether to compute dX.
 
         Returns:
@@ -762,8 +766,8 @@ class Maxout(Layer):
 
 # --8<-- [start:dropout]
 class Dropout(Layer):
-    """Inverted dropout: keep each unit with probability keep_prob, then scale it
-    by 1 / keep_prob so that its expected value does not change.
+    r"""Inverted dropout: keep each unit with probability keep_prob, then scale it
+    by $1 / \text{keep\_prob}$ so that its expected value does not change.
 
     Args:
         keep_prob: the probability of keeping a unit, in (0, 1]; 1 drops none.

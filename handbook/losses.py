@@ -10,8 +10,8 @@ from handbook import validation as check
 
 # --8<-- [start:softmax]
 def log_softmax(z: np.ndarray) -> np.ndarray:
-    """log softmax(z) along the last axis, without overflow: shift by the largest
-    logit first.
+    r"""$\log \operatorname{softmax}(z)$ along the last axis, without overflow:
+    shift by the largest logit first.
 
     Args:
         z: logits, of any shape; lists are converted.
@@ -29,7 +29,7 @@ def log_softmax(z: np.ndarray) -> np.ndarray:
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
-    """e^z / sum(e^z) along the last axis; every row sums to 1.
+    r"""$e^{z_k} / \sum_j e^{z_j}$ along the last axis; every row sums to 1.
 
     Args:
         z: logits, of any shape; lists are converted.
@@ -105,7 +105,8 @@ class Loss:
         raise NotImplementedError(f"{type(self).__name__}: a loss defines forward")
 
     def backward(self) -> np.ndarray:
-        """dJ/d(output) for the last forward: what the model's backward takes.
+        r"""$\partial J / \partial \text{output}$ for the last forward: what the
+        model's backward takes.
 
         Returns:
             The gradient, of the output's shape and dtype.
@@ -325,11 +326,12 @@ def check_logits(who: str, z: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 # --8<-- [start:cross-entropy]
 class SoftmaxCrossEntropy(Loss):
-    """J = -(1/m) sum_i sum_k t_ik log softmax(z_i)_k, from logits z and labels:
-    integers, or rows t of class probabilities (one-hot or soft).
+    r"""$J = -\frac{1}{m} \sum_i \sum_k t_{ik} \log \operatorname{softmax}(z_i)_k$,
+    from logits $z$ and labels: integers, or rows $t$ of class probabilities
+    (one-hot or soft).
 
     Args:
-        label_smoothing: the share eps taken off the true class, in [0, 1).
+        label_smoothing: the share $\epsilon$ taken off the true class, in [0, 1).
 
     Raises:
         TypeError: if label_smoothing is not a real number.
@@ -344,8 +346,8 @@ class SoftmaxCrossEntropy(Loss):
     def targets(
         self, y: np.ndarray, K: int, dtype: np.typing.DTypeLike
     ) -> np.ndarray:
-        """Rows of class probabilities, smoothed: 1 - eps on the true class and
-        eps / (K - 1) on each of the others.
+        r"""Rows of class probabilities, smoothed: $1 - \epsilon$ on the true class
+        and $\epsilon / (K - 1)$ on each of the others.
 
         Args:
             y: (batch,) class indices, or (batch, K) probability rows.
@@ -427,8 +429,9 @@ class SoftmaxCrossEntropy(Loss):
 
 # --8<-- [start:binary-cross-entropy]
 class BinaryCrossEntropy(Loss):
-    """Logistic loss from logits, exact and overflow-free:
-    J = mean of max(z, 0) - z y + log(1 + e^-|z|), for labels y in [0, 1]."""
+    r"""Logistic loss from logits, exact and overflow-free:
+    $J = \operatorname{mean}(\max(z, 0) - z y + \log(1 + e^{-|z|}))$, for labels
+    $y$ in [0, 1]."""
 
     def forward(self, z: np.ndarray, y: np.ndarray) -> float:
         """The mean over every entry of z; saves z and y for backward.
@@ -460,7 +463,7 @@ class BinaryCrossEntropy(Loss):
         return (sigma - y) / z.dtype.type(z.size)
 
     def accuracy(self, z: np.ndarray, y: np.ndarray) -> float:
-        """The share of outputs on the side of 0 of their label (z > 0 means 1).
+        """The share of outputs on the side of 0 of their label ($z > 0$ means 1).
 
         Args:
             z: logits, of shape (batch, n_out).
@@ -482,8 +485,8 @@ class BinaryCrossEntropy(Loss):
 
 # --8<-- [start:mse]
 class MeanSquaredError(Loss):
-    """J = (1/2m) sum_i ||y_hat_i - y_i||^2: half the squared error, summed over
-    the outputs, averaged over the examples."""
+    r"""$J = \frac{1}{2m} \sum_i \lVert \hat y_i - y_i \rVert^2$: half the squared
+    error, summed over the outputs, averaged over the examples."""
 
     def forward(self, output: np.ndarray, y: np.ndarray) -> float:
         output, y = targets_like("MeanSquaredError", output, y)
@@ -549,7 +552,8 @@ def distributions(
 
 # --8<-- [start:kl]
 def kl_divergence(p: np.ndarray, q: np.ndarray, check: bool = True) -> np.ndarray:
-    """KL(p || q) = sum_k p_k log(p_k / q_k) along the last axis, with 0 log 0 = 0.
+    r"""$\operatorname{KL}(p \parallel q) = \sum_k p_k \log(p_k / q_k)$ along the
+    last axis, with $0 \log 0 = 0$.
 
     Never negative when p and q are distributions, which ``check`` enforces. Float
     input keeps its dtype; integers give float64.

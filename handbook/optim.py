@@ -109,7 +109,7 @@ class Optimizer:
         Raises:
             TypeError: if lr is not a real number.
             ValueError: if lr is negative or not finite (for AdamW, also if
-                lr * weight_decay >= 1).
+                ``lr * weight_decay >= 1``).
         """
         check.non_negative(self, "lr", self.lr)
 
@@ -278,18 +278,20 @@ def _run_in_parallel(update, jobs: list[tuple[np.ndarray, ...]]) -> None:
 
 # --8<-- [start:ewma]
 def ewma(values, beta: float, bias_correction: bool = False) -> np.ndarray:
-    """Exponentially weighted averages v_t = beta v_{t-1} + (1 - beta) theta_t.
+    r"""Exponentially weighted averages
+    $v_t = \beta v_{t-1} + (1 - \beta)\,\theta_t$.
 
-    From v_0 = 0; with ``bias_correction``, v_t / (1 - beta^t). One number of
-    memory, an effective window of 1 / (1 - beta) values.
+    From $v_0 = 0$; with ``bias_correction``, $\hat v_t = v_t / (1 - \beta^t)$. One
+    number of memory, an effective window of $1 / (1 - \beta)$ values.
 
     Args:
-        values (np.ndarray): theta_1, theta_2, ..., a 1-D array (or a list).
+        values (np.ndarray): $\theta_1, \theta_2, \dots$, a 1-D array (or a list).
         beta: the weight of the past average, in [0, 1).
-        bias_correction: divide by 1 - beta^t, undoing the pull toward v_0 = 0.
+        bias_correction: divide by $1 - \beta^t$, undoing the pull toward
+            $v_0 = 0$.
 
     Returns:
-        v_1, v_2, ..., a float64 array of the length of ``values``.
+        $v_1, v_2, \dots$, a float64 array of the length of ``values``.
 
     Raises:
         TypeError: if beta is not a real number, bias_correction not a bool, or
@@ -313,7 +315,7 @@ def ewma(values, beta: float, bias_correction: bool = False) -> np.ndarray:
 
 # --8<-- [start:sgd]
 class SGD(Optimizer):
-    """w = w - lr g.
+    r"""$W \leftarrow W - \alpha g$.
 
     Args:
         params: the parameters to train, such as ``model.parameters()``.
@@ -335,7 +337,7 @@ class SGD(Optimizer):
 
 # --8<-- [start:momentum]
 class Momentum(Optimizer):
-    """v = beta v + (1 - beta) g;  w = w - lr v.
+    r"""$v \leftarrow \beta v + (1 - \beta)\, g$; $W \leftarrow W - \alpha v$.
 
     An average of recent gradients damps the oscillations across a ravine.
 
@@ -373,8 +375,9 @@ class Momentum(Optimizer):
 
 # --8<-- [start:nesterov]
 class Nesterov(Momentum):
-    """Momentum that looks ahead: w = w - lr (beta v + (1 - beta) g), a step
-    where the velocity is going.
+    r"""Momentum that looks ahead:
+    $W \leftarrow W - \alpha (\beta v + (1 - \beta)\, g)$, a step where the
+    velocity is going.
 
     Args:
         params (Iterable[Parameter]): the parameters, such as model.parameters().
@@ -396,7 +399,8 @@ class Nesterov(Momentum):
 
 # --8<-- [start:adagrad]
 class AdaGrad(Optimizer):
-    """cache = cache + g^2;  w = w - lr g / (sqrt(cache) + eps).
+    r"""$\text{cache} \leftarrow \text{cache} + g^2$;
+    $W \leftarrow W - \alpha\, g / (\sqrt{\text{cache}} + \epsilon)$.
 
     The steps shrink forever as the cache grows.
 
@@ -418,7 +422,7 @@ class AdaGrad(Optimizer):
         self.eps = self.check_eps(eps)
 
     def update(self, w, g, cache):
-        """Add g^2 to the ``cache``, then move ``w``, in place.
+        """Add $g^2$ to the ``cache``, then move ``w``, in place.
 
         Args:
             w (np.ndarray): one parameter's values, changed in place.
@@ -434,14 +438,15 @@ class AdaGrad(Optimizer):
 
 # --8<-- [start:rmsprop]
 class RMSprop(Optimizer):
-    """s = beta s + (1 - beta) g^2;  w = w - lr g / (sqrt(s) + eps).
+    r"""$S \leftarrow \beta S + (1 - \beta)\, g^2$;
+    $W \leftarrow W - \alpha\, g / (\sqrt{S} + \epsilon)$.
 
     AdaGrad that forgets old gradients.
 
     Args:
         params (Iterable[Parameter]): the parameters, such as model.parameters().
         lr: the learning rate, >= 0.
-        beta: the weight of the past average of g^2, in [0, 1).
+        beta: the weight of the past average of $g^2$, in [0, 1).
         eps: keeps the division finite; > 0 even in the parameters' dtype.
 
     Raises:
@@ -459,12 +464,12 @@ class RMSprop(Optimizer):
         self.eps = self.check_eps(eps)
 
     def update(self, w, g, s):
-        """Average g^2 into ``s``, then move ``w``, in place.
+        """Average $g^2$ into ``s``, then move ``w``, in place.
 
         Args:
             w (np.ndarray): one parameter's values, changed in place.
             g (np.ndarray): their gradient, of w's shape.
-            s (np.ndarray): their average of g^2, changed in place.
+            s (np.ndarray): their average of $g^2$, changed in place.
         """
         s[...] = self.beta * s + (1 - self.beta) * g * g
         w -= self.lr * g / (np.sqrt(s) + self.eps)
@@ -481,7 +486,7 @@ class Adam(Optimizer):
         params (Iterable[Parameter]): the parameters, such as model.parameters().
         lr: the learning rate, >= 0.
         beta1: the weight of the past average of g (v), in [0, 1).
-        beta2: the weight of the past average of g^2 (s), in [0, 1).
+        beta2: the weight of the past average of $g^2$ (s), in [0, 1).
         eps: keeps the division finite; > 0 even in the parameters' dtype.
 
     Raises:
@@ -507,13 +512,13 @@ class Adam(Optimizer):
         self.eps = self.check_eps(eps)
 
     def update(self, w, g, v, s):
-        """Average g into ``v`` and g^2 into ``s``, then move ``w``, in place.
+        """Average g into ``v`` and $g^2$ into ``s``, then move ``w``, in place.
 
         Args:
             w (np.ndarray): one parameter's values, changed in place.
             g (np.ndarray): their gradient, of w's shape.
             v (np.ndarray): their average of g, changed in place.
-            s (np.ndarray): their average of g^2, changed in place.
+            s (np.ndarray): their average of $g^2$, changed in place.
         """
         b1, b2, t = self.beta1, self.beta2, self.t
         v[...] = b1 * v + (1 - b1) * g
@@ -528,20 +533,21 @@ class Adam(Optimizer):
 
 # --8<-- [start:adamw]
 class AdamW(Adam):
-    """Loshchilov and Hutter (2019): Adam with decoupled weight decay, a shrinking
-    w = w - lr weight_decay w before Adam's step.
+    r"""Loshchilov and Hutter (2019): Adam with decoupled weight decay, a
+    shrinking $W \leftarrow W - \alpha \cdot \text{weight\_decay} \cdot W$ before
+    Adam's step.
 
     Args:
         params (Iterable[Parameter]): the parameters, such as model.parameters().
         lr: the learning rate, >= 0.
         beta1: the weight of the past average of g (v), in [0, 1).
-        beta2: the weight of the past average of g^2 (s), in [0, 1).
+        beta2: the weight of the past average of $g^2$ (s), in [0, 1).
         eps: keeps the division finite; > 0 even in the parameters' dtype.
         weight_decay: the share of w removed per unit of lr, >= 0.
 
     Raises:
         TypeError: if params is not Parameters, or a number is not a real number.
-        ValueError: as Adam, or if weight_decay < 0 or lr * weight_decay >= 1.
+        ValueError: as Adam, or if weight_decay < 0 or ``lr * weight_decay >= 1``.
     """
 
     def __init__(

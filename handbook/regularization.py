@@ -89,7 +89,8 @@ def described_object(value: Any) -> str:
 
 # --8<-- [start:l2]
 class L2:
-    """J += lambd / (2m) * sum_l ||W^[l]||_F^2, so dW += lambd / m * W.
+    r"""$J \leftarrow J + \frac{\lambda}{2m} \sum_l \lVert W^{[l]} \rVert_F^2$, so
+    $dW \leftarrow dW + \frac{\lambda}{m} W$.
 
     Args:
         lambd: the penalty's strength, >= 0 (``lambda`` is a Python keyword).
@@ -174,7 +175,8 @@ class L2:
 
 # --8<-- [start:l1]
 class L1(L2):
-    """J += lambd / m * sum_l sum |W^[l]|, so dW += lambd / m * sign(W).
+    r"""$J \leftarrow J + \frac{\lambda}{m} \sum_l \sum_{i,j} |W^{[l]}_{ij}|$, so
+    $dW \leftarrow dW + \frac{\lambda}{m} \operatorname{sign}(W)$.
 
     It pushes weights to exactly 0.
     """
@@ -199,10 +201,10 @@ class L1(L2):
 
 # --8<-- [start:soft-threshold]
 def soft_threshold(w: np.ndarray, threshold: float) -> np.ndarray:
-    """The proximal step of L1: shrink every weight toward 0 by `threshold`.
+    r"""The proximal step of L1: shrink every weight toward 0 by `threshold`.
 
     Weights within `threshold` of 0 become exactly 0. After a gradient step with
-    rate alpha, use alpha * lambd / m.
+    rate $\alpha$, use $\alpha \lambda / m$.
 
     Args:
         w: the weights, of any shape.

@@ -1,4 +1,5 @@
-"""Learning-rate schedules: callables of the epoch or step number t = 1, 2, ...
+r"""Learning-rate schedules: callables of the epoch or step number
+$t = 1, 2, \dots$
 
 ``hb.fit`` sets ``optimizer.lr = schedule(epoch)`` before epochs 1, 2, 3, ...; the
 formulas are those of the course, where ``epoch_num`` starts at 1. With lr0 = 0.2
@@ -75,7 +76,8 @@ def rate_at(
 
 
 class Schedule:
-    """A learning rate as a function of the epoch (or step) number t = 1, 2, ...
+    r"""A learning rate as a function of the epoch (or step) number
+    $t = 1, 2, \dots$
 
     Calling it, ``schedule(t)``, gives the rate as a float and refuses a t below 0
     or a rate that is negative or not finite (TypeError or ValueError).
@@ -165,7 +167,7 @@ class Schedule:
 
 # --8<-- [start:decay]
 def inverse_time(lr0: float, decay_rate: float) -> Schedule:
-    """lr = lr0 / (1 + decay_rate * epoch).
+    r"""$\alpha = \alpha_0 / (1 + \text{decay\_rate} \cdot \text{epoch})$.
 
     Args:
         lr0: the rate at epoch 0, > 0.
@@ -187,7 +189,7 @@ def inverse_time(lr0: float, decay_rate: float) -> Schedule:
 
 
 def exponential(lr0: float, base: float = 0.95) -> Schedule:
-    """lr = lr0 * base ** epoch.
+    r"""$\alpha = \text{base}^{\,\text{epoch}}\, \alpha_0$.
 
     Args:
         lr0: the rate at epoch 0, > 0.
@@ -206,11 +208,12 @@ def exponential(lr0: float, base: float = 0.95) -> Schedule:
 
 
 def inverse_sqrt(lr0: float, k: float = 1.0) -> Schedule:
-    """lr = k / sqrt(t) * lr0, with t the epoch or mini-batch number (from 1).
+    r"""$\alpha = \frac{k}{\sqrt{t}}\, \alpha_0$, with $t$ the epoch or mini-batch
+    number (from 1).
 
     Args:
         lr0: the base rate, > 0.
-        k: a factor on it, > 0; the rate at t = 1 is k * lr0.
+        k: a factor on it, > 0; the rate at $t = 1$ is $k\, \alpha_0$.
 
     Returns:
         The Schedule, a function of t (t = 0 gives the rate of t = 1).
@@ -227,7 +230,8 @@ def inverse_sqrt(lr0: float, k: float = 1.0) -> Schedule:
 
 
 def step(lr0: float, drop: float = 0.5, every: int = 10) -> Schedule:
-    """Staircase: lr = lr0 * drop ** floor((epoch - 1) / every).
+    r"""Staircase: $\alpha = \alpha_0 \cdot \text{drop}^n$, with
+    $n = \lfloor (\text{epoch} - 1) / \text{every} \rfloor$.
 
     With the defaults, the rate is halved every 10 epochs.
 
@@ -253,14 +257,15 @@ def step(lr0: float, drop: float = 0.5, every: int = 10) -> Schedule:
 
 
 def linear(lr0: float, lr_min: float, steps: int) -> Schedule:
-    """Linear decay to a floor: lr_t = (1 - t/k) lr0 + (t/k) lr_min.
+    r"""Linear decay to a floor:
+    $\alpha_t = (1 - t/k)\, \alpha_0 + (t/k)\, \alpha_\text{min}$.
 
-    That is for t <= k = steps; after that, lr_min.
+    That is for $t \le k = \text{steps}$; after that, $\alpha_\text{min}$.
 
     Args:
         lr0: the rate at t = 0, > 0.
         lr_min: the floor, in [0, lr0].
-        steps: k, the epochs or steps to reach the floor, a whole number >= 1.
+        steps: $k$, the epochs or steps to reach the floor, a whole number >= 1.
 
     Returns:
         The Schedule, a function of t.
@@ -315,7 +320,7 @@ def warmup(schedule: Schedule | float, warmup_steps: int) -> Schedule:
         warmup_steps: the epochs or steps of the ramp, a whole number >= 1.
 
     Returns:
-        The Schedule, a function of t: target(t) * min(t / warmup_steps, 1).
+        The Schedule, a function of t: ``target(t) * min(t / warmup_steps, 1)``.
 
     Raises:
         TypeError: if warmup_steps is not a whole number, or schedule is not a rate

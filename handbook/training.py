@@ -363,7 +363,8 @@ def fit(
         epochs: the passes over the training set, a whole number >= 1.
         batch_size: the rows per mini-batch, >= 1 (the last one may hold fewer).
         validation: the dev set (X_dev, y_dev), evaluated after each epoch.
-        schedule (Callable[[int], float] | None): lr = schedule(epoch) each epoch.
+        schedule (Callable[[int], float] | None): ``lr = schedule(epoch)``
+            each epoch.
         early_stopping (EarlyStopping | None): watches the dev set (validation).
         shuffle: a new order of the rows every epoch.
         rng: the seed or Generator of the shuffles.

@@ -26,7 +26,7 @@ from handbook import validation as check
 
 # --8<-- [start:samplers]
 def log_uniform(low: float, high: float) -> Callable:
-    """10**r with r uniform in [log10 low, log10 high].
+    r"""$10^r$ with $r$ uniform in $[\log_{10} \text{low}, \log_{10} \text{high}]$.
 
     Every decade gets the same share of the samples.
 
@@ -48,7 +48,7 @@ def log_uniform(low: float, high: float) -> Callable:
 
 
 def one_minus_log_uniform(low: float, high: float) -> Callable:
-    """beta = 1 - 10**r, so that 1 - beta is log-uniform.
+    r"""$\beta = 1 - 10^r$, so that $1 - \beta$ is log-uniform.
 
     As many samples fall in [0.9, 0.99] as in [0.99, 0.999].
 
