@@ -9,7 +9,8 @@ A prose number is backed when some printed number, rounded to the prose number's
 precision, reads the same: the prose may say 0.23 or 23 % for a printed 0.231, but
 not 0.24. Constants that define a setting (a rate of $0.1$, $20$ epochs) belong in
 math or code, where they are not read as results; single-digit integers, years and
-numbers glued to a name (float32, L2, CIFAR-10) are not read as results either.
+numbers glued to a name (float32, L2, CIFAR-10) are not read as results either, nor
+is the number of a display formula the prose refers to ("equation (12)", "式 (12)").
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ HIDDEN = [
     re.compile(r"<[^>\n]+>"),                                   # HTML tags
     re.compile(r'^[ \t]*(?:!!!|\?\?\?\+?)[ \t]+\w+(?:[ \t]+"[^"]*")?', re.MULTILINE),  # admonition titles
     re.compile(r"\b(?:Python|NumPy|PyTorch|MkDocs|OpenBLAS)[ \t]+\d+(?:\.\d+)+"),  # versions
+    # references to a numbered display formula (\tag{n}): "equation (2)",
+    # "equations (1) and (2)", "式 (2)"; the number names a formula, it is no result
+    re.compile(r"\b[Ee]quations?\s+\(\d+\)(?:(?:\s*,\s*|\s+(?:and|or|to)\s+)\(\d+\))*"),
+    re.compile(r"式\s*[(（]\d+[)）]"),
 ]
 NUMBER = re.compile(
     r"(?<![A-Za-z0-9_.\-/^])"

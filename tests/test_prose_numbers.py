@@ -51,3 +51,25 @@ def test_the_check_fails_on_a_planted_mismatch(tmp_path: Path, old: str, new: st
     page = tmp_path / "page.md"
     page.write_text(PLANTED.replace(old, new), encoding="utf-8")
     assert unbacked(page, ["<svg><text>97.5 %</text></svg>"]), new
+
+
+EQUATIONS = """\
+# A page
+
+$$
+J = \\frac{1}{2m} \\sum_i (\\hat y - y)^2 \\tag{12}
+$$
+
+Equation (12) and equations (12) and (13), as
+equation
+(12) and equations (12), (13) or (14) say, give the loss; 式 (12) 和式（13）也是。
+The loss falls to 0.231 (12).
+"""
+
+
+def test_references_to_a_numbered_formula_are_not_results() -> None:
+    # A formula's number is no result: "equation (12)", "equations (12) and
+    # (13)" and "式 (12)" are ignored, across a line break too. The same number
+    # bare, "(12)" after a result, is still read as a result. (Numbers below 10
+    # are never read, so the planted numbers have two digits.)
+    assert [n.text for n in prose_numbers(EQUATIONS)] == ["0.231", "12"]
