@@ -15,6 +15,7 @@ as plain text.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -118,6 +119,7 @@ ENTRY = re.compile(r"^\s*(?:\*{0,2}\w+(?: \([^)]*\))?|\w+(?:\.\w+)*):(?= |$)")
 # --- the docstrings, as the package holds them ---------------------------------------
 
 
+@functools.cache
 def docstrings(shown_only: bool = False) -> list[tuple[str, ast.Constant, str]]:
     """Every docstring of the package: (where, its node, its source text). With
     ``shown_only``, those the reference shows: of modules, and of their public
@@ -286,6 +288,7 @@ class ReferencePage(HTMLParser):
             self.text.append(data)
 
 
+@functools.cache
 def reference_page(site: Path, language: str, module: str) -> ReferencePage:
     path = site / language / "reference" / module / "index.html"
     assert path.exists(), f"no reference page {path.relative_to(site)}"
