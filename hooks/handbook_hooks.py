@@ -77,6 +77,11 @@ class LabPage(File):
         return True
 
 
+def site_url_of(config) -> str:
+    """The address the site is built for; ``mkdocs serve``'s own when none is set."""
+    return config["site_url"] or "http://127.0.0.1:8000/"
+
+
 @event_priority(-200)  # after mkdocs-static-i18n has re-created the files
 def on_files(files, config):
     """Make each lab a page, at labs/<name>/ and zh/labs/<name>/, with its notebook for
@@ -85,7 +90,7 @@ def on_files(files, config):
     A lab runs now unless the test run already executed this version of it.
     """
     language = "zh" if config["theme"]["language"] == "zh" else "en"
-    site_url = config["site_url"] or "http://127.0.0.1:8000/"
+    site_url = site_url_of(config)
     try:
         wheel = lab_pages.wheel()
     except RuntimeError as error:
@@ -167,7 +172,7 @@ INSTALL_MARKER = "<!-- pip install from this site -->"
 def with_install_command(markdown: str, language: str, config) -> str:
     """Replace the marker line by the shell block that installs the package from the
     wheel this site serves (the labs' notebooks run the same command first)."""
-    site_url = config["site_url"] or "http://127.0.0.1:8000/"
+    site_url = site_url_of(config)
     return markdown.replace(INSTALL_MARKER, lab_pages.install_block(site_url, language))
 
 
@@ -327,8 +332,7 @@ def on_post_build(config) -> None:
     builds the other languages inside the default language's build)."""
     if config["theme"]["language"] == LAST_LANGUAGE:
         build_index(config["site_dir"])
-        lab_pages.with_labs_in_sitemap(config["site_dir"], config["site_url"] or "http://127.0.0.1:8000/",
-                                       {"en": "", "zh": "zh/"})
+        lab_pages.with_labs_in_sitemap(config["site_dir"], site_url_of(config), {"en": "", "zh": "zh/"})
 
 
 _ENGLISH_404: list[str] = []

@@ -337,7 +337,9 @@ def with_labs_in_sitemap(site_dir: str | Path, site_url: str, languages: dict[st
     path = Path(site_dir) / "sitemap.xml"
     sitemap = path.read_text(encoding="utf-8")
     lastmod = re.search(r"<lastmod>([^<]*)</lastmod>", sitemap)
-    names = sorted(p.stem for p in (ROOT / "docs" / "labs").glob("*.py") if "." not in p.stem)
+    from hooks.labs import lab_name, labs
+
+    names = sorted({lab_name(source) for source in labs()})
     entries = []
     for name in names:
         urls = {lang: f"{site_url}{folder}labs/{name}/" for lang, folder in languages.items()}
