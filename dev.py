@@ -20,7 +20,7 @@ import sys
 import venv
 from pathlib import Path
 
-from hooks.blas import other_kernels, pin_kernels
+from hooks.blas import emulate, other_kernels, pin_kernels
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
@@ -143,7 +143,8 @@ def workers() -> list[str]:
 def page_environment(env: dict[str, str], language: str | None, family: str | None,
                      scratch: Path | None = None) -> dict[str, str]:
     """``env`` with one BLAS thread, the pages and labs of one language only (None: both),
-    and the kernel family (None: the build's; "default": OpenBLAS's own choice). With
+    and the kernel family (None: the build's; "default": OpenBLAS's own choice; a family
+    also turns off the NumPy loops its CPUs lack, see hooks/blas.emulate). With
     ``scratch``, the run keeps its page and lab caches there, apart from the build's."""
     env = dict(env, OPENBLAS_NUM_THREADS="1")
     if language:
@@ -151,7 +152,7 @@ def page_environment(env: dict[str, str], language: str | None, family: str | No
     if family:
         env.pop("OPENBLAS_CORETYPE", None)
         if family != "default":
-            env["OPENBLAS_CORETYPE"] = family
+            emulate(env, family)
     if scratch:
         env.update(HANDBOOK_PAGE_CACHE=str(scratch / "pages"),
                    HANDBOOK_LAB_CACHE=str(scratch / "labs"))
@@ -193,6 +194,8 @@ def start_run(name: str, arguments: list[str], env: dict[str, str]):
     log = Path(tempfile.mkdtemp(prefix="handbook-run-")) / "pytest.log"
     command = [str(BIN / "pytest"), "-q", "-p", "no:cacheprovider", *arguments]
     kernels = env.get("OPENBLAS_CORETYPE", "OpenBLAS's own")
+    if "NPY_DISABLE_CPU_FEATURES" in env:
+        kernels += f", NumPy without {env['NPY_DISABLE_CPU_FEATURES']}"
     print(f"+ {name} ({kernels} kernels, in the background):", " ".join(command[1:]), flush=True)
     with log.open("w") as output:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output,

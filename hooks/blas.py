@@ -45,10 +45,36 @@ def other_kernels() -> list[str]:
     return ["SkylakeX" if " avx512f" in flags else "Nehalem", "Sandybridge"]
 
 
+# NumPy's own loops (exp, log, tanh, sums, ...) also pick SIMD code for the CPU, and a
+# page that passes with AVX-512 loops can fail with AVX2 ones (it happened: a seed of
+# debugging/normalization-and-evaluation fell from 0.94 to 0.935 on an AMD machine).
+# So a run under another kernel family also turns off the NumPy code paths a CPU of
+# that family lacks (NPY_DISABLE_CPU_FEATURES; turning off what the CPU lacks anyway
+# is harmless): SkylakeX runs NumPy's AVX2 loops, Nehalem and Sandybridge its SSE4.2 ones.
+WITHOUT_AVX512 = "X86_V4 AVX512_ICL AVX512_SPR"
+NUMPY_FEATURES_OFF = {
+    "SkylakeX": WITHOUT_AVX512,
+    "Nehalem": f"X86_V3 {WITHOUT_AVX512}",
+    "Sandybridge": f"X86_V3 {WITHOUT_AVX512}",
+}
+
+
+def emulate(env: dict[str, str], family: str) -> None:
+    """Set ``env`` so that NumPy runs as on a CPU of ``family``: its OpenBLAS kernels and,
+    as far as NumPy allows, its own SIMD loops."""
+    env["OPENBLAS_CORETYPE"] = family
+    if family in NUMPY_FEATURES_OFF:
+        env["NPY_DISABLE_CPU_FEATURES"] = NUMPY_FEATURES_OFF[family]
+
+
 def kernels() -> str:
     """The kernel family OpenBLAS uses in this process."""
     import numpy  # noqa: F401  (loads OpenBLAS)
+    from numpy._core._multiarray_umath import __cpu_features__
     from threadpoolctl import threadpool_info
 
-    return ", ".join(f"{info.get('architecture', '?')} ({info.get('num_threads', '?')} threads)"
+    blas = ", ".join(f"{info.get('architecture', '?')} ({info.get('num_threads', '?')} threads)"
                      for info in threadpool_info() if info.get("internal_api") == "openblas")
+    simd = [name for name in ("X86_V4", "X86_V3", "X86_V2", "ASIMD")
+            if __cpu_features__.get(name)]
+    return f"{blas}; NumPy's loops up to {simd[0] if simd else 'the baseline'}"

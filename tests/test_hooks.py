@@ -185,3 +185,24 @@ def test_package_names_in_code_blocks_link_to_the_reference_without_changing_the
     assert linked.count('class="handbook-code-link"') == 1
     assert 'href="../../reference/optim/#handbook.optim.SGD"' in linked
     assert re.sub(r"<[^>]+>", "", linked) == re.sub(r"<[^>]+>", "", code)
+
+
+def test_a_run_under_another_kernel_family_also_runs_other_numpy_loops():
+    """hooks.blas.emulate pins OpenBLAS's kernels and turns off the NumPy SIMD loops a
+    CPU of the family lacks; the child process reports both."""
+    import os
+    import subprocess
+    import sys
+
+    from hooks.blas import emulate
+
+    env = dict(os.environ)
+    env.pop("NPY_DISABLE_CPU_FEATURES", None)
+    emulate(env, "Sandybridge")
+    assert "X86_V3" in env["NPY_DISABLE_CPU_FEATURES"]
+    report = subprocess.run(
+        [sys.executable, "-c", "from hooks.blas import kernels; print(kernels())"],
+        env=env, capture_output=True, text=True, check=True).stdout
+    if os.uname().machine == "x86_64":
+        assert report.startswith("Sandybridge"), report
+        assert "NumPy's loops up to X86_V2" in report, report
