@@ -68,7 +68,7 @@ def emulate(env: dict[str, str], family: str) -> None:
 
 
 def kernels() -> str:
-    """The kernel family OpenBLAS uses in this process."""
+    """The kernel family OpenBLAS uses in this process, and NumPy's widest SIMD loops."""
     import numpy  # noqa: F401  (loads OpenBLAS)
     from numpy._core._multiarray_umath import __cpu_features__
     from threadpoolctl import threadpool_info
