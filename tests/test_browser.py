@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from hooks.chapters import CHAPTERS
 from hooks.pages import ROOT
 
 try:
@@ -746,7 +747,6 @@ def test_screenshots_of_the_home_pages_two_chapters_and_a_lab_are_written(
 
 # --- what a reader copies -------------------------------------------------------------
 
-CHAPTERS = ("setting-up", "optimization", "regularization", "tuning", "debugging")
 CLIPBOARD_SENTINEL = "handbook: nothing copied yet"
 # Each Python block in page order (collapsed "code for this output" boxes opened first),
 # with the output the page shows under it: the console-output lines of a doctest block.

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from hooks.chapters import TECHNIQUE_CHAPTERS
 from hooks.pages import ROOT
 from hooks.fences import blank_fences
 
 DOCS = ROOT / "docs"
-CHAPTERS = ("setting-up", "optimization", "regularization", "tuning")
+CHAPTERS = TECHNIQUE_CHAPTERS
 LINK = re.compile(r"\]\((?P<target>[^)\s#]+\.md)(?:#[^)\s]*)?\)")
 
 
@@ -67,3 +68,12 @@ def test_the_check_sees_a_link_and_ignores_one_in_code(tmp_path: Path) -> None:
     page.write_text("See [the entry](../debugging/loss-and-nan.md#a-b).\n\n"
                     "```python\n# [not a link](../debugging/checkup.md)\n```\n", encoding="utf-8")
     assert links(page) == {(tmp_path / "debugging" / "loss-and-nan.md").resolve()}
+
+
+def test_every_folder_of_pages_is_a_chapter_or_named_as_another_folder():
+    """A new chapter's folder must be added to hooks/chapters.py, or the tests that go
+    through the chapters would leave its pages out."""
+    from hooks.chapters import CHAPTERS, OTHER_FOLDERS
+
+    folders = {page.parent.name for page in DOCS.glob("*/*.md")}
+    assert folders - set(CHAPTERS) - set(OTHER_FOLDERS) == set()

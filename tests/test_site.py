@@ -21,6 +21,7 @@ from xml.etree import ElementTree
 
 import pytest
 
+from hooks.chapters import CHAPTERS
 from hooks.figures import text_sizes
 from hooks.pages import ROOT
 
@@ -351,7 +352,7 @@ def test_pages_link_the_package_names_they_quote_to_the_reference(site: Path) ->
     assert 'href="../../reference/diagnose/#handbook.diagnose.checkup"' in page
     # every technique page links to the reference, from inline code or its code blocks
     unlinked = [page.parent.relative_to(site).as_posix() for chapter in
-                ("setting-up", "regularization", "optimization", "tuning", "debugging")
+                CHAPTERS
                 for language in ("", "zh/")
                 for page in sorted((site / language / chapter).glob("*/index.html"))
                 if "reference/" not in "".join(re.findall(r'<a [^>]*href="([^"]*)"',
@@ -519,7 +520,6 @@ FIGURE_IMAGE = re.compile(r'<img class="handbook-figure-image" [^>]*>')
 # legend or tick label under 8 points (at a phone's width, hooks/figures.py scrolls a
 # figure rather than shrink its text below legibility, and small text would scroll it far).
 MIN_FONT_PT, MAX_FONT_PT = 8, 12
-CHAPTERS = ("setting-up", "regularization", "optimization", "tuning", "debugging")
 
 
 @pytest.mark.parametrize("language", ["", "zh/"])
