@@ -9,7 +9,7 @@ import numpy as np
 
 from handbook import validation as check
 from handbook.language import pad, tr
-from handbook.layers import Layer, layers_of
+from handbook.layers import Layer
 from handbook.losses import Loss
 
 # The basic recipe's next steps, in English and Chinese (hb.tr picks one).
@@ -134,7 +134,9 @@ def gradient_norms(model: "Layer") -> list[tuple[str, float]]:
         model: the model, after a backward pass.
 
     Returns:
-        ``(name, norm)`` of every weight, named ``"<layer index>.<parameter>"``.
+        ``(name, norm)`` of every weight, named ``"<layer index>.<parameter>"``,
+        the layers counted as ``layers_of`` lists them (inside Residual blocks
+        too).
 
     Raises:
         TypeError: if model has no parameters method (or is a class).
@@ -319,19 +321,23 @@ def activation_stats(model: "Layer", X: np.ndarray) -> list[dict]:
     known by their class name, so a page's own copy of a class counts too.
 
     Args:
-        model: the model; a Sequential's layers are run one by one.
+        model: the model; its layers are run one by one, as the model runs
+            them (``hb.layers.layer_outputs``: inside a Residual block too).
         X: the inputs, (batch, features).
 
     Returns:
-        One dict per layer: ``layer``, ``mean``, ``std``, ``zeros``, ``saturated``.
+        One dict per layer: ``layer``, ``mean``, ``std``, ``zeros``, ``saturated``;
+        a Residual block adds one for its sum $x + f(x)$ after its layers',
+        ``"2-4: Residual"``.
 
     Raises:
         TypeError: if model lacks a model's methods, or X holds no real numbers.
         ValueError: if X is not a (batch, features) array with a row, or not finite.
     """
-    stats, a = [], examples("activation_stats", X, model=model)
-    for i, layer in enumerate(layers_of(model)):
-        a = layer.forward(a, training=False)
+    from handbook.layers import layer_outputs
+
+    stats, X = [], examples("activation_stats", X, model=model)
+    for name, layer, a in layer_outputs(model, X):
         if type(layer).__name__ == "Sigmoid":
             saturated = np.mean(np.minimum(a, 1 - a) < 0.01)
         elif type(layer).__name__ == "Tanh":
@@ -340,7 +346,7 @@ def activation_stats(model: "Layer", X: np.ndarray) -> list[dict]:
             saturated = 0.0
         stats.append(
             {
-                "layer": f"{i}: {layer!r}",
+                "layer": name,
                 "mean": float(a.mean()),
                 "std": float(a.std()),
                 "zeros": float(np.mean(a == 0)),
@@ -354,7 +360,7 @@ def dead_relu_fraction(model: "Layer", X: np.ndarray) -> list[tuple[str, float]]
     """For every ReLU layer, the share of its units that output 0 for all of X.
 
     Args:
-        model: the model.
+        model: the model; ReLU layers inside Residual blocks count too.
         X: the inputs, (batch, features).
 
     Returns:
@@ -364,11 +370,12 @@ def dead_relu_fraction(model: "Layer", X: np.ndarray) -> list[tuple[str, float]]
         TypeError: if model lacks a model's methods, or X holds no real numbers.
         ValueError: if X is not a (batch, features) array with a row, or not finite.
     """
-    out, a = [], examples("dead_relu_fraction", X, model=model)
-    for i, layer in enumerate(layers_of(model)):
-        a = layer.forward(a, training=False)
+    from handbook.layers import layer_outputs
+
+    out, X = [], examples("dead_relu_fraction", X, model=model)
+    for name, layer, a in layer_outputs(model, X):
         if type(layer).__name__ == "ReLU":
-            out.append((f"{i}: {layer!r}", float(np.mean(np.all(a <= 0, axis=0)))))
+            out.append((name, float(np.mean(np.all(a <= 0, axis=0)))))
     return out
 
 
@@ -382,25 +389,28 @@ def first_nonfinite_layer(model: "Layer", X: np.ndarray) -> str | None:
     A forward pass is cheap: this checks every layer in order rather than bisecting.
 
     Args:
-        model: the model.
+        model: the model; inside a Residual block, its layers and then its sum
+            $x + f(x)$ are checked.
         X: the inputs, (batch, features); they may hold NaN or inf.
 
     Returns:
-        ``"<index>: <layer>"``, ``"the input data"`` if X is not finite, or None.
+        ``"<index>: <layer>"`` (a block's sum as ``"2-4: Residual"``, see
+        ``hb.layers.layer_outputs``), ``"the input data"`` if X is not finite,
+        or None.
 
     Raises:
         TypeError: if model lacks a model's methods, or X holds no real numbers.
         ValueError: if X is not a (batch, features) array with a row.
     """
+    from handbook.layers import layer_outputs
+
     X = examples("first_nonfinite_layer", X, model=model, finite=False)
     if not np.all(np.isfinite(X)):
         return "the input data"
-    a = X
     with np.errstate(all="ignore"):
-        for i, layer in enumerate(layers_of(model)):
-            a = layer.forward(a, training=False)
+        for name, _, a in layer_outputs(model, X):
             if not np.all(np.isfinite(a)):
-                return f"{i}: {layer!r}"
+                return name
     return None
 
 

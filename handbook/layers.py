@@ -20,7 +20,7 @@ subclass of ``Layer``):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -61,8 +61,8 @@ class Layer:
                 for BatchNorm in training, if x has one row or values whose
                 variance is not finite.
             TypeError: if x does not hold real numbers or holds floats of a dtype
-                other than the parameters'; for Dropout, BatchNorm and Sequential,
-                if training is not True or False.
+                other than the parameters'; for Dropout, BatchNorm, LayerNorm,
+                Sequential and Residual, if training is not True or False.
         """
         raise NotImplementedError(f"{type(self).__name__}: a layer defines forward")
 
@@ -918,20 +918,171 @@ class BatchNorm(Layer):
 # --8<-- [end:batchnorm]
 
 
+# --8<-- [start:layernorm]
+class LayerNorm(Layer):
+    r"""Ba, Kiros and Hinton (2016): normalize each example over its own features,
+    then scale and shift, $y = \gamma \hat x + \beta$.
+
+    For a row $x$ of $n$ features with mean $\mu$ and variance $\sigma^2$,
+    $\hat x = (x - \mu) / \sqrt{\sigma^2 + \epsilon}$. No statistic mixes the
+    rows, so training and evaluation compute the same, at any batch size, and there
+    are no running statistics to keep.
+
+    Args:
+        n: features of the input, normalized together; at least 2 (a single
+            feature always normalizes to 0).
+        eps: added to the variance before its square root.
+        dtype: the parameters' float dtype.
+
+    Raises:
+        TypeError: if n, eps or dtype is of a wrong kind.
+        ValueError: if n is below 2, or eps not positive (in dtype).
+    """
+
+    def __init__(
+        self, n: int, eps: float = 1e-5, dtype: np.typing.DTypeLike = np.float64
+    ):
+        super().__init__()
+        self.n = check.whole("LayerNorm", "n", n, low=2)
+        dtype = check.float_dtype("LayerNorm", dtype)
+        self.eps = check.epsilon("LayerNorm", eps, [dtype])
+        self.gamma = Parameter(np.ones(n, dtype), name="gamma", regularize=False)
+        self.beta = Parameter(np.zeros(n, dtype), name="beta", regularize=False)
+
+    def parameters(self) -> list[Parameter]:
+        return [self.gamma, self.beta]
+
+    def forward(self, x: np.ndarray, training: bool = True) -> np.ndarray:
+        x = check_input(self, x, self.n, self.gamma.value.dtype)
+        training = check.flag(self, "training", training)
+        mu = x.mean(axis=1, keepdims=True)  # one mean and variance per row
+        var = x.var(axis=1, keepdims=True)  # the biased variance, as in the paper
+        inv_std = 1 / np.sqrt(var + self.eps)
+        x_hat = (x - mu) * inv_std
+        self.save_for_backward(training, x_hat=x_hat, inv_std=inv_std)
+        return self.gamma.value * x_hat + self.beta.value
+
+    def backward(
+        self, dy: np.ndarray, input_grad: bool = True
+    ) -> np.ndarray | None:
+        saved = self.saved()
+        x_hat, inv_std = saved["x_hat"], saved["inv_std"]
+        dy = check_gradient(self, dy, x_hat.shape)
+        self.beta.grad = np.sum(dy, axis=0, out=grad_buffer(self.beta))
+        self.gamma.grad = np.sum(dy * x_hat, axis=0, out=grad_buffer(self.gamma))
+        if not input_grad:
+            return None
+        # batch norm's compact chain rule, over a row's features instead of a batch
+        g, n = dy * self.gamma.value, self.n
+        g_sum = g.sum(axis=1, keepdims=True)
+        gx_sum = (g * x_hat).sum(axis=1, keepdims=True)
+        return inv_std / n * (n * g - g_sum - x_hat * gx_sum)
+
+    def __repr__(self) -> str:
+        return f"LayerNorm({self.n})"
+
+
+# --8<-- [end:layernorm]
+
+
 def layers_of(model: Layer) -> list[Layer]:
     """The layers a model applies, in order: the layers of a Sequential, and of
     each Sequential inside it, or the model alone in a list.
 
+    The layers of a Residual block's f are listed in their place, the block
+    itself is not: f's layers are what holds parameters, buffers and dropout
+    masks. Applied one after the other they miss the block's skip; to see what
+    each layer outputs in the model, use ``layer_outputs``.
+
     Args:
-        model: a layer or a Sequential.
+        model: a layer, a Sequential or a Residual, nested in any way.
 
     Returns:
-        The layers that are not Sequentials, first to last.
+        The layers that are neither Sequentials nor Residuals, first to last.
     """
+    if is_residual(model):
+        return layers_of(model.f)
     layers = getattr(model, "layers", None)
     if not isinstance(layers, list):
         return [model]
     return [leaf for layer in layers for leaf in layers_of(layer)]
+
+
+def is_residual(layer: Layer) -> bool:
+    """Whether a layer is a skip connection: a Residual, known by its class name
+    (or a base class's), so that a page's own copy of the class counts too.
+
+    Args:
+        layer: any layer.
+
+    Returns:
+        True for a Residual block.
+    """
+    return any(cls.__name__ == "Residual" for cls in type(layer).__mro__)
+
+
+def layer_outputs(
+    model: Layer, x: np.ndarray
+) -> Iterator[tuple[str, Layer, np.ndarray]]:
+    """Every layer's output for x as the model computes it, in evaluation mode:
+    what a diagnosis looks at, layer by layer.
+
+    Each layer is named ``"<index>: <layer>"`` (``"2: Dense(16 -> 16)"``), the
+    index counting the layers as ``layers_of`` lists them, as gradient_check and
+    gradient_norms count them ("2.W"). Inside a Residual block each layer sees
+    what it sees in the model; the block's own output, $x + f(x)$, follows its
+    last layer's as ``"<first>-<last>: Residual"``, the indices of the block's
+    first and last layer (``"<index>: Residual"`` for a block of one layer).
+
+    Args:
+        model: a layer, a Sequential or a Residual, nested in any way.
+        x: the input, (batch, features).
+
+    Yields:
+        ``(name, layer, output)``, the block itself as the layer of its sum; the
+        last output is the model's.
+
+    Raises:
+        ValueError: if a layer cannot take the shape of its input, or a
+            Residual's f changes the shape.
+        TypeError: if x holds no real numbers, or floats of another dtype than
+            the parameters'.
+    """
+    yield from outputs_of(model, x, [0])
+
+
+def outputs_of(
+    model: Layer, x: np.ndarray, count: list[int]
+) -> Iterator[tuple[str, Layer, np.ndarray]]:
+    """``layer_outputs`` of a part of a model, whose first layer has the index
+    ``count[0]``; the count moves on by the part's layers.
+
+    Args:
+        model: the part: a layer, a Sequential or a Residual.
+        x: the part's input.
+        count: a one-item list, the index of the part's first layer; the walk
+            adds one for each layer.
+
+    Yields:
+        ``(name, layer, output)``, as ``layer_outputs``.
+    """
+    if is_residual(model):
+        first = count[0]
+        for name, layer, fx in outputs_of(model.f, x, count):
+            yield name, layer, fx
+        last = count[0] - 1
+        span = f"{first}-{last}" if last > first else f"{first}"
+        yield f"{span}: Residual", model, model.add(x, fx)
+        return
+    layers = getattr(model, "layers", None)
+    if isinstance(layers, list):  # a Sequential: each part takes the last output
+        for part in layers:
+            for name, layer, output in outputs_of(part, x, count):
+                yield name, layer, output
+            x = output
+        return
+    index, count[0] = count[0], count[0] + 1
+    yield f"{index}: {model!r}", model, model.forward(x, training=False)
 
 
 # --8<-- [start:sequential]
@@ -1002,11 +1153,111 @@ class Sequential(Layer):
         return self.layers[index]
 
     def __repr__(self) -> str:
+        # an inner model's lines (a Residual's) indented under its row
+        rows = [f"({i}) {layer!r}" for i, layer in enumerate(self.layers)]
         return (
             "Sequential(\n"
-            + "".join(f"  ({i}) {layer!r}\n" for i, layer in enumerate(self.layers))
+            + "".join("  " + row.replace("\n", "\n  ") + "\n" for row in rows)
             + ")"
         )
 
 
 # --8<-- [end:sequential]
+
+
+# --8<-- [start:residual]
+class Residual(Layer):
+    r"""He et al. (2016): the skip connection $y = x + f(x)$ around a block $f$.
+
+    The block learns a change to its input instead of a new representation, and
+    the gradient reaches $x$ through the skip unchanged: backward returns $dy$
+    plus what f's backward returns for $dy$. In a deep stack of blocks, the
+    gradient thus has a path from the output to every block that no layer
+    shrinks.
+
+    Args:
+        f: the block: a layer, usually a Sequential, whose output has its
+            input's shape (a Dense(16, 16) keeps it, a Dense(16, 10) does not).
+
+    Raises:
+        TypeError: if f is a class, or lacks forward, backward or parameters.
+    """
+
+    def __init__(self, f: Layer):
+        super().__init__()
+        self.f = check.instance(
+            "Residual",
+            "f",
+            f,
+            ("forward", "backward", "parameters"),
+            "hb.Sequential(hb.Dense(16, 16), hb.ReLU())",
+        )
+
+    def parameters(self) -> list[Parameter]:
+        return self.f.parameters()
+
+    def astype(self, dtype: np.typing.DTypeLike) -> "Residual":
+        self.f.astype(dtype)
+        return self
+
+    def forward(self, x: np.ndarray, training: bool = True) -> np.ndarray:
+        training = check.flag("Residual", "training", training)
+        y = self.add(x, self.f.forward(x, training))
+        self.save_for_backward(training, shape=y.shape)
+        return y
+
+    def add(self, x: np.ndarray, fx: np.ndarray) -> np.ndarray:
+        """The skip: $x + f(x)$, in f's dtype, for an f(x) of x's shape (an f(x)
+        of another width would broadcast, or fail inside NumPy).
+
+        Args:
+            x: the block's input, (batch, features).
+            fx: f's output for x.
+
+        Returns:
+            $x + f(x)$, of x's shape.
+
+        Raises:
+            ValueError: if fx does not have x's shape.
+        """
+        x, fx = check.as_array("Residual", "x", x), np.asarray(fx)
+        if fx.shape != x.shape:
+            check.fail(
+                "Residual",
+                "f(x)",
+                f"of x's shape {x.shape}, since the skip adds x to it (end f "
+                "with a layer as wide as its input)",
+                f"shape {fx.shape}",
+                described=True,
+            )
+        return x.astype(fx.dtype, copy=False) + fx
+
+    def backward(
+        self, dy: np.ndarray, input_grad: bool = True
+    ) -> np.ndarray | None:
+        r"""$dy$ through the skip plus f's $dx$ for $dy$; sets f's gradients.
+
+        Args:
+            dy: $\partial J / \partial y$, of the output's shape.
+            input_grad: whether to compute dx (f's parameters get their
+                gradients either way).
+
+        Returns:
+            dx, of x's shape, or None when input_grad is False.
+
+        Raises:
+            RuntimeError: if no training forward came before.
+            ValueError: if dy does not have the output's shape.
+        """
+        dy = check_gradient("Residual", dy, self.saved()["shape"])
+        dx = self.f.backward(dy, input_grad)
+        return dy + dx if input_grad else None
+
+    def __repr__(self) -> str:
+        inner = repr(self.f)
+        if "\n" not in inner:
+            return f"Residual({inner})"
+        return "Residual(\n  " + inner.replace("\n", "\n  ") + "\n)"
+
+
+# --8<-- [end:residual]

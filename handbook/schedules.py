@@ -336,3 +336,90 @@ def warmup(schedule: Schedule | float, warmup_steps: int) -> Schedule:
 
 
 # --8<-- [end:decay]
+
+
+# --8<-- [start:one-cycle]
+def one_cycle(
+    lr_max: float,
+    steps: int,
+    pct_start: float = 0.3,
+    div: float = 25.0,
+    final_div: float = 1e4,
+) -> Schedule:
+    r"""Smith and Topin (2019)'s one-cycle policy, as PyTorch's ``OneCycleLR``
+    computes it with cosine annealing: up from $\alpha_0 = \alpha_\text{max} / d$
+    to $\alpha_\text{max}$ over the first pct_start of the steps, then down to
+    $\alpha_\text{end} = \alpha_0 / d_\text{final}$ at the last step ($d$ is div,
+    $d_\text{final}$ final_div).
+
+    With $k = t - 1$, the peak at $k_1 = \text{pct\_start} \cdot \text{steps} - 1$
+    (not always a whole number) and $c(p) = (1 + \cos \pi p) / 2$, which falls
+    from 1 to 0 as $p$ goes from 0 to 1, the rate is
+    $\alpha_\text{max} - (\alpha_\text{max} - \alpha_0)\, c(k / k_1)$ up to the
+    peak, then $\alpha_\text{end} + (\alpha_\text{max} - \alpha_\text{end})\, c(p)$
+    with $p = (k - k_1) / (\text{steps} - 1 - k_1)$.
+
+    Steps count from 1, as ``hb.fit`` counts epochs: $t = 1$ has $\alpha_0$,
+    $t = \text{steps}$ has $\alpha_\text{end}$, and later steps keep it. PyTorch
+    counts from 0: its rate after $k$ calls of ``scheduler.step()`` is this
+    schedule's at $t = k + 1$. The momentum that PyTorch cycles against the rate
+    (``cycle_momentum``) is left out.
+
+    Args:
+        lr_max: the peak rate, > 0.
+        steps: the steps (or epochs) of the cycle, a whole number >= 2.
+        pct_start: the share of the steps spent rising, in (0, 1), with
+            $k_1 > 0$ (PyTorch's rise would otherwise divide by zero or skip).
+        div: $\alpha_\text{max} / \alpha_0$, >= 1.
+        final_div: $\alpha_0 / \alpha_\text{end}$, >= 1.
+
+    Returns:
+        The Schedule, a function of t (t = 0 gives the rate of t = 1).
+
+    Raises:
+        TypeError: if lr_max, pct_start, div or final_div is not a real number,
+            or steps not a whole one.
+        ValueError: if lr_max <= 0, steps < 2, pct_start is outside (0, 1) or
+            $k_1 \le 0$, or div or final_div < 1.
+    """
+    check.positive("one_cycle", "lr_max", lr_max)
+    check.whole("one_cycle", "steps", steps, low=2)
+    check.number(
+        "one_cycle",
+        "pct_start",
+        pct_start,
+        low=0,
+        high=1,
+        low_open=True,
+        high_open=True,
+    )
+    check.number("one_cycle", "div", div, low=1)
+    check.number("one_cycle", "final_div", final_div, low=1)
+    peak = float(pct_start * steps) - 1  # k_1, PyTorch's step of the peak
+    if peak <= 0:
+        check.fail(
+            "one_cycle",
+            "pct_start * steps",
+            "> 1, for a rise of more than one step",
+            f"{pct_start} * {steps} = {pct_start * steps:g}",
+            described=True,
+        )
+    lr0 = lr_max / div
+    lr_end = lr0 / final_div
+
+    def rate(t: float) -> float:
+        k = min(max(t, 1), steps) - 1  # PyTorch's step number, from 0
+        if k <= peak:
+            start, end, pct = lr0, lr_max, k / peak
+        else:
+            start, end, pct = lr_max, lr_end, (k - peak) / (steps - 1 - peak)
+        return end + (start - end) / 2 * (math.cos(math.pi * pct) + 1)
+
+    return Schedule(
+        rate,
+        f"one_cycle(lr_max={lr_max}, steps={steps}, pct_start={pct_start}, "
+        f"div={div}, final_div={final_div})",
+    )
+
+
+# --8<-- [end:one-cycle]

@@ -1,4 +1,5 @@
-"""Hyperparameter search: random and grid search, coarse to fine.
+"""Hyperparameter search: random and grid search, coarse to fine; and the
+learning-rate range test.
 
 Samplers draw each hyperparameter on the right scale: a sampler is a function
 ``f(rng, size=None)`` of a ``numpy.random.Generator``.
@@ -15,13 +16,18 @@ from __future__ import annotations
 import inspect
 import itertools
 import numbers
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from handbook import validation as check
+
+if TYPE_CHECKING:  # names for the annotations only
+    from handbook.layers import Layer
+    from handbook.losses import Loss
+    from handbook.optim import Optimizer
 
 
 # --8<-- [start:samplers]
@@ -602,3 +608,251 @@ def score_of(who: str, score: Any) -> float:
             described=True,
         )
     return float(score)
+
+
+# --8<-- [start:range-test]
+@dataclass
+class RangeTest:
+    """What ``lr_range_test`` recorded: the rates it tried, the loss at each and
+    the smoothed curve that one reads.
+
+    Attributes:
+        lrs: the learning rate of each step, growing exponentially.
+        losses: each step's mini-batch loss, measured before its update.
+        smoothed: the losses' bias-corrected exponential average.
+        stopped: whether the test stopped early because the smoothed loss ran
+            away (or stopped being finite).
+    """
+
+    lrs: np.ndarray
+    losses: np.ndarray
+    smoothed: np.ndarray
+    stopped: bool
+
+    @property
+    def lowest(self) -> float:
+        """The rate at the lowest smoothed loss, usually too large to train with
+        (fast.ai suggests a tenth of it)."""
+        return float(self.lrs[np.nanargmin(self.smoothed)])
+
+    @property
+    def steepest(self) -> float | None:
+        """The rate where the smoothed loss falls fastest against the log of the
+        rate, between the first tenth of the steps (whose average of a few
+        losses is noisy; fast.ai leaves them out too) and the lowest point: the
+        start of the steepest segment, as fast.ai reports it. None if the loss
+        does not fall there."""
+        start, end = len(self.lrs) // 10, int(np.nanargmin(self.smoothed)) + 1
+        if end - start < 2:
+            return None
+        rise = np.diff(self.smoothed[start:end])
+        slopes = rise / np.diff(np.log(self.lrs[start:end]))
+        return float(self.lrs[start + np.argmin(slopes)])
+
+    @property
+    def diverged(self) -> float | None:
+        """The rate of the step the test stopped at; None if it ran them all."""
+        return float(self.lrs[-1]) if self.stopped else None
+
+    def __repr__(self) -> str:
+        def shown(rate: float | None) -> str:
+            return "None" if rate is None else f"{rate:.3g}"
+
+        return (
+            f"RangeTest(steps={len(self.lrs)}, lowest={shown(self.lowest)}, "
+            f"steepest={shown(self.steepest)}, diverged={shown(self.diverged)})"
+        )
+
+
+def lr_range_test(
+    model: Layer,
+    loss: Loss,
+    X: np.ndarray,
+    y: np.ndarray,
+    optimizer: Optimizer,
+    lr_min: float = 1e-6,
+    lr_max: float = 1.0,
+    steps: int = 100,
+    batch_size: int = 64,
+    rng: int | np.random.Generator | None = 0,
+    smoothing: float = 0.98,
+    stop_factor: float = 4.0,
+) -> RangeTest:
+    r"""Smith (2015)'s learning-rate range test, as fast.ai's learning-rate
+    finder runs it: one short training whose rate grows at every step.
+
+    Step $i = 1, \dots, \text{steps}$ trains on a mini-batch at the rate
+    $\alpha_i = \alpha_\text{min} (\alpha_\text{max} / \alpha_\text{min})^{r}$,
+    $r = (i - 1) / (\text{steps} - 1)$, and records the loss $J_i$ and its
+    bias-corrected average $\hat v_i = v_i / (1 - \beta^i)$, with
+    $v_i = \beta v_{i-1} + (1 - \beta) J_i$ and $\beta$ = smoothing. The test
+    stops once $\hat v_i$ exceeds stop_factor times its lowest value so far, or
+    is not finite. A good rate lies below the lowest point of the curve, near its
+    steepest descent.
+
+    The test trains the model and the optimizer it is given (their state after
+    it is of no use) and restores nothing: pass a fresh model and optimizer, and
+    train another from scratch at the rate chosen.
+
+    Args:
+        model: the network, trained in place.
+        loss: the loss of its output, such as hb.SoftmaxCrossEntropy().
+        X: the training inputs, (batch, features).
+        y: their labels or targets, one row per row of X.
+        optimizer: an optimizer built on model.parameters(); its ``lr`` is set
+            before every step.
+        lr_min: the rate of the first step, > 0.
+        lr_max: the rate of the last step, > lr_min.
+        steps: the mini-batches of the test, a whole number >= 2.
+        batch_size: the rows of every mini-batch (the whole set when it has
+            fewer), >= 1.
+        rng: the seed or Generator of the mini-batches.
+        smoothing: $\beta$ of the average, in [0, 1); 0 does not smooth.
+        stop_factor: how many times the lowest smoothed loss stops the test, > 1.
+
+    Returns:
+        The RangeTest: rates, losses and smoothed losses up to the step it
+        stopped at.
+
+    Raises:
+        TypeError: if model, loss or optimizer lacks the methods the test calls
+            (or is a class), X or y holds no real numbers, or a count is not a
+            whole number.
+        ValueError: if X or y is malformed, a setting is out of its range, the
+            optimizer is not built on the model's parameters, or the first loss
+            is not finite.
+    """
+    X, y, rng = check_range_test(**locals())  # every argument, before any step
+    batches = full_batches(X, y, batch_size, rng)
+    lrs = np.geomspace(lr_min, lr_max, steps)
+    losses, smoothed, average, best, stopped = [], [], 0.0, np.inf, False
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for i, lr in enumerate(lrs, start=1):
+            X_t, y_t = next(batches)
+            J = float(loss.forward(model.forward(X_t, training=True), y_t))
+            if i == 1 and not np.isfinite(J):
+                check.fail(
+                    "lr_range_test",
+                    "model",
+                    "a model whose loss is finite before any step",
+                    f"a first loss of {J} (see hb.diagnose.checkup)",
+                    described=True,
+                )
+            average = smoothing * average + (1 - smoothing) * J
+            losses.append(J)
+            smoothed.append(average / (1 - smoothing**i))  # bias-corrected
+            if not np.isfinite(smoothed[-1]) or smoothed[-1] > stop_factor * best:
+                stopped = True  # the loss runs away: the rate is too large
+                break
+            best = min(best, smoothed[-1])
+            model.backward(loss.backward(), input_grad=False)
+            optimizer.lr = float(lr)
+            optimizer.step()
+    n = len(losses)
+    return RangeTest(lrs[:n], np.array(losses), np.array(smoothed), stopped)
+
+
+# --8<-- [end:range-test]
+
+
+def full_batches(
+    X: np.ndarray, y: np.ndarray, batch_size: int, rng: np.random.Generator
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Mini-batches of batch_size rows without end, epoch after epoch in a new
+    order; each epoch's last, smaller mini-batch is left out, so that every loss
+    of a range test comes from as many rows (and a batch norm never gets one
+    row). A set of at most batch_size rows is the mini-batch of every step.
+
+    Args:
+        X: the inputs, checked.
+        y: the labels, one row per row of X.
+        batch_size: the rows of a mini-batch, >= 1.
+        rng: the Generator of the orders.
+
+    Yields:
+        ``(X_t, y_t)``, rows of X and their labels.
+    """
+    from handbook.data import minibatches
+
+    size = min(batch_size, len(X))
+    while True:
+        for X_t, y_t in minibatches(X, y, size, shuffle=True, rng=rng):
+            if len(X_t) == size:
+                yield X_t, y_t
+
+
+def check_range_test(
+    model: Layer,
+    loss: Loss,
+    X: np.typing.ArrayLike,
+    y: np.typing.ArrayLike,
+    optimizer: Optimizer,
+    lr_min: float,
+    lr_max: float,
+    steps: int,
+    batch_size: int,
+    rng: int | np.random.Generator | None,
+    smoothing: float,
+    stop_factor: float,
+) -> tuple[np.ndarray, np.ndarray, np.random.Generator]:
+    """The arguments of ``lr_range_test``, checked before its first step: a model
+    with parameters and a loss with the methods training calls, finite inputs
+    with one label per row, an optimizer built on the model's parameters, rates
+    with 0 < lr_min < lr_max, at least 2 steps, a batch size >= 1, a seed or
+    Generator, smoothing in [0, 1) and a stop factor above 1.
+
+    Args:
+        model: the model.
+        loss: the loss.
+        X: the inputs.
+        y: the labels.
+        optimizer: the optimizer.
+        lr_min: the first rate.
+        lr_max: the last rate.
+        steps: the number of steps.
+        batch_size: the rows per mini-batch.
+        rng: a seed or Generator.
+        smoothing: the average's coefficient.
+        stop_factor: the factor that stops the test.
+
+    Returns:
+        X and y as arrays, and the Generator.
+
+    Raises:
+        TypeError: if model, loss or optimizer lacks its methods (or is a
+            class), X or y holds no real numbers, steps or batch_size is not a
+            whole number, a setting is not a real number, or rng is no seed.
+        ValueError: if X is not a finite (batch, features) array with a row, y
+            has not one row per row of X, the model has no parameters, the
+            optimizer is built on other parameters, or a setting is out of its
+            range.
+    """
+    from handbook.diagnose import examples
+
+    who = "lr_range_test"
+    check.whole(who, "steps", steps, low=2)
+    X, y = examples(
+        who, X, y, model=model, loss=loss, steps=steps, batch_size=batch_size
+    )
+    check.instance(
+        who,
+        "optimizer",
+        optimizer,
+        ["step"],
+        "hb.optim.SGD(model.parameters(), 0.1)",
+    )
+    params = getattr(optimizer, "params", None)
+    mine = {id(p) for p in model.parameters()}
+    if not isinstance(params, list) or {id(p) for p in params} != mine:
+        check.fail(
+            who,
+            "optimizer",
+            "an optimizer built on this model's parameters (model.parameters())",
+            "an optimizer of other parameters",
+            described=True,
+        )
+    check.positive(who, "lr_min", lr_min)
+    check.number(who, "lr_max", lr_max, low=lr_min, low_open=True)
+    check.fraction(who, "smoothing", smoothing)
+    check.number(who, "stop_factor", stop_factor, low=1, low_open=True)
+    return X, y, check.generator(who, rng)

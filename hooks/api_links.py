@@ -28,18 +28,41 @@ INLINE_NAME = re.compile(r"<code>((?:hb|handbook)\.[A-Za-z_][\w.]*)(\([^<]*\))?<
 PROTECTED = re.compile(r"<a\b.*?</a>|<h[1-6]\b.*?</h[1-6]>|<pre\b.*?</pre>", re.DOTALL)
 
 
+# A module's reference is one page, reference/<module>.md (``::: handbook.<module>``),
+# unless it would be too long: then some of its objects are shown on a page of their
+# own, one ``::: handbook.<module>.<Name>`` each (reference/layers-normalization.md),
+# and left out of the module's page by its ``filters``.
+OBJECT_DIRECTIVE = re.compile(r"^::: handbook\.(\w+)\.(\w+)\s*$", re.MULTILINE)
+
+
+@lru_cache(maxsize=1)
+def separate_pages() -> dict[tuple[str, str], str]:
+    """(module, name) of each object shown apart from its module's page, mapped to the
+    name of its page in docs/reference/."""
+    from hooks.pages import ROOT
+
+    found = {}
+    for source in sorted((ROOT / "docs" / "reference").glob("*.md")):
+        if source.name.endswith(".zh.md"):
+            continue
+        for short, name in OBJECT_DIRECTIVE.findall(source.read_text(encoding="utf-8")):
+            found[(short, name)] = source.stem
+    return found
+
+
 @lru_cache(maxsize=1)
 def targets() -> dict[str, str]:
     """Every public dotted name, as written on a page, mapped to its place in the reference."""
     found: dict[str, str] = {}
     for short in MODULES:
         module = importlib.import_module(f"handbook.{short}")
-        page = f"reference/{short}/"
+        module_page = f"reference/{short}/"
         for prefix in ("hb", "handbook"):
-            found[f"{prefix}.{short}"] = page
+            found[f"{prefix}.{short}"] = module_page
         for name, obj in vars(module).items():
             if name.startswith("_") or getattr(obj, "__module__", None) != module.__name__:
                 continue
+            page = f"reference/{separate_pages().get((short, name), short)}/"
             anchor = f"{page}#handbook.{short}.{name}"
             for prefix in ("hb", "handbook"):
                 found[f"{prefix}.{short}.{name}"] = anchor

@@ -40,4 +40,20 @@ def test_the_nav_lists_no_module_the_package_does_not_have() -> None:
     listed = {line.rsplit("reference/", 1)[1].removesuffix(".md")
               for line in nav.splitlines()
               if ": reference/" in line and not line.strip().endswith("index.md")}
-    assert listed <= set(MODULES), listed - set(MODULES)
+    from hooks.api_links import separate_pages
+
+    assert listed <= set(MODULES) | set(separate_pages().values()), listed - set(MODULES)
+
+
+def test_a_page_of_objects_shown_apart_from_their_module_has_its_twin_and_nav_entry() -> None:
+    from hooks.api_links import separate_pages
+
+    nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    pages = set(separate_pages().values())
+    assert "layers-normalization" in pages
+    for page in pages:
+        assert (REFERENCE / f"{page}.zh.md").is_file(), page
+        assert f": reference/{page}.md\n" in nav, page
+        english = (REFERENCE / f"{page}.md").read_text(encoding="utf-8")
+        chinese = (REFERENCE / f"{page}.zh.md").read_text(encoding="utf-8")
+        assert english.count(":::") == chinese.count(":::"), page

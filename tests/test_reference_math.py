@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from hooks.api_links import MODULES
+from hooks.api_links import MODULES, separate_pages
 from hooks.pages import ROOT
 
 PACKAGE = ROOT / "handbook"
@@ -320,12 +320,13 @@ def test_every_formula_of_a_docstring_is_math_in_the_reference(
         site: Path, language: str, module: str) -> None:
     """Each ``$...$`` of a docstring the reference shows is an arithmatex element of
     its page, under the object it documents, with its TeX as written."""
-    page = reference_page(site, language, module)
     missing = []
     for where, node, _segment in docstrings(shown_only=True):
         if where != f"handbook.{module}" and not where.startswith(f"handbook.{module}."):
             continue
         owner = where.removesuffix(".__init__")
+        top = owner.split(".")[2] if owner.count(".") >= 2 else ""
+        page = reference_page(site, language, separate_pages().get((module, top), module))
         if owner == f"handbook.{module}":
             shown = [tex for formulas in page.math.values() for tex in formulas]
         else:
@@ -337,7 +338,7 @@ def test_every_formula_of_a_docstring_is_math_in_the_reference(
 @pytest.mark.parametrize("language", LANGUAGES, ids=["en", "zh"])
 def test_no_formula_is_left_as_plain_text_in_the_reference(site: Path, language: str) -> None:
     found = []
-    for module in MODULES:
+    for module in (*MODULES, *sorted(set(separate_pages().values()))):
         for where, text in reference_page(site, language, module).prose:
             for match in PLAIN.finditer(text):
                 context = text[max(0, match.start() - 30): match.end() + 30]

@@ -330,17 +330,24 @@ def test_the_site_serves_the_package_as_a_wheel_that_installs(site: Path, tmp_pa
 def test_the_reference_documents_every_public_name_of_every_module(site: Path, language: str) -> None:
     import importlib
 
-    from hooks.api_links import MODULES
+    from hooks.api_links import MODULES, separate_pages
 
-    missing = []
+    missing, twice = [], []
     for short in MODULES:
         module = importlib.import_module(f"handbook.{short}")
-        html = (site / language / "reference" / short / "index.html").read_text(encoding="utf-8")
         for name, obj in vars(module).items():
             if not name.startswith("_") and getattr(obj, "__module__", None) == module.__name__:
+                shown = separate_pages().get((short, name), short)
+                html = (site / language / "reference" / shown / "index.html").read_text(
+                    encoding="utf-8")
                 if f'id="handbook.{short}.{name}"' not in html:
-                    missing.append(f"{language}reference/{short}: {name}")
+                    missing.append(f"{language}reference/{shown}: {name}")
+                if shown != short and f'id="handbook.{short}.{name}"' in (
+                        site / language / "reference" / short / "index.html").read_text(
+                            encoding="utf-8"):
+                    twice.append(f"{language}reference/{short}: {name}")
     assert missing == []
+    assert twice == [], "shown on a page of its own: the module's filters must leave it out"
     constants = [anchor for short in MODULES for anchor in re.findall(
         r'id="(handbook\.\w+\.[A-Z][A-Z0-9_]{3,})"',
         (site / language / "reference" / short / "index.html").read_text(encoding="utf-8"))]

@@ -35,6 +35,8 @@ def make_layer(cls: type, dtype=np.float64) -> Layer:
     """An instance taking WIDTH inputs, built from what its constructor asks for."""
     if cls is hb.Sequential:
         return hb.Sequential(hb.Dense(WIDTH, 4, rng=0, dtype=dtype))
+    if cls is hb.Residual:  # a block of two layers, as wide as its input
+        return hb.Residual(hb.Sequential(hb.Dense(WIDTH, WIDTH, rng=0, dtype=dtype), hb.Tanh()))
     arguments = {}
     for name, parameter in inspect.signature(cls).parameters.items():
         if name in ("n_in", "n"):
@@ -63,7 +65,8 @@ OPTIMIZERS = subclasses(Optimizer)
 
 def test_the_subclasses_are_found() -> None:
     names = {cls.__name__ for cls in LAYERS + LOSSES + OPTIMIZERS}
-    assert {"Dense", "BatchNorm", "Dropout", "SoftmaxCrossEntropy", "Adam", "SGD"} <= names
+    assert {"Dense", "BatchNorm", "Dropout", "SoftmaxCrossEntropy", "Adam", "SGD",
+            "LayerNorm", "Residual"} <= names
 
 
 @pytest.mark.parametrize("cls", LAYERS, ids=lambda cls: cls.__name__)
@@ -122,8 +125,10 @@ def test_every_layer_refuses_a_gradient_of_another_shape_naming_itself(cls: type
         layer.keep_prob = 0.5
     y = layer.forward(np.random.default_rng(0).normal(size=(6, WIDTH)))
     named = layer.layers[-1] if isinstance(layer, hb.Sequential) else layer
+    # a Residual names itself by its class: its repr spans the lines of its block
+    name = "Residual" if isinstance(layer, hb.Residual) else repr(named)
     for wrong in (y[:1], np.ones((y.shape[1], y.shape[0]))):
-        with pytest.raises(ValueError, match=f"^{re.escape(repr(named))}: dy must be"):
+        with pytest.raises(ValueError, match=f"^{re.escape(name)}: dy must be"):
             layer.backward(wrong)
 
 

@@ -704,3 +704,89 @@ def test_shuffled_label_check_takes_bool_labels_for_both_sets():
     )
     assert set(scores) == {"labels", "shuffled labels", "chance"}
     assert scores["chance"] == 0.5
+
+
+# --- models with residual blocks: the reports see what the model computes
+
+
+def _residual_model():
+    """Dense, ReLU, then a block whose ReLU gets what the skip-less chain would not."""
+    block = hb.Residual(
+        hb.Sequential(hb.Dense(4, 4, rng=1), hb.ReLU(), hb.Dense(4, 4, rng=2))
+    )
+    return hb.Sequential(
+        hb.Dense(3, 4, rng=0), hb.ReLU(), block, hb.ReLU(), hb.Dense(4, 3, rng=3)
+    )
+
+
+def test_activation_statistics_of_a_residual_model_are_those_it_computes():
+    model = _residual_model()
+    stats = DG.activation_stats(model, _X)
+    assert [s["layer"] for s in stats] == [
+        "0: Dense(3 -> 4)",
+        "1: ReLU()",
+        "2: Dense(4 -> 4)",
+        "3: ReLU()",
+        "4: Dense(4 -> 4)",
+        "2-4: Residual",
+        "5: ReLU()",
+        "6: Dense(4 -> 3)",
+    ]
+    a1 = np.maximum(model[0].forward(_X, training=False), 0)
+    block = model[2].forward(a1, training=False)
+    a5 = np.maximum(block, 0)
+    assert stats[5]["mean"] == pytest.approx(block.mean())
+    assert stats[5]["std"] == pytest.approx(block.std())
+    assert stats[6]["zeros"] == pytest.approx(np.mean(a5 == 0))
+    output = model.predict(_X)
+    assert stats[-1]["mean"] == pytest.approx(output.mean())
+    # applied one after the other without the skip, the last layers would differ
+    chain = _X
+    from handbook.layers import layers_of
+
+    for layer in layers_of(model):
+        chain = layer.forward(chain, training=False)
+    assert not np.allclose(chain, output)
+
+
+def test_dead_relus_inside_a_block_are_counted_on_their_real_input():
+    model = _residual_model()
+    model[2].f[0].W.value[:] = -1.0  # the block's ReLU gets negative sums: dead
+    model[2].f[0].b.value[:] = -1.0
+    dead = dict(DG.dead_relu_fraction(model, _X))
+    assert list(dead) == ["1: ReLU()", "3: ReLU()", "5: ReLU()"]
+    assert dead["3: ReLU()"] == 1.0
+    assert dead["5: ReLU()"] < 1.0  # after the skip, the input comes through
+
+
+def test_the_first_nonfinite_output_may_be_a_blocks_sum():
+    # each of x and f(x) is finite, their sum is not
+    block = hb.Residual(
+        hb.Sequential(hb.Dense(2, 2, init=hb.init.constant(0.6)), hb.ReLU())
+    )
+    model = hb.Sequential(block, hb.Dense(2, 1, rng=0))
+    assert DG.first_nonfinite_layer(model, np.full((1, 2), 1e308)) == "0-1: Residual"
+    assert DG.first_nonfinite_layer(model, np.ones((1, 2))) is None
+    with pytest.raises(
+        ValueError, match=r"^Residual: f\(x\) must be of x's shape \(40, 3\)"
+    ):
+        DG.first_nonfinite_layer(
+            hb.Sequential(hb.Residual(hb.Dense(3, 2, rng=0))), _X
+        )
+
+
+def test_gradient_norms_and_the_checkup_take_a_residual_model():
+    model = _residual_model()
+    loss = _SCE()
+    loss.forward(model.forward(_X), _y)
+    model.backward(loss.backward())
+    norms = DG.gradient_norms(model)
+    assert [name for name, _ in norms] == ["0.W", "2.W", "4.W", "6.W"]
+    assert norms[2][1] == pytest.approx(np.linalg.norm(model[2].f[2].W.grad))
+    checked = hb.gradient_check(model, _SCE(), _X[:5], _y[:5]).per_parameter
+    assert [n for n, _ in norms] == [n for n, _ in checked if n.endswith(".W")]
+    report = DG.checkup(_residual_model(), _SCE(), _X, _y, tiny_steps=200)
+    assert [c.name for c in report.checks][-2:] == [
+        "dead ReLU units",
+        "overfit a tiny batch",
+    ]

@@ -165,6 +165,7 @@ ALL_SCHEDULES = [
     schedules.cosine(0.1, 10),
     schedules.warmup(schedules.cosine(0.1, 10), 5),
     schedules.warmup(lambda t: 0.1, 5),
+    schedules.one_cycle(0.1, 10),
 ]
 
 
@@ -207,3 +208,86 @@ def test_warmup_names_what_it_wraps_without_a_memory_address():
     assert repr(schedules.warmup(lambda t: 0.1, 5)) == "warmup(<lambda>, 5)"
     assert repr(schedules.warmup(0.1, 20)) == "warmup(0.1, 20)"
     assert repr(schedules.warmup(schedules.step(0.1), 2)) == "warmup(step(lr0=0.1, drop=0.5, every=10), 2)"
+
+
+# --- one cycle
+
+
+def test_one_cycle_rises_from_lr_max_over_div_to_lr_max_then_falls_to_the_end_rate():
+    s = schedules.one_cycle(0.1, steps=100, pct_start=0.3, div=25.0, final_div=1e4)
+    assert s(1) == pytest.approx(0.1 / 25, rel=1e-12)
+    assert s(30) == pytest.approx(0.1, rel=1e-12)  # PyTorch's step 29 = 0.3 * 100 - 1
+    assert s(100) == pytest.approx(0.1 / 25 / 1e4, rel=1e-12)
+    assert s(0) == s(1) and s(150) == s(100) and s(10**6) == s(100)
+    # halfway up and halfway down, the cosine is at its middle
+    half_up = schedules.one_cycle(1.0, steps=21, pct_start=0.5, div=10.0, final_div=1.0)
+    assert half_up(1 + 4.75) == pytest.approx((1.0 + 0.1) / 2, rel=1e-12)  # peak at k = 9.5
+    assert half_up(21) == pytest.approx(0.1)
+    rates = np.array([s(t) for t in range(1, 101)])
+    assert np.all(np.diff(rates[:30]) > 0) and np.all(np.diff(rates[29:]) < 0)
+    assert rates.max() == s(30)
+    assert repr(s) == "one_cycle(lr_max=0.1, steps=100, pct_start=0.3, div=25.0, final_div=10000.0)"
+
+
+def test_one_cycle_with_a_peak_between_two_steps():
+    s = schedules.one_cycle(0.2, steps=10, pct_start=0.25)  # the peak at k = 1.5
+    rates = [s(t) for t in range(1, 11)]
+    assert rates[0] == pytest.approx(0.2 / 25)
+    assert max(rates) < 0.2 and rates.index(max(rates)) in (1, 2)
+    assert rates[-1] == pytest.approx(0.2 / 25 / 1e4)
+
+
+def test_fit_follows_one_cycle_epoch_by_epoch(rng):
+    X, y = rng.normal(size=(20, 3)), rng.integers(0, 2, 20)
+    model = hb.Sequential(hb.Dense(3, 2, rng=0))
+    cycle = schedules.one_cycle(0.5, steps=6, pct_start=0.4)
+    history = hb.fit(model, hb.SoftmaxCrossEntropy(), hb.optim.SGD(model.parameters(), lr=1.0),
+                     X, y, epochs=6, batch_size=5, schedule=cycle, rng=0)
+    np.testing.assert_allclose(history.lr, [cycle(t) for t in range(1, 7)])
+
+
+@pytest.mark.parametrize("steps, pct_start, div, final_div", [
+    (100, 0.3, 25.0, 1e4),
+    (50, 0.25, 10.0, 100.0),
+    (7, 0.5, 25.0, 1e4),
+    (13, 0.2, 1.0, 1.0),
+    (1000, 0.1, 25.0, 1e5),
+])
+def test_one_cycle_gives_pytorchs_one_cycle_lr_with_cosine_annealing(steps, pct_start, div, final_div):
+    torch = pytest.importorskip("torch")
+    p = torch.nn.Parameter(torch.zeros(1, dtype=torch.float64))
+    optimizer = torch.optim.SGD([p], lr=0.1)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer, max_lr=0.3, total_steps=steps, pct_start=pct_start, div_factor=div,
+        final_div_factor=final_div, anneal_strategy="cos", cycle_momentum=False,
+        three_phase=False)
+    theirs = []
+    for _ in range(steps):
+        theirs.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        scheduler.step()
+    ours = schedules.one_cycle(0.3, steps, pct_start, div, final_div)
+    np.testing.assert_allclose([ours(t) for t in range(1, steps + 1)], theirs, rtol=1e-12)
+
+
+@pytest.mark.parametrize("make, error, message", [
+    (lambda: schedules.one_cycle(0.0, 10), ValueError, r"^one_cycle: lr_max must be > 0, got 0.0$"),
+    (lambda: schedules.one_cycle("0.1", 10), TypeError, r"^one_cycle: lr_max must be a real number"),
+    (lambda: schedules.one_cycle(0.1, 1), ValueError, r"^one_cycle: steps must be >= 2, got 1$"),
+    (lambda: schedules.one_cycle(0.1, 10.0), TypeError, r"^one_cycle: steps must be a whole number"),
+    (lambda: schedules.one_cycle(0.1, 10, pct_start=0), ValueError,
+     r"^one_cycle: pct_start must be in \(0, 1\), got 0$"),
+    (lambda: schedules.one_cycle(0.1, 10, pct_start=1.0), ValueError,
+     r"^one_cycle: pct_start must be in \(0, 1\), got 1.0$"),
+    (lambda: schedules.one_cycle(0.1, 10, pct_start=0.1), ValueError,
+     r"^one_cycle: pct_start \* steps must be > 1, for a rise of more than one step, "
+     r"got 0.1 \* 10 = 1$"),
+    (lambda: schedules.one_cycle(0.1, 3, pct_start=0.3), ValueError,
+     r"^one_cycle: pct_start \* steps must be > 1, .*got 0.3 \* 3 = 0.9$"),
+    (lambda: schedules.one_cycle(0.1, 10, div=0.5), ValueError, r"^one_cycle: div must be >= 1, got 0.5$"),
+    (lambda: schedules.one_cycle(0.1, 10, final_div=np.inf), ValueError,
+     r"^one_cycle: final_div must be finite, got inf$"),
+])
+def test_one_cycle_refuses_what_would_not_make_a_cycle(make, error, message):
+    with pytest.raises(error, match=message):
+        make()

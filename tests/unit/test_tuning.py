@@ -291,3 +291,130 @@ def test_nan_for_every_trial_is_refused_by_the_search_the_reader_called():
 def test_counts_and_seeds_are_checked(search, message):
     with pytest.raises((TypeError, ValueError), match=message):
         search()
+
+
+# ------------------------------------------------------------------ the learning-rate range test
+
+
+def _digits():
+    X, y = hb.datasets.digits()
+    return X[:512], y[:512]
+
+
+def _net(rng=0):
+    return hb.Sequential(hb.Dense(64, 16, rng=rng), hb.ReLU(), hb.Dense(16, 10, rng=rng + 1))
+
+
+def _range_test(lr_max=1.0, rng=0, optimizer=hb.optim.SGD, **settings):
+    X, y = _digits()
+    net = _net()
+    return tuning.lr_range_test(net, hb.SoftmaxCrossEntropy(), X, y,
+                                optimizer(net.parameters(), 0.1), lr_max=lr_max, rng=rng,
+                                **{"lr_min": 1e-4, "steps": 60, "batch_size": 32,
+                                   "smoothing": 0.9, **settings})
+
+
+def test_the_range_test_grows_the_rate_exponentially_and_finds_a_minimum_between_the_bounds():
+    result = _range_test(lr_max=1.0, optimizer=hb.optim.Adam)
+    assert not result.stopped and result.diverged is None and len(result.lrs) == 60
+    np.testing.assert_allclose(result.lrs[[0, -1]], [1e-4, 1.0])
+    np.testing.assert_allclose(np.diff(np.log(result.lrs)), np.log(1.0 / 1e-4) / 59)
+    # the loss falls well below where it started, then rises again before lr_max
+    assert 1e-4 < result.steepest < result.lowest < 1.0
+    assert result.smoothed.min() < 0.5 * result.losses[0]
+    assert result.smoothed[-1] > 1.2 * result.smoothed.min()
+    np.testing.assert_allclose(
+        result.smoothed, hb.optim.ewma(result.losses, 0.9, bias_correction=True), rtol=1e-12)
+
+
+def test_the_range_test_stops_early_once_the_loss_runs_away():
+    result = _range_test(lr_max=1e4, optimizer=hb.optim.Adam)
+    assert result.stopped and len(result.lrs) < 60
+    assert result.diverged == result.lrs[-1]
+    assert result.lowest < result.diverged
+    last = result.smoothed[-1]
+    assert not np.isfinite(last) or last > 4.0 * result.smoothed[:-1].min()
+    assert np.all(result.smoothed[:-1] <= 4.0 * np.minimum.accumulate(result.smoothed[:-1]))
+
+
+def test_the_range_test_is_reproducible_from_its_seed_and_trains_the_model_it_is_given():
+    first, again, other = _range_test(), _range_test(), _range_test(rng=1)
+    np.testing.assert_array_equal(first.losses, again.losses)
+    assert not np.array_equal(first.losses, other.losses)
+    X, y = _digits()
+    net = _net()
+    before = [p.value.copy() for p in net.parameters()]
+    sgd = hb.optim.SGD(net.parameters(), 0.1)
+    result = tuning.lr_range_test(net, hb.SoftmaxCrossEntropy(), X, y, sgd, steps=5)
+    assert sgd.lr == result.lrs[-1] and sgd.t == 5
+    assert all(not np.array_equal(p.value, b) for p, b in zip(net.parameters(), before))
+
+
+def test_every_mini_batch_of_the_range_test_is_full_even_with_batch_norm():
+    X, y = _digits()
+    X, y = X[:33], y[:33]  # an epoch of 32 rows leaves one: never a mini-batch
+    net = hb.Sequential(hb.Dense(64, 8, rng=0), hb.BatchNorm(8), hb.ReLU(), hb.Dense(8, 10, rng=1))
+    result = tuning.lr_range_test(net, hb.SoftmaxCrossEntropy(), X, y,
+                                  hb.optim.SGD(net.parameters(), 0.1), steps=10, batch_size=32)
+    assert len(result.losses) == 10
+    net = _net()
+    whole = tuning.lr_range_test(net, hb.SoftmaxCrossEntropy(), X, y,
+                                 hb.optim.SGD(net.parameters(), 0.1), steps=3, batch_size=500)
+    assert len(whole.losses) == 3
+
+
+def test_a_range_test_record_reads_its_rates():
+    lrs = np.array([1e-3, 1e-2, 1e-1, 1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8])
+    smoothed = np.array([2.0, 1.9, 1.5, 0.8, 0.7, 0.6, 0.65, 1.0, 2.0, 2.2, 2.5, 3.0])
+    record = tuning.RangeTest(lrs, smoothed.copy(), smoothed, stopped=True)
+    assert record.lowest == 100.0 and record.diverged == 1e8
+    assert record.steepest == 1.0 / 10  # the fall from 1.5 to 0.8, starting at 0.1
+    assert repr(record) == "RangeTest(steps=12, lowest=100, steepest=0.1, diverged=1e+08)"
+    rising = tuning.RangeTest(lrs[:3], smoothed[6:9], smoothed[6:9], stopped=False)
+    assert rising.steepest is None and rising.diverged is None
+    assert repr(rising) == "RangeTest(steps=3, lowest=0.001, steepest=None, diverged=None)"
+
+
+def test_the_range_test_refuses_a_model_whose_first_loss_is_not_finite():
+    X, y = _digits()
+    net = hb.Sequential(hb.Dense(64, 10, init=hb.init.constant(1e307)))
+    with pytest.raises(ValueError, match=r"^lr_range_test: model must be a model whose loss is "
+                                         r"finite before any step, got a first loss of (nan|inf)"):
+        tuning.lr_range_test(net, hb.SoftmaxCrossEntropy(), X, y,
+                             hb.optim.SGD(net.parameters(), 0.1), steps=3)
+
+
+def _range_call(**changes):
+    X, y = _digits()
+    net = _net()
+    arguments = {"model": net, "loss": hb.SoftmaxCrossEntropy(), "X": X[:64], "y": y[:64],
+                 "optimizer": hb.optim.SGD(net.parameters(), 0.1), "steps": 3}
+    arguments.update(changes)
+    return lambda: tuning.lr_range_test(**arguments)
+
+
+@pytest.mark.parametrize("changes, error, message", [
+    ({"model": hb.Sequential}, TypeError, r"^lr_range_test: model must be an instance"),
+    ({"model": hb.Sequential(hb.ReLU())}, ValueError,
+     r"^lr_range_test: model must be a model with parameters to train"),
+    ({"loss": hb.SoftmaxCrossEntropy}, TypeError, r"^lr_range_test: loss must be an instance"),
+    ({"optimizer": hb.optim.SGD}, TypeError, r"^lr_range_test: optimizer must be an instance"),
+    ({"optimizer": hb.optim.SGD(_net().parameters(), 0.1)}, ValueError,
+     r"^lr_range_test: optimizer must be an optimizer built on this model's parameters"),
+    ({"X": np.ones(5)}, ValueError, r"^lr_range_test: X must be a \(batch, features\) array"),
+    ({"X": np.full((64, 64), np.nan)}, ValueError, r"^lr_range_test: X must be finite everywhere"),
+    ({"y": np.zeros(3, int)}, ValueError, r"^lr_range_test: X and y must be of the same length"),
+    ({"lr_min": 0.0}, ValueError, r"^lr_range_test: lr_min must be > 0, got 0.0$"),
+    ({"lr_min": 0.1, "lr_max": 0.1}, ValueError, r"^lr_range_test: lr_max must be > 0.1, got 0.1$"),
+    ({"lr_max": "1"}, TypeError, r"^lr_range_test: lr_max must be a real number"),
+    ({"steps": 1}, ValueError, r"^lr_range_test: steps must be >= 2, got 1$"),
+    ({"steps": 10.0}, TypeError, r"^lr_range_test: steps must be a whole number"),
+    ({"batch_size": 0}, ValueError, r"^lr_range_test: batch_size must be >= 1, got 0$"),
+    ({"rng": "a"}, TypeError, r"^lr_range_test: rng must be a seed"),
+    ({"smoothing": 1.0}, ValueError, r"^lr_range_test: smoothing must be in \[0, 1\), got 1.0$"),
+    ({"stop_factor": 1.0}, ValueError, r"^lr_range_test: stop_factor must be > 1, got 1.0$"),
+])
+def test_the_range_test_refuses_bad_arguments_before_any_step(changes, error, message):
+    call = _range_call(**changes)
+    with pytest.raises(error, match=message):
+        call()
