@@ -278,19 +278,24 @@ def yes_no(y: np.ndarray) -> np.ndarray:
     return y.astype(np.int64) if y.dtype == bool else y
 
 
-def class_labels(who: str, argument: str, y: np.ndarray) -> np.ndarray:
-    """y as one class label per row: integers >= 0 (booleans as 0 and 1).
+def class_labels(
+    who: str, argument: str, y: np.ndarray, K: int | None = None
+) -> np.ndarray:
+    """y as one class label per row: integers >= 0 (booleans as 0 and 1), and
+    below K when K is given.
 
     Args:
         who: the caller, for messages.
         argument: the name of y, for messages (``"y_dev"``).
         y: the labels, an array.
+        K: the number of classes, or None for no upper bound.
 
     Returns:
         y as a 1-D integer array.
 
     Raises:
-        ValueError: if y is not 1-D integers (or booleans), or has a label below 0.
+        ValueError: if y is not 1-D integers (or booleans), has a label below 0,
+            or one of K or more.
     """
     y = yes_no(y)
     if y.ndim != 1 or y.dtype.kind not in "iu":
@@ -307,6 +312,14 @@ def class_labels(who: str, argument: str, y: np.ndarray) -> np.ndarray:
             argument,
             "class labels >= 0",
             f"labels from {y.min()}",
+            described=True,
+        )
+    if K is not None and (y >= K).any():
+        check.fail(
+            who,
+            argument,
+            f"class labels below K = {K}",
+            f"labels up to {y.max()}",
             described=True,
         )
     return y
@@ -929,3 +942,186 @@ def fresh_models(who: str, make_model: Callable[[], Layer], count: int) -> list:
             )
         models.append(model)
     return models
+
+
+# --8<-- [start:error-analysis]
+def confusion_matrix(
+    y: np.typing.ArrayLike, y_pred: np.typing.ArrayLike, K: int
+) -> np.ndarray:
+    r"""Which class is taken for which: $C_{ij}$, in row $i$ and column $j$,
+    counts the examples of true class $i$ predicted as class $j$.
+
+    The diagonal holds the correct predictions; row $i$ sums to the examples of
+    class $i$, column $j$ to the predictions of class $j$.
+
+    Args:
+        y: the true class labels, integers in [0, K), one per example.
+        y_pred: the predicted labels, one per example, such as
+            ``model.predict(X).argmax(axis=1)``.
+        K: the number of classes, >= 2.
+
+    Returns:
+        The (K, K) counts, int64: rows are true classes, columns predicted ones.
+
+    Raises:
+        TypeError: if K is not a whole number, or y or y_pred holds no integers
+            (floats, strings).
+        ValueError: if K < 2, y or y_pred is not one label in [0, K) per
+            example (y_pred as scores of shape (batch, K) too), they differ in
+            length, or there is no example.
+    """
+    y, y_pred = check_predictions("confusion_matrix", y, y_pred, K)
+    counts = np.zeros((K, K), np.int64)
+    np.add.at(counts, (y, y_pred), 1)  # one for each example at (true, predicted)
+    return counts
+
+
+def per_class_error(cm: np.ndarray) -> np.ndarray:
+    r"""The error rate of each true class: the share of its examples predicted
+    as another class, $1 - C_{kk} / \sum_j C_{kj}$ (one minus its recall).
+
+    Args:
+        cm: a confusion matrix, as ``confusion_matrix`` returns it.
+
+    Returns:
+        The K rates, float64; NaN for a class without examples.
+
+    Raises:
+        TypeError: if cm does not hold integers.
+        ValueError: if cm is not a square array of counts >= 0.
+    """
+    cm = check_counts("per_class_error", cm)
+    with np.errstate(invalid="ignore"):  # 0 / 0 for a class without examples
+        return 1 - np.diag(cm) / cm.sum(axis=1)
+
+
+def precision_recall(cm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    r"""Each class's precision $C_{kk} / \sum_i C_{ik}$, the share of its
+    predictions that are right, and recall $C_{kk} / \sum_j C_{kj}$, the share
+    of its examples that are found.
+
+    Args:
+        cm: a confusion matrix, as ``confusion_matrix`` returns it.
+
+    Returns:
+        (precision, recall), K values each, float64; NaN for a class never
+        predicted (precision) or without examples (recall).
+
+    Raises:
+        TypeError: if cm does not hold integers.
+        ValueError: if cm is not a square array of counts >= 0.
+    """
+    cm = check_counts("precision_recall", cm)
+    right = np.diag(cm)
+    with np.errstate(invalid="ignore"):  # 0 / 0 for a class never seen
+        return right / cm.sum(axis=0), right / cm.sum(axis=1)
+
+
+def most_confused(cm: np.ndarray, k: int = 5) -> list[tuple[int, int, int]]:
+    """The k largest counts off the diagonal: the mistakes made most often.
+
+    Args:
+        cm: a confusion matrix, as ``confusion_matrix`` returns it.
+        k: how many pairs to return at most, >= 1.
+
+    Returns:
+        ``(true, predicted, count)`` triples, the largest count first; equal
+        counts in the order of (true, predicted). Pairs never confused are left
+        out, so there may be fewer than k.
+
+    Raises:
+        TypeError: if cm does not hold integers, or k is not a whole number.
+        ValueError: if cm is not a square array of counts >= 0, or k < 1.
+    """
+    cm = check_counts("most_confused", cm)
+    k = check.whole("most_confused", "k", k)
+    pairs = [
+        (int(i), int(j), int(cm[i, j])) for i, j in np.argwhere(cm > 0) if i != j
+    ]
+    pairs.sort(key=lambda pair: -pair[2])  # a stable sort: ties keep their order
+    return pairs[:k]
+
+
+# --8<-- [end:error-analysis]
+
+
+def check_predictions(
+    who: str, y: np.typing.ArrayLike, y_pred: np.typing.ArrayLike, K: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """True and predicted labels for a confusion matrix: K >= 2 classes, and one
+    class label in [0, K) per example in each (checked by ``class_labels``),
+    with at least one example. Scores or one-hot rows of shape (batch, K) given
+    as y_pred are refused with the argmax that turns them into labels.
+
+    Args:
+        who: the caller, for messages.
+        y: the true labels.
+        y_pred: the predicted labels.
+        K: the number of classes.
+
+    Returns:
+        y and y_pred as 1-D integer arrays.
+
+    Raises:
+        TypeError: if K is not a whole number, or y or y_pred holds other than
+            real numbers.
+        ValueError: if K < 2, y or y_pred is no label in [0, K) per example (or
+            y_pred holds scores), their lengths differ, or there is no example.
+    """
+    K = check.whole(who, "K", K, low=2)
+    y = check.values(who, "y", y)
+    y_pred = check.labels_of(who, y, y_pred, ("y", "y_pred"))
+    if y_pred.ndim == 2:
+        check.fail(
+            who,
+            "y_pred",
+            "one predicted class per example (the argmax of the outputs: "
+            "model.predict(X).argmax(axis=1))",
+            f"an array of shape {y_pred.shape}",
+            described=True,
+        )
+    if len(y) == 0:
+        check.fail(
+            who, "y", "labels of at least one example", "none", described=True
+        )
+    return class_labels(who, "y", y, K), class_labels(who, "y_pred", y_pred, K)
+
+
+def check_counts(who: str, cm: np.typing.ArrayLike) -> np.ndarray:
+    """A confusion matrix: a square (K, K) array of counts, integers >= 0.
+
+    Args:
+        who: the caller, for messages.
+        cm: the matrix (a list of rows is converted).
+
+    Returns:
+        cm as an integer array.
+
+    Raises:
+        TypeError: if cm holds other than integers (floats, booleans).
+        ValueError: if cm is not square and 2-D with a row, or has a count
+            below 0.
+    """
+    cm = check.real_numbers(who, "cm", cm)
+    if cm.ndim != 2 or cm.shape[0] != cm.shape[1] or cm.size == 0:
+        check.fail(
+            who,
+            "cm",
+            "a square (K, K) array of counts, such as confusion_matrix returns",
+            f"shape {cm.shape}",
+            described=True,
+        )
+    if cm.dtype.kind not in "iu":
+        check.fail(
+            who,
+            "cm",
+            "counts: integers >= 0",
+            f"dtype {cm.dtype}",
+            TypeError,
+            described=True,
+        )
+    if (cm < 0).any():
+        check.fail(
+            who, "cm", "counts >= 0", f"a count of {cm.min()}", described=True
+        )
+    return cm

@@ -8,14 +8,18 @@ place along its ``.grad``.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from handbook import validation as check
 from handbook.parameter import Parameter
+
+if TYPE_CHECKING:  # names for the annotations only
+    from handbook.layers import Layer
 
 
 class Optimizer:
@@ -579,6 +583,262 @@ class AdamW(Adam):
 
 
 # --8<-- [end:adamw]
+
+
+# --8<-- [start:averaged]
+class Averaged(Optimizer):
+    r"""Weight averaging (Polyak averaging): the steps of any optimizer, each
+    followed by an exponential moving average of every parameter,
+    $\bar W \leftarrow \beta \bar W + (1 - \beta)\, W$, bias-corrected as
+    ``ewma`` does it.
+
+    At the $n$-th step averaged, the update is
+    $\bar W \leftarrow \bar W + \frac{1 - \beta}{1 - \beta^n} (W - \bar W)$, which
+    keeps $\bar W$ equal to $\hat v_n = v_n / (1 - \beta^n)$, the bias-corrected
+    average of $v_n = \beta v_{n-1} + (1 - \beta)\, W_n$ from $v_0 = 0$ (put
+    $v_n = (1 - \beta^n)\, \bar W_n$ into that recurrence). The first average is
+    the weights themselves, and the average covers about the last
+    $1 / (1 - \beta)$ steps. The limit $\beta = 1$ weighs every step since
+    ``start`` alike, $\bar W \leftarrow \bar W + (W - \bar W) / n$: the mean of
+    the iterates of Polyak and Juditsky (1992).
+
+    The optimizer trains the raw weights $W$ exactly as it would alone, under
+    ``hb.fit`` and its schedules too (``lr`` is the optimizer's). Evaluate with
+    the averages inside ``with averaged.swapped(): ...``, or keep them with
+    ``copy_to(model)``. Only parameters are averaged, not buffers: batch norm's
+    running statistics were gathered under the raw weights and do not fit the
+    averages; recompute them on training data inside ``swapped(model)``, which
+    puts the model's own back on exit.
+
+    Args:
+        optimizer: the optimizer that trains, such as
+            ``hb.optim.Adam(model.parameters())``.
+        beta: the weight of the past average, in [0, 1]; 1 weighs all steps
+            alike.
+        start: the first step averaged, counted from 1 over this optimizer's
+            steps; before it, the averages are the weights.
+
+    Attributes:
+        averages: the averaged values, one array per parameter, in its dtype.
+
+    Raises:
+        TypeError: if optimizer is a class or no optimizer (no step, params or
+            lr), beta is not a real number, or start not a whole number.
+        ValueError: if optimizer has no parameters, beta is outside [0, 1], or
+            start is below 1.
+    """
+
+    def __init__(self, optimizer: Optimizer, beta: float = 0.999, start: int = 1):
+        # no super().__init__(): the optimizer keeps the parameters and the rate
+        self.optimizer = check_optimizer(type(self), optimizer)
+        self.beta = check.fraction(type(self), "beta", beta, one=True)
+        self.start = check.whole(type(self), "start", start)
+        self.t = 0  # the steps taken; the average starts at t = start
+        self.averages = [p.value.copy() for p in self.params]
+        self.inside = False  # within swapped(): the parameters hold the averages
+
+    @property
+    def params(self) -> "list[Parameter]":
+        """The optimizer's parameters."""
+        return self.optimizer.params
+
+    @property
+    def lr(self) -> float:
+        """The optimizer's learning rate; setting it (a schedule) sets the
+        optimizer's."""
+        return self.optimizer.lr
+
+    @lr.setter
+    def lr(self, lr: float) -> None:
+        self.optimizer.lr = lr
+
+    def step(self) -> None:
+        """The optimizer's step, then the averages' update.
+
+        Raises:
+            RuntimeError: inside ``swapped()``, where a step would train the
+                averages; or as the optimizer's step does (no gradient yet).
+            TypeError: as the optimizer's step does.
+            ValueError: as the optimizer's step does.
+        """
+        self.refuse_inside("step")
+        self.optimizer.step()
+        self.t += 1
+        n, beta = self.t - self.start + 1, self.beta  # n: the steps averaged
+        for p, average in zip(self.params, self.averages, strict=True):
+            if n <= 1:  # before start, and at the first averaged step
+                average[...] = p.value
+            elif beta == 1:
+                average += (p.value - average) / n
+            else:
+                average += (1 - beta) / (1 - beta**n) * (p.value - average)
+
+    @contextmanager
+    def swapped(self, model: "Layer | None" = None) -> "Iterator[None]":
+        """The averages in the parameters, in place, within a ``with`` block; the
+        raw weights back on exit, exactly, even after an error.
+
+        Args:
+            model: the model of these parameters, or None. Given, its buffers
+                (batch norm's running statistics) are put back on exit too, so
+                that they may be recomputed for the averages inside.
+
+        Yields:
+            None, once: the ``with`` block runs with the averages in place.
+
+        Raises:
+            RuntimeError: inside another ``swapped()`` of this optimizer.
+            ValueError: if model's parameters are not the optimizer's.
+        """
+        from handbook.training import restore_state, state_of
+
+        self.refuse_inside("swapped")
+        target = self.params if model is None else model
+        parameters_matching(self, target, self.params, own=True)
+        saved = state_of(target)
+        self.copy_to(self.params)
+        self.inside = True
+        try:
+            yield
+        finally:
+            self.inside = False
+            restore_state(target, saved)
+
+    def copy_to(self, model: "Layer | list[Parameter]") -> None:
+        """Write the averages into a model's parameters, in place: to keep the
+        averaged weights for good, or to fill a copy of the model.
+
+        Args:
+            model: a model (or a list of parameters) with parameters of the
+                averages' shapes, in the same order.
+
+        Raises:
+            TypeError: if model is neither a model nor a list of Parameters.
+            ValueError: if its parameters differ in number or shapes.
+        """
+        params = parameters_matching(self, model, self.params)
+        for p, average in zip(params, self.averages, strict=True):
+            p.value[...] = average
+
+    def refuse_inside(self, what: str) -> None:
+        """Refuse a step or a second swap while the averages are swapped in.
+
+        Args:
+            what: the method called, for the message.
+
+        Raises:
+            RuntimeError: if called inside ``swapped()``.
+        """
+        if self.inside:
+            raise RuntimeError(
+                f"{self!r}: {what} called inside swapped(), where the parameters "
+                "hold the averages"
+            )
+
+    def __repr__(self) -> str:
+        return f"Averaged({self.optimizer!r}, beta={self.beta}, start={self.start})"
+
+
+# --8<-- [end:averaged]
+
+
+def check_optimizer(who: Any, optimizer: Any) -> Optimizer:
+    """An optimizer to build on: an instance (not a class) with ``step``, a
+    learning rate ``lr`` and a non-empty list of Parameters ``params``, what
+    ``hb.fit``, its schedules and ``Averaged`` use.
+
+    Args:
+        who: the caller, as messages name it.
+        optimizer: the object to check.
+
+    Returns:
+        ``optimizer``, as given.
+
+    Raises:
+        TypeError: if optimizer is a class, lacks step, lr or a list ``params``,
+            or its params hold something other than Parameters.
+        ValueError: if its params are empty.
+    """
+    example = "hb.optim.Adam(model.parameters())"
+    check.instance(who, "optimizer", optimizer, ("step",), example)
+    params = getattr(optimizer, "params", None)
+    if not isinstance(params, list) or not hasattr(optimizer, "lr"):
+        check.fail(
+            who,
+            "optimizer",
+            f"an optimizer with params and lr, such as {example}",
+            f"{type(optimizer).__name__} {optimizer!r}",
+            TypeError,
+            described=True,
+        )
+    check_parameters(who, params)
+    return optimizer
+
+
+def parameters_matching(
+    who: Any, model: Any, params: list[Parameter], *, own: bool = False
+) -> list[Parameter]:
+    """The parameters of ``model`` (a model, or a list of parameters), checked
+    against ``params``: as many, of the same shapes in the same order; with
+    ``own``, the very parameters ``params`` holds (model is the model they belong
+    to, or the list itself).
+
+    Args:
+        who: the caller, as messages name it.
+        model: a model (anything with ``parameters()``) or a list of Parameters.
+        params: the parameters to match.
+        own: require the same Parameter objects, not only the same shapes.
+
+    Returns:
+        The parameters of model, as a list.
+
+    Raises:
+        TypeError: if model is a class, or neither a model nor a list of
+            Parameters.
+        ValueError: if its parameters differ from params in number or shapes
+            (with own, if they are other Parameter objects).
+    """
+    expectation = "a model or a list of Parameters"
+    if isinstance(model, type):
+        check.fail(who, "model", expectation, model, TypeError)
+    if callable(getattr(model, "parameters", None)):
+        found = list(model.parameters())
+    elif isinstance(model, (list, tuple)) and all(
+        hasattr(p, "value") and hasattr(p, "grad") for p in model
+    ):
+        found = list(model)
+    else:
+        shown = f"{type(model).__name__} {check.shown_value(model)}"
+        check.fail(who, "model", expectation, shown, TypeError, described=True)
+    if own:
+        ours = {id(p) for p in params}
+        if len(found) != len(params) or {id(p) for p in found} != ours:
+            check.fail(
+                who,
+                "model",
+                "the model whose parameters the optimizer trains",
+                "a model with other parameters",
+                described=True,
+            )
+        return found
+    if len(found) != len(params):
+        check.fail(
+            who,
+            "model",
+            f"a model of {len(params)} parameters, as the averages",
+            f"{len(found)} parameters",
+            described=True,
+        )
+    for i, (p, mine) in enumerate(zip(found, params, strict=True)):
+        if p.value.shape != mine.value.shape:
+            check.fail(
+                who,
+                "model",
+                "a model with parameters of the averages' shapes",
+                f"parameter {i} of shape {p.value.shape}, not {mine.value.shape}",
+                described=True,
+            )
+    return found
 
 
 # --8<-- [start:clipping]

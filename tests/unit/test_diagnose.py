@@ -790,3 +790,120 @@ def test_gradient_norms_and_the_checkup_take_a_residual_model():
         "dead ReLU units",
         "overfit a tiny batch",
     ]
+
+
+# ------------------------------------------------------------------ error analysis
+
+_TRUE = np.array([0, 0, 1, 1, 2, 2, 2])
+_PRED = np.array([0, 1, 1, 1, 0, 2, 1])
+_CM = np.array([[1, 1, 0], [0, 2, 0], [1, 1, 1]])
+
+
+def test_the_confusion_matrix_counts_true_classes_in_rows_and_predictions_in_columns():
+    cm = DG.confusion_matrix(_TRUE, _PRED, 3)
+    np.testing.assert_array_equal(cm, _CM)
+    assert cm.dtype == np.int64 and cm.sum() == len(_TRUE)
+    np.testing.assert_array_equal(cm.sum(axis=1), np.bincount(_TRUE))
+    np.testing.assert_array_equal(cm.sum(axis=0), np.bincount(_PRED))
+    wider = DG.confusion_matrix(_TRUE.tolist(), _PRED.tolist(), 4)  # a class never seen
+    np.testing.assert_array_equal(wider[:3, :3], _CM)
+    assert wider[3].sum() == wider[:, 3].sum() == 0
+    np.testing.assert_array_equal(
+        DG.confusion_matrix(np.array([True, False, True]), np.array([1, 1, 0]), 2),
+        [[0, 1], [1, 1]])
+    np.testing.assert_array_equal(DG.confusion_matrix(_TRUE.astype(np.uint8), _PRED, 3), _CM)
+
+
+def test_the_confusion_matrix_agrees_with_scikit_learn():
+    metrics = pytest.importorskip("sklearn.metrics")
+    rng = np.random.default_rng(0)
+    y, y_pred = rng.integers(0, 6, 500), rng.integers(0, 6, 500)
+    np.testing.assert_array_equal(DG.confusion_matrix(y, y_pred, 6),
+                                  metrics.confusion_matrix(y, y_pred, labels=range(6)))
+    precision, recall = DG.precision_recall(DG.confusion_matrix(y, y_pred, 6))
+    np.testing.assert_allclose(precision, metrics.precision_score(y, y_pred, average=None))
+    np.testing.assert_allclose(recall, metrics.recall_score(y, y_pred, average=None))
+
+
+def test_per_class_error_precision_and_recall_by_hand():
+    np.testing.assert_allclose(DG.per_class_error(_CM), [1 / 2, 0, 2 / 3])
+    precision, recall = DG.precision_recall(_CM)
+    np.testing.assert_allclose(precision, [1 / 2, 2 / 4, 1 / 1])
+    np.testing.assert_allclose(recall, [1 / 2, 2 / 2, 1 / 3])
+    np.testing.assert_allclose(DG.per_class_error(_CM), 1 - recall)
+    wider = DG.confusion_matrix(_TRUE, _PRED, 4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # 0 / 0 is NaN, without a warning
+        error = DG.per_class_error(wider)
+        precision, recall = DG.precision_recall(wider)
+    assert np.isnan(error[3]) and np.isnan(precision[3]) and np.isnan(recall[3])
+    assert error.dtype == precision.dtype == np.float64
+    np.testing.assert_allclose(error[:3], [1 / 2, 0, 2 / 3])
+
+
+def test_most_confused_lists_the_largest_mistakes_with_ties_in_row_order():
+    assert DG.most_confused(_CM) == [(0, 1, 1), (2, 0, 1), (2, 1, 1)]
+    cm = np.array([[9, 4, 0, 2],
+                   [4, 8, 1, 0],
+                   [0, 7, 5, 2],
+                   [2, 0, 0, 6]])
+    assert DG.most_confused(cm, k=3) == [(2, 1, 7), (0, 1, 4), (1, 0, 4)]
+    assert DG.most_confused(cm, k=100) == [(2, 1, 7), (0, 1, 4), (1, 0, 4), (0, 3, 2),
+                                           (2, 3, 2), (3, 0, 2), (1, 2, 1)]
+    assert DG.most_confused(cm.T, k=2) == [(1, 2, 7), (0, 1, 4)]
+    assert DG.most_confused(np.diag([3, 4]), k=5) == []  # never wrong: nothing to list
+    found = DG.most_confused(cm.tolist(), k=1)
+    assert found == [(2, 1, 7)] and all(type(v) is int for v in found[0])
+    assert DG.most_confused(cm, k=4) == DG.most_confused(cm.copy(), k=4)
+
+
+@pytest.mark.parametrize("y, y_pred, K, error, expected", [
+    (_TRUE, _PRED, 1, ValueError, "K must be >= 2, got 1"),
+    (_TRUE, _PRED, 3.0, TypeError, "K must be a whole number >= 2, got 3.0"),
+    (_TRUE, _PRED, 2, ValueError, "y must be class labels below K = 2, got labels up to 2"),
+    (_TRUE, _PRED + 2, 3, ValueError,
+     "y_pred must be class labels below K = 3, got labels up to 4"),
+    (_TRUE, _PRED - 1, 3, ValueError, "y_pred must be class labels >= 0, got labels from -1"),
+    (_TRUE, _PRED.astype(float), 3, ValueError,
+     r"y_pred must be class labels: one integer per row, got dtype float64, shape \(7,\)"),
+    (_TRUE, np.eye(3)[_PRED], 3, ValueError,
+     r"y_pred must be one predicted class per example \(the argmax of the outputs: "
+     r"model.predict\(X\).argmax\(axis=1\)\), got an array of shape \(7, 3\)"),
+    (_TRUE, _PRED[:5], 3, ValueError,
+     r"y and y_pred must be of the same length \(one label per row\), got 7 rows and "
+     r"shape \(5,\)"),
+    (np.array([], int), np.array([], int), 3, ValueError,
+     "y must be labels of at least one example, got none"),
+    (_TRUE.astype(str), _PRED, 3, TypeError, r"y must be an array of real numbers, got dtype <U\d+"),
+    (None, _PRED, 3, TypeError, "y must be an array with one row per example, got None"),
+])
+def test_the_confusion_matrix_refuses_bad_labels_naming_them(y, y_pred, K, error, expected):
+    with pytest.raises(error, match=f"^confusion_matrix: {expected}$"):
+        DG.confusion_matrix(y, y_pred, K)
+
+
+@pytest.mark.parametrize("cm, error, expected", [
+    (np.ones((2, 3), int), ValueError,
+     r"cm must be a square \(K, K\) array of counts, such as confusion_matrix returns, "
+     r"got shape \(2, 3\)"),
+    (np.ones(3, int), ValueError, r"cm must be a square .* got shape \(3,\)"),
+    (np.ones((0, 0), int), ValueError, r"cm must be a square .* got shape \(0, 0\)"),
+    (np.eye(3), TypeError, "cm must be counts: integers >= 0, got dtype float64"),
+    (np.eye(3, dtype=bool), TypeError, "cm must be counts: integers >= 0, got dtype bool"),
+    (-np.eye(3, dtype=int), ValueError, "cm must be counts >= 0, got a count of -1"),
+    (np.full((2, 2), "1"), TypeError, "cm must be an array of real numbers, got dtype <U1"),
+])
+def test_the_error_analysis_refuses_what_is_not_a_confusion_matrix(cm, error, expected):
+    for who in ("per_class_error", "precision_recall", "most_confused"):
+        with pytest.raises(error, match=f"^{who}: {expected}$"):
+            getattr(DG, who)(cm)
+
+
+@pytest.mark.parametrize("k, error, expected", [
+    (0, ValueError, "k must be >= 1, got 0"),
+    (2.0, TypeError, "k must be a whole number >= 1, got 2.0"),
+    (None, TypeError, "k must be a whole number >= 1, got None"),
+])
+def test_most_confused_refuses_a_k_that_is_no_count(k, error, expected):
+    with pytest.raises(error, match=f"^most_confused: {expected}$"):
+        DG.most_confused(_CM, k=k)

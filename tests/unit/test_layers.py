@@ -449,7 +449,7 @@ def test_residual_shows_its_block_and_sits_in_a_sequential_repr():
 
 def test_residual_trains_with_fit_and_every_optimizer(rng):
     from handbook.optim import Optimizer
-    from tests.unit.test_contracts import OPTIMIZERS
+    from tests.unit.test_contracts import OPTIMIZERS, make_optimizer
 
     X = rng.normal(size=(64, 4))
     y = (X[:, 0] + X[:, 1] ** 2 > 1).astype(int)
@@ -460,7 +460,8 @@ def test_residual_trains_with_fit_and_every_optimizer(rng):
             hb.Dense(8, 8, rng=1), hb.BatchNorm(8), hb.ReLU(), hb.Dropout(0.9, rng=2),
             hb.Dense(8, 8, rng=3))), hb.Dense(8, 2, rng=4))
         before = [p.value.copy() for p in model.parameters()]
-        history = hb.fit(model, hb.SoftmaxCrossEntropy(), cls(model.parameters(), lr=0.01), X, y,
+        optimizer = make_optimizer(cls, model.parameters(), lr=0.01)
+        history = hb.fit(model, hb.SoftmaxCrossEntropy(), optimizer, X, y,
                          epochs=5, batch_size=16, rng=0, validation=(X, y),
                          early_stopping=hb.EarlyStopping(patience=10))
         assert np.all(np.isfinite(history.train_loss)), cls.__name__

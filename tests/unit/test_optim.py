@@ -209,3 +209,246 @@ def test_an_optimizer_refuses_what_is_not_a_parameter_and_a_gradient_that_would_
     opt.lr = float("nan")
     with pytest.raises(ValueError, match="lr must be"):
         opt.step()
+
+
+# ------------------------------------------------------------------ weight averaging
+
+
+def averaged_run(beta, start=1, steps=6, dtype=np.float64, make=None):
+    """Six SGD steps on one parameter through Averaged: the raw values after each
+    step and the optimizer."""
+    p = hb.Parameter(np.array([1.0, -2.0, 0.5], dtype))
+    inner = (make or (lambda ps: optim.SGD(ps, lr=0.1)))([p])
+    averaged = optim.Averaged(inner, beta=beta, start=start)
+    grads = np.random.default_rng(0).normal(size=(steps, 3))
+    raw = []
+    for g in grads:
+        p.grad = g.astype(dtype)
+        averaged.step()
+        raw.append(p.value.copy())
+    return np.array(raw), averaged, p
+
+
+def test_averaged_is_the_bias_corrected_ewma_of_the_weights():
+    raw, averaged, _ = averaged_run(beta=0.9)
+    expected = np.array([optim.ewma(raw[:, j], 0.9, bias_correction=True)[-1]
+                         for j in range(3)])
+    np.testing.assert_allclose(averaged.averages[0], expected, rtol=1e-12)
+    v = np.zeros(3)  # by hand: v_n = beta v_{n-1} + (1 - beta) W_n, divided by 1 - beta^n
+    for n, w in enumerate(raw, start=1):
+        v = 0.9 * v + 0.1 * w
+    np.testing.assert_allclose(averaged.averages[0], v / (1 - 0.9**len(raw)), rtol=1e-12)
+    assert averaged.t == 6 and averaged.optimizer.t == 6
+
+
+def test_averaged_starts_at_start_and_its_limit_beta_1_is_the_plain_mean():
+    raw, averaged, _ = averaged_run(beta=0.9, start=4)
+    expected = [optim.ewma(raw[3:, j], 0.9, bias_correction=True)[-1] for j in range(3)]
+    np.testing.assert_allclose(averaged.averages[0], expected, rtol=1e-12)
+    raw, mean, _ = averaged_run(beta=1, start=3)
+    np.testing.assert_allclose(mean.averages[0], raw[2:].mean(axis=0), rtol=1e-12)
+    for beta in (0.999, 1):  # before start, and at the first averaged step: the weights
+        for steps in (1, 2):
+            raw, early, _ = averaged_run(beta=beta, start=2, steps=steps)
+            np.testing.assert_array_equal(early.averages[0], raw[-1])
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.float16])
+def test_averaged_weights_that_do_not_move_are_their_own_average_exactly(dtype):
+    p = hb.Parameter(np.array([0.1, -3.0, 7.0], dtype))
+    start = p.value.copy()
+    averaged = optim.Averaged(optim.Momentum([p], lr=0.1), beta=0.99)
+    for _ in range(50):
+        p.grad = np.zeros(3, dtype)
+        averaged.step()
+        np.testing.assert_array_equal(averaged.averages[0], start)
+    assert averaged.averages[0].dtype == dtype
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_averaged_moves_the_raw_weights_as_the_optimizer_alone_and_keeps_the_dtype(dtype):
+    for make in (lambda ps: optim.SGD(ps, lr=0.1), lambda ps: optim.Adam(ps, lr=0.01)):
+        raw, averaged, p = averaged_run(beta=0.9, dtype=dtype, make=make)
+        q = hb.Parameter(np.array([1.0, -2.0, 0.5], dtype))
+        alone = make([q])
+        for g in np.random.default_rng(0).normal(size=(6, 3)):
+            q.grad = g.astype(dtype)
+            alone.step()
+        np.testing.assert_array_equal(p.value, q.value)
+        assert averaged.averages[0].dtype == dtype and p.value.dtype == dtype
+        assert not np.array_equal(averaged.averages[0], p.value)
+
+
+def bn_model():
+    return hb.Sequential(hb.Dense(4, 6, rng=0), hb.BatchNorm(6), hb.ReLU(),
+                         hb.Dense(6, 3, rng=1))
+
+
+def trained_average(model, steps=5):
+    rng = np.random.default_rng(2)
+    X, y = rng.normal(size=(32, 4)), rng.integers(0, 3, 32)
+    averaged = optim.Averaged(optim.SGD(model.parameters(), lr=0.5), beta=0.5)
+    loss = hb.SoftmaxCrossEntropy()
+    for _ in range(steps):
+        loss.forward(model.forward(X), y)
+        model.backward(loss.backward())
+        averaged.step()
+    return averaged, X
+
+
+def test_swapped_puts_the_averages_in_place_and_the_raw_weights_back_exactly():
+    model = bn_model()
+    averaged, X = trained_average(model)
+    arrays = [p.value for p in model.parameters()]
+    raw = [a.copy() for a in arrays]
+    raw_output = model.predict(X)
+    with averaged.swapped():
+        for p, array, average in zip(model.parameters(), arrays, averaged.averages):
+            assert p.value is array  # in place: the layers see the averages
+            np.testing.assert_array_equal(p.value, average)
+        assert not np.allclose(model.predict(X), raw_output)
+    for p, array, value in zip(model.parameters(), arrays, raw):
+        assert p.value is array
+        np.testing.assert_array_equal(p.value, value)
+    np.testing.assert_array_equal(model.predict(X), raw_output)
+
+
+def test_swapped_restores_after_an_error_and_puts_the_model_buffers_back():
+    model = bn_model()
+    averaged, X = trained_average(model)
+    raw = [p.value.copy() for p in model.parameters()]
+    bn = model[1]
+    statistics = bn.running_mean.copy(), bn.running_var.copy()
+    with pytest.raises(KeyError), averaged.swapped(model):
+        bn.momentum = 0.0
+        model.forward(X, training=True)  # statistics recomputed for the averages
+        assert not np.array_equal(bn.running_mean, statistics[0])
+        raise KeyError("inside")
+    np.testing.assert_array_equal(bn.running_mean, statistics[0])
+    np.testing.assert_array_equal(bn.running_var, statistics[1])
+    for p, value in zip(model.parameters(), raw):
+        np.testing.assert_array_equal(p.value, value)
+    with averaged.swapped():  # without the model, buffers stay as they become
+        model.forward(X, training=True)
+    assert not np.array_equal(bn.running_mean, statistics[0])
+
+
+def test_swapped_refuses_a_step_a_second_swap_and_another_model():
+    model = bn_model()
+    averaged, _ = trained_average(model)
+    with averaged.swapped():
+        with pytest.raises(RuntimeError, match=r"^Averaged\(SGD\(lr=0.5\), beta=0.5, start=1\): "
+                                               r"step called inside swapped\(\), where the "
+                                               r"parameters hold the averages$"):
+            averaged.step()
+        with pytest.raises(RuntimeError, match="swapped called inside swapped"), \
+                averaged.swapped():
+            pass
+    averaged.step()  # outside again
+    with pytest.raises(ValueError, match=r"^Averaged\(.*\): model must be the model whose "
+                                         "parameters the optimizer trains, got a model with "
+                                         "other parameters$"), averaged.swapped(bn_model()):
+        pass
+
+
+def test_copy_to_keeps_the_averages_for_good_or_fills_another_model():
+    model, other = bn_model(), bn_model()
+    averaged, X = trained_average(model)
+    averaged.copy_to(other)
+    for p, average in zip(other.parameters(), averaged.averages):
+        np.testing.assert_array_equal(p.value, average)
+    assert not np.array_equal(other[1].running_mean, model[1].running_mean)
+    for name, array in model[1].buffers().items():  # buffers are not copied
+        setattr(other[1], name, array.copy())
+    with averaged.swapped():
+        expected = model.predict(X)
+    np.testing.assert_array_equal(other.predict(X), expected)
+    averaged.copy_to(model)
+    np.testing.assert_array_equal(model.predict(X), expected)
+    with pytest.raises(ValueError, match=r"^Averaged\(.*\): model must be a model of 6 "
+                                         r"parameters, as the averages, got 2 parameters$"):
+        averaged.copy_to(hb.Sequential(hb.Dense(4, 3, rng=0)))
+    with pytest.raises(ValueError, match=r"model must be a model with parameters of the "
+                                         r"averages' shapes, got parameter 0 of shape \(5, 6\)"):
+        averaged.copy_to(hb.Sequential(hb.Dense(5, 6), hb.BatchNorm(6), hb.Dense(6, 3)))
+    with pytest.raises(TypeError, match=r"model must be a model or a list of Parameters, "
+                                        "got the class Sequential$"):
+        averaged.copy_to(hb.Sequential)
+    with pytest.raises(TypeError, match="model must be a model or a list of Parameters, "
+                                        "got str 'model'$"):
+        averaged.copy_to("model")
+
+
+def test_averaged_trains_under_fit_with_a_schedule_as_its_optimizer_would():
+    X, y = hb.datasets.digits()
+    X, y = X[:400], y[:400]
+    for make, lr0 in ((lambda ps: optim.SGD(ps, lr=0.1), 0.2),
+                      (lambda ps: optim.Adam(ps), 0.01)):
+        schedule = hb.schedules.step(lr0, 0.5, 2)
+        runs = []
+        for wrap in (False, True):
+            model = hb.Sequential(hb.Dense(64, 16, rng=0), hb.ReLU(), hb.Dense(16, 10, rng=1))
+            inner = make(model.parameters())
+            opt = optim.Averaged(inner, beta=0.9) if wrap else inner
+            history = hb.fit(model, hb.SoftmaxCrossEntropy(), opt, X, y, epochs=4,
+                             batch_size=32, rng=0, schedule=schedule)
+            runs.append((model, history, inner, opt))
+        (alone, h_alone, _, _), (model, history, inner, averaged) = runs
+        assert history.lr == [lr0, lr0, lr0 / 2, lr0 / 2] == h_alone.lr
+        assert inner.lr == averaged.lr == lr0 / 2
+        for p, q in zip(model.parameters(), alone.parameters()):
+            np.testing.assert_array_equal(p.value, q.value)
+        assert averaged.t == inner.t == 4 * 13
+        with averaged.swapped():
+            accuracy = np.mean(model.predict(X).argmax(axis=1) == y)
+        assert accuracy > 0.7  # chance is 0.1; the averages lag a model still learning
+
+
+def test_averaged_works_in_the_lr_range_test_and_passes_a_bad_rate_to_its_optimizer():
+    X, y = hb.datasets.digits()
+    model = hb.Sequential(hb.Dense(64, 10, rng=0))
+    averaged = optim.Averaged(optim.SGD(model.parameters(), 0.1))
+    result = hb.tuning.lr_range_test(model, hb.SoftmaxCrossEntropy(), X, y, averaged, steps=5)
+    assert averaged.optimizer.lr == averaged.lr == result.lrs[-1] and averaged.t == 5
+    averaged.lr = -1.0
+    for p in model.parameters():
+        p.grad = np.zeros_like(p.value)
+    with pytest.raises(ValueError, match=r"^SGD\(lr=-1.0\): lr must be >= 0, got -1.0$"):
+        averaged.step()
+    assert averaged.t == 5  # a refused step is not counted
+
+
+@pytest.mark.parametrize("changes, error, message", [
+    ({"optimizer": optim.SGD}, TypeError,
+     r"^Averaged: optimizer must be an instance, such as hb.optim.Adam\(model.parameters\(\)\), "
+     "got the class SGD$"),
+    ({"optimizer": [hb.Parameter(np.ones(2))]}, TypeError,
+     r"^Averaged: optimizer must be an object with step"),
+    ({"beta": 1.5}, ValueError, r"^Averaged: beta must be in \[0, 1\], got 1.5$"),
+    ({"beta": -0.1}, ValueError, r"^Averaged: beta must be in \[0, 1\], got -0.1$"),
+    ({"beta": "0.9"}, TypeError, "^Averaged: beta must be a real number, got '0.9'$"),
+    ({"start": 0}, ValueError, "^Averaged: start must be >= 1, got 0$"),
+    ({"start": 2.0}, TypeError, "^Averaged: start must be a whole number >= 1, got 2.0$"),
+])
+def test_averaged_refuses_bad_arguments_naming_them(changes, error, message):
+    arguments = {"optimizer": optim.SGD([hb.Parameter(np.ones(2))], 0.1), **changes}
+    with pytest.raises(error, match=message):
+        optim.Averaged(**arguments)
+
+
+def test_averaged_refuses_an_object_that_is_no_optimizer_and_shows_what_it_wraps():
+    class Stepper:
+        def step(self):
+            pass
+
+    with pytest.raises(TypeError, match=r"^Averaged: optimizer must be an optimizer with "
+                                        r"params and lr, such as hb.optim.Adam"):
+        optim.Averaged(Stepper())
+    averaged = optim.Averaged(optim.Adam([hb.Parameter(np.ones(2))]), beta=0.99, start=10)
+    assert repr(averaged) == "Averaged(Adam(lr=0.001), beta=0.99, start=10)"
+    assert isinstance(averaged, optim.Optimizer)
+    p = averaged.params[0]
+    with pytest.raises(RuntimeError, match="step called before any backward"):
+        averaged.step()
+    assert averaged.t == 0 and averaged.params is averaged.optimizer.params
+    assert p.value.dtype == averaged.averages[0].dtype
