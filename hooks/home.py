@@ -31,6 +31,9 @@ THUMBNAILS = {
     "debugging": ("debugging/loss-and-nan", 0, {
         "en": "Training loss after ten epochs against the learning rate",
         "zh": "训练十轮后的损失随学习率的变化"}),
+    "recipe": ("recipe/learning-rate", 0, {
+        "en": "The learning-rate range test: the loss against a rate that grows each step",
+        "zh": "学习率范围测试：损失随逐步增大的学习率的变化"}),
 }
 PLACEHOLDER = re.compile(r"<!-- thumbnail ([a-z-]+) -->")
 SVG = re.compile(r"<svg\b.*?</svg>", re.DOTALL)

@@ -36,7 +36,8 @@ HIDDEN = [
     re.compile(r"\]\[[^\]]*\]"),                                # reference links
     re.compile(r"^[ \t]*\[[^\]]+\]:.*$", re.MULTILINE),         # link definitions
     re.compile(r"^#{1,6}[ \t].*$", re.MULTILINE),               # headings
-    re.compile(r"^:::[ \t].*$", re.MULTILINE),                  # mkdocstrings directives
+    # mkdocstrings directives, with their indented options
+    re.compile(r"^:::[ \t].*$(?:\n[ \t]+.*$)*", re.MULTILINE),
     re.compile(r"<[^>\n]+>"),                                   # HTML tags
     re.compile(r'^[ \t]*(?:!!!|\?\?\?\+?)[ \t]+\w+(?:[ \t]+"[^"]*")?', re.MULTILINE),  # admonition titles
     re.compile(r"\b(?:Python|NumPy|PyTorch|MkDocs|OpenBLAS)[ \t]+\d+(?:\.\d+)+"),  # versions
