@@ -479,7 +479,7 @@ def test_the_home_page_fits_a_phone_and_shows_its_thumbnails(browser: Browser, s
         context.close()
     assert layout["width"] <= layout["viewport"], layout
     assert layout["columns"] == 1, layout
-    assert len(layout["images"]) == 5
+    assert len(layout["images"]) == len(CHAPTERS)  # a card for each chapter
     assert all(natural > 0 and shown >= 0.95 * column for natural, shown, column in layout["images"])
     assert problems == []
 
@@ -772,8 +772,10 @@ COPY_ALL = """async sentinel => {
   for (const block of blocks) {
     await navigator.clipboard.writeText(sentinel);
     block.querySelector('.md-clipboard, .md-code__button[data-md-type="copy"]').click();
+    // a loaded machine can take seconds to serve the clipboard: wait up to ten
     let text = sentinel;
-    for (let wait = 0; wait < 250 && text === sentinel; wait++) {
+    const deadline = performance.now() + 10000;
+    while (text === sentinel && performance.now() < deadline) {
       await new Promise(resolve => setTimeout(resolve, 4));
       text = await navigator.clipboard.readText();
     }
