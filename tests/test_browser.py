@@ -770,14 +770,20 @@ COPY_ALL = """async sentinel => {
     .sort((a, b) => a.dataset.handbookBlock - b.dataset.handbookBlock);
   const copied = [];
   for (const block of blocks) {
-    await navigator.clipboard.writeText(sentinel);
-    block.querySelector('.md-clipboard, .md-code__button[data-md-type="copy"]').click();
-    // a loaded machine can take seconds to serve the clipboard: wait up to ten
+    const button = block.querySelector('.md-clipboard, .md-code__button[data-md-type="copy"]');
     let text = sentinel;
-    const deadline = performance.now() + 10000;
-    while (text === sentinel && performance.now() < deadline) {
-      await new Promise(resolve => setTimeout(resolve, 4));
-      text = await navigator.clipboard.readText();
+    // on a loaded machine a click can come to nothing (the copy needs the page's
+    // focus): click again, up to three times, each time waiting up to three seconds
+    for (let attempt = 0; attempt < 3 && text === sentinel; attempt++) {
+      window.focus();
+      button.scrollIntoView({block: "center"});
+      await navigator.clipboard.writeText(sentinel);
+      button.click();
+      const deadline = performance.now() + 3000;
+      while (text === sentinel && performance.now() < deadline) {
+        await new Promise(resolve => setTimeout(resolve, 4));
+        text = await navigator.clipboard.readText();
+      }
     }
     copied.push(text);
   }
@@ -789,6 +795,7 @@ def copied_blocks(page: Page, url: str) -> tuple[str, list[str]]:
     """The loaded page's Python blocks as the copy button gives them, joined, and the
     output shown."""
     outputs = page.evaluate(PAGE_BLOCKS)
+    page.bring_to_front()  # the clipboard serves the focused page
     copied = page.evaluate(COPY_ALL, CLIPBOARD_SENTINEL)
     assert len(copied) == len(outputs), f"{url}: {len(outputs)} blocks, {len(copied)} copied"
     missing = [i for i, text in enumerate(copied) if text == CLIPBOARD_SENTINEL]
