@@ -328,9 +328,14 @@ def test_the_site_serves_the_package_as_a_wheel_that_installs(site: Path, tmp_pa
 
 @pytest.mark.parametrize("language", ["", "zh/"])
 def test_the_reference_documents_every_public_name_of_every_module(site: Path, language: str) -> None:
+    import functools
     import importlib
 
     from hooks.api_links import MODULES, separate_pages
+
+    @functools.cache
+    def html(page: str) -> str:
+        return (site / language / "reference" / page / "index.html").read_text(encoding="utf-8")
 
     missing, twice = [], []
     for short in MODULES:
@@ -338,13 +343,9 @@ def test_the_reference_documents_every_public_name_of_every_module(site: Path, l
         for name, obj in vars(module).items():
             if not name.startswith("_") and getattr(obj, "__module__", None) == module.__name__:
                 shown = separate_pages().get((short, name), short)
-                html = (site / language / "reference" / shown / "index.html").read_text(
-                    encoding="utf-8")
-                if f'id="handbook.{short}.{name}"' not in html:
+                if f'id="handbook.{short}.{name}"' not in html(shown):
                     missing.append(f"{language}reference/{shown}: {name}")
-                if shown != short and f'id="handbook.{short}.{name}"' in (
-                        site / language / "reference" / short / "index.html").read_text(
-                            encoding="utf-8"):
+                if shown != short and f'id="handbook.{short}.{name}"' in html(short):
                     twice.append(f"{language}reference/{short}: {name}")
     assert missing == []
     assert twice == [], "shown on a page of its own: the module's filters must leave it out"
