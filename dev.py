@@ -91,24 +91,21 @@ def test(arguments: list[str]) -> int:
     whose code and numbers are the English ones, under another kernel family (so that
     they check what a reader's machine prints as well), with the package's unit tests.
     Then the strict build of the site (from the pages' cached outputs), and its tests in
-    two runs side by side (they mostly wait on the browser), while the English pages
-    (not the labs) run once more under a third kernel family, their figures built but not
-    drawn (HANDBOOK_SKIP_FIGURES, see hooks/pages.py). With arguments, one
-    pytest run of what they select.
+    two runs side by side (they mostly wait on the browser). A third kernel family is
+    left to ``python3 dev.py kernels``, which a change to a page's numbers runs before it
+    lands (CONTRIBUTING). With arguments, one pytest run of what they select.
     """
     env = environment()
     env["HANDBOOK_SITE_DIR"] = str(ROOT / "site")
     if arguments:
         return collected(run(BIN / "pytest", *arguments, env=env))
-    families = other_kernels() or ["default", "default"]
+    family = (other_kernels() or ["default"])[0]
     ignore = [f"--ignore={path}" for path in SITE_TESTS]
     chinese = start_run("Chinese pages and unit tests", [*workers(), "docs", "tests/unit"],
-                        page_environment(env, "zh", families[0]))
+                        page_environment(env, "zh", family))
     first = collected(run(BIN / "pytest", *workers(), *ignore, "--ignore=tests/unit", "tests", "docs",
                           env=page_environment(env, "en", None)))
     first = finish_runs([chinese]) or first
-    english = start_run("English pages", ["docs", "--ignore=docs/labs"],
-                        dict(page_environment(env, "en", families[1]), HANDBOOK_SKIP_FIGURES="1"))
     built = run(BIN / "mkdocs", "build", "--strict", "--clean", "--site-dir", ROOT / "site",
                 env=env)
     second = built
@@ -119,8 +116,7 @@ def test(arguments: list[str]) -> int:
         deselect = [f"--deselect={test}" for test in BROWSER_ASIDE]
         second = collected(run(BIN / "pytest", *SITE_TESTS, *deselect, env=env))
         second = finish_runs([aside]) or second
-    third = finish_runs([english])
-    return first or second or third
+    return first or second
 
 
 # Browser tests that need no instant navigation (it engages only at the address the site
@@ -172,9 +168,10 @@ def kernels(arguments: list[str]) -> int:
 
     A page must print the same results on a reader's machine, whose NumPy is not pinned
     to the kernels the build uses. The runs go side by side, one per core, each with its
-    own page and lab caches (the build's caches are left alone). The Chinese pages and
-    labs have the same code and numbers (tests/test_parity.py), so they are left out;
-    ``python3 dev.py test`` runs them under the first of these families.
+    own page and lab caches (the build's caches are left alone), the figures built but
+    not drawn (HANDBOOK_SKIP_FIGURES, see hooks/pages.py: the build draws them). The
+    Chinese pages and labs have the same code and numbers (tests/test_parity.py), so
+    they are left out; ``python3 dev.py test`` runs them under the first of these families.
     """
     import tempfile
 
@@ -183,7 +180,8 @@ def kernels(arguments: list[str]) -> int:
     for family in families:
         scratch = Path(tempfile.mkdtemp(prefix=f"handbook-{family}-"))
         runs.append(start_run("English pages and labs", ["docs", *arguments],
-                              page_environment(environment(), "en", family, scratch)))
+                              dict(page_environment(environment(), "en", family, scratch),
+                                   HANDBOOK_SKIP_FIGURES="1")))
     return finish_runs(runs)
 
 

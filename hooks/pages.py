@@ -18,7 +18,8 @@ All blocks of a page share one namespace, in page order. The fence forms:
 
 ``<!-- skip: next "reason" -->`` skips the next block (always give the reason).
 
-With ``HANDBOOK_SKIP_FIGURES=1`` (``dev.py test`` sets it for its third kernel family),
+With ``HANDBOOK_SKIP_FIGURES=1`` (``dev.py kernels`` sets it for its
+runs under other kernel families),
 figures are built but not drawn: ``savefig`` writes an empty SVG, which saves a sixth of
 the pages' time; such a run keeps its outputs apart from the build's (``cache_folder``).
 """
