@@ -6,7 +6,9 @@ returns ``(X, y)``: float rows of features and integer labels.
 
 from __future__ import annotations
 
+import importlib.util
 import math
+from pathlib import Path
 
 import numpy as np
 from numpy.typing import DTypeLike
@@ -22,6 +24,25 @@ def _sklearn():
             "this data set comes with scikit-learn: pip install scikit-learn"
         ) from error
     return sklearn.datasets
+
+
+def bundled(name: str) -> Path | None:
+    """A data file that comes with scikit-learn, found without importing it.
+
+    Importing scikit-learn (and SciPy with it) takes a second or two, longer than
+    reading the file; every fresh Python that loads digits would pay it.
+
+    Args:
+        name: the file's name in scikit-learn's ``datasets/data`` folder.
+
+    Returns:
+        Its path, or None if scikit-learn or the file is not there.
+    """
+    spec = importlib.util.find_spec("sklearn")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(spec.submodule_search_locations[0]) / "datasets" / "data" / name
+    return path if path.is_file() else None
 
 
 def check_set(
@@ -99,7 +120,12 @@ def digits(dtype: DTypeLike = np.float64) -> tuple[np.ndarray, np.ndarray]:
         ImportError: if scikit-learn is not installed.
     """
     dtype = check.float_dtype("digits", dtype)
-    X, y = _sklearn().load_digits(return_X_y=True)
+    path = bundled("digits.csv.gz")
+    if path is None:
+        X, y = _sklearn().load_digits(return_X_y=True)
+    else:  # what load_digits reads: 64 pixels, then the label, per row
+        rows = np.loadtxt(path, delimiter=",")
+        X, y = rows[:, :-1], rows[:, -1]
     return (X / 16.0).astype(dtype), y.astype(np.int64)
 
 
@@ -119,7 +145,12 @@ def breast_cancer(dtype: DTypeLike = np.float64) -> tuple[np.ndarray, np.ndarray
         ImportError: if scikit-learn is not installed.
     """
     dtype = check.float_dtype("breast_cancer", dtype)
-    X, y = _sklearn().load_breast_cancer(return_X_y=True)
+    path = bundled("breast_cancer.csv")
+    if path is None:
+        X, y = _sklearn().load_breast_cancer(return_X_y=True)
+    else:  # load_breast_cancer's file: a header line, then 30 features, the label
+        rows = np.loadtxt(path, delimiter=",", skiprows=1)
+        X, y = rows[:, :-1], rows[:, -1]
     return X.astype(dtype), y.astype(np.int64)
 
 

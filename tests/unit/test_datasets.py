@@ -27,6 +27,30 @@ def test_digits_and_breast_cancer():
     )  # features of very different scales
 
 
+def test_the_real_sets_are_scikit_learns_read_without_importing_it():
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, handbook as hb; "
+        "hb.datasets.digits(); hb.datasets.breast_cancer(); "
+        "print('sklearn' in sys.modules)"
+    )
+    fresh = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert fresh.stdout.strip() == "False"
+    from sklearn.datasets import load_breast_cancer, load_digits
+
+    X, y = load_digits(return_X_y=True)
+    ours_X, ours_y = hb.datasets.digits()
+    assert np.array_equal(ours_X, X / 16.0) and np.array_equal(ours_y, y)
+    X, y = load_breast_cancer(return_X_y=True)
+    ours_X, ours_y = hb.datasets.breast_cancer()
+    assert np.array_equal(ours_X, X) and np.array_equal(ours_y, y)
+    assert ours_y.dtype == np.int64
+
+
 @pytest.mark.parametrize(
     "make, classes",
     [
@@ -202,17 +226,33 @@ def test_a_noise_whose_points_overflow_is_refused(call, who, limit):
 @pytest.mark.parametrize(
     "petals, noise, shown",
     [
-        (lambda: 10**400, 0.2, "petals must be at most 9.22e+18 (2**63 - 1), got "
-         "about 10**400"),
-        (lambda: 10**5000, 0.2, "petals must be at most 9.22e+18"),  # no str() for ids
-        (lambda: 10**307, 0.2, "petals must be at most 9.22e+18 (2**63 - 1), got "
-         "about 10**307"),
-        (lambda: 1000, 1e306, "noise must be <= 1.8e+303 for 1000 petals (petals "
-         "times an angle must be a float), got 1e+306"),
+        (
+            lambda: 10**400,
+            0.2,
+            "petals must be at most 9.22e+18 (2**63 - 1), got about 10**400",
+        ),
+        (
+            lambda: 10**5000,
+            0.2,
+            "petals must be at most 9.22e+18",
+        ),  # no str() for ids
+        (
+            lambda: 10**307,
+            0.2,
+            "petals must be at most 9.22e+18 (2**63 - 1), got about 10**307",
+        ),
+        (
+            lambda: 1000,
+            1e306,
+            "noise must be <= 1.8e+303 for 1000 petals (petals "
+            "times an angle must be a float), got 1e+306",
+        ),
         (lambda: 4, 1e306, "noise must be <= 4.49e+305 for 4 petals"),
     ],
 )
-def test_flower_refuses_petals_and_noise_whose_angles_overflow(petals, noise, shown):
+def test_flower_refuses_petals_and_noise_whose_angles_overflow(
+    petals, noise, shown
+):
     with pytest.raises(ValueError, match=rf"^flower: {re.escape(shown)}"):
         hb.datasets.flower(petals=petals(), noise=noise)
 
