@@ -585,6 +585,7 @@ class AdamW(Adam):
 # --8<-- [end:adamw]
 
 
+# --8<-- [start:averaged]
 class Averaged(Optimizer):
     r"""Weight averaging (Polyak averaging): the steps of any optimizer, each
     followed by an exponential moving average of every parameter,
@@ -736,6 +737,9 @@ class Averaged(Optimizer):
 
     def __repr__(self) -> str:
         return f"Averaged({self.optimizer!r}, beta={self.beta}, start={self.start})"
+
+
+# --8<-- [end:averaged]
 
 
 def check_optimizer(who: Any, optimizer: Any) -> Optimizer:

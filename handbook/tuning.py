@@ -16,7 +16,7 @@ from __future__ import annotations
 import inspect
 import itertools
 import numbers
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -856,3 +856,173 @@ def check_range_test(
     check.fraction(who, "smoothing", smoothing)
     check.number(who, "stop_factor", stop_factor, low=1, low_open=True)
     return X, y, check.generator(who, rng)
+
+
+# --8<-- [start:seeds]
+def over_seeds(train: Callable[[int], float], seeds: Iterable[int]) -> np.ndarray:
+    """The scores of one configuration, ``train(seed)`` for every seed.
+
+    The seed should set everything random in a run (the initial weights, the
+    order of the mini-batches, dropout's masks), so that two configurations run
+    over the same seeds differ only by what distinguishes them: their scores come
+    in pairs, one per seed, for ``compare``.
+
+    Args:
+        train: a function of the seed returning the run's score, a real number
+            (higher is better, such as ``history.dev_acc[-1]``).
+        seeds: the seeds, at least two whole numbers >= 0, such as range(10).
+
+    Returns:
+        The scores, a float64 array in the order of the seeds.
+
+    Raises:
+        TypeError: if train is not callable, a seed is not a whole number, or a
+            score is not a real number.
+        ValueError: if fewer than two seeds are given, or a seed is negative.
+    """
+    seeds = check_seeds("over_seeds", seeds)
+    check.function("over_seeds", "train", train, "lambda seed: dev_accuracy(seed)")
+    return np.array([score_of("over_seeds", train(seed)) for seed in seeds])
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Configuration B against A: the difference of their mean scores and a
+    bootstrap interval for it (what ``compare`` returns).
+
+    Attributes:
+        difference: mean(b) - mean(a), the estimated gain of B over A.
+        low: the lower end of the interval.
+        high: its upper end.
+        level: the interval's confidence level, such as 0.95.
+        paired: whether a[i] and b[i] came from the same seed.
+    """
+
+    difference: float
+    low: float
+    high: float
+    level: float
+    paired: bool
+
+    @property
+    def decided(self) -> bool:
+        """Whether the interval leaves out 0: B better (or worse) than the noise."""
+        return self.low > 0 or self.high < 0
+
+
+def compare(
+    a: np.typing.ArrayLike,
+    b: np.typing.ArrayLike,
+    *,
+    paired: bool = True,
+    level: float = 0.95,
+    resamples: int = 10_000,
+    rng: int | np.random.Generator | None = None,
+) -> Comparison:
+    """B's scores against A's: the difference of the means with a percentile
+    bootstrap interval.
+
+    Each of ``resamples`` rounds draws the seeds again with replacement and takes
+    the difference of the means; the interval holds the middle ``level`` of those
+    differences. Paired, the same draw of seeds serves both, so what a seed does
+    to both runs (a lucky initialization, an easy order) cancels; unpaired, a and
+    b are drawn apart, as for runs whose seeds have nothing in common.
+
+    Args:
+        a: A's scores, one per seed (as ``over_seeds`` gives them).
+        b: B's scores; paired, over the same seeds in the same order.
+        paired: whether a[i] and b[i] come from the same seed.
+        level: the confidence level, in (0, 1).
+        resamples: the bootstrap rounds, >= 100.
+        rng: a seed or Generator for the draws.
+
+    Returns:
+        The Comparison.
+
+    Raises:
+        TypeError: if a or b holds no real numbers, paired is not a bool, level
+            is not a real number, resamples is not a whole number, or rng is no
+            seed.
+        ValueError: if a or b is not 1-D with at least two finite scores, paired
+            scores differ in number, or level or resamples is out of range.
+    """
+    a, b = scores("compare", "a", a), scores("compare", "b", b)
+    paired = check.flag("compare", "paired", paired)
+    if paired and len(a) != len(b):
+        check.fail(
+            "compare",
+            "b",
+            f"one score per seed of a ({len(a)}), for paired=True",
+            f"{len(b)} scores",
+            described=True,
+        )
+    level = check.fraction("compare", "level", level, zero=False)
+    resamples = check.whole("compare", "resamples", resamples, low=100)
+    rng = check.generator("compare", rng)
+    draw_a = rng.integers(0, len(a), size=(resamples, len(a)))
+    draw_b = draw_a if paired else rng.integers(0, len(b), size=(resamples, len(b)))
+    differences = b[draw_b].mean(axis=1) - a[draw_a].mean(axis=1)
+    tail = (1 - level) / 2
+    low, high = np.quantile(differences, [tail, 1 - tail])
+    return Comparison(
+        float(b.mean() - a.mean()), float(low), float(high), level, paired
+    )
+
+
+# --8<-- [end:seeds]
+
+
+def check_seeds(who: str, seeds: Any) -> list[int]:
+    """Seeds for runs to compare: at least two whole numbers >= 0.
+
+    Args:
+        who: the caller, for messages.
+        seeds: the seeds (any iterable, such as range(10)).
+
+    Returns:
+        The seeds, as a list.
+
+    Raises:
+        TypeError: if seeds is not iterable, or a seed is not a whole number.
+        ValueError: if there are fewer than two, or a seed is negative.
+    """
+    if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Iterable):
+        check.fail(
+            who,
+            "seeds",
+            "an iterable of seeds, such as range(10)",
+            seeds,
+            TypeError,
+        )
+    seeds = list(seeds)
+    if len(seeds) < 2:
+        check.fail(who, "seeds", "at least two (a run each)", seeds)
+    return [check.whole(who, "seeds", seed, low=0) for seed in seeds]
+
+
+def scores(who: str, argument: str, values: Any) -> np.ndarray:
+    """Scores of runs: a 1-D array of at least two finite real numbers, float64.
+
+    Args:
+        who: the caller, for messages.
+        argument: the argument's name, for messages.
+        values: the scores.
+
+    Returns:
+        The scores as a float64 array.
+
+    Raises:
+        TypeError: if values holds no real numbers.
+        ValueError: if values is not 1-D, has fewer than two entries, or holds NaN
+            or infinite values.
+    """
+    array = check.real_array(who, argument, values, ndim=1)
+    if len(array) < 2:
+        check.fail(
+            who,
+            argument,
+            "at least two scores (one per seed)",
+            f"{len(array)}",
+            described=True,
+        )
+    return check.finite(who, argument, array).astype(np.float64)
