@@ -147,6 +147,7 @@ def page_environment(env: dict[str, str], language: str | None, family: str | No
         env["HANDBOOK_PAGES"] = language
     if family:
         env.pop("OPENBLAS_CORETYPE", None)
+        env.pop("NPY_DISABLE_CPU_FEATURES", None)
         if family != "default":
             emulate(env, family)
     if scratch:

@@ -187,6 +187,27 @@ def test_package_names_in_code_blocks_link_to_the_reference_without_changing_the
     assert re.sub(r"<[^>]+>", "", linked) == re.sub(r"<[^>]+>", "", code)
 
 
+def test_the_pin_caps_numpy_loops_at_avx2_unless_a_family_is_chosen():
+    """hooks.blas.pin_kernels pins the Haswell kernels and NumPy's loops up to AVX2 (a
+    build on an AVX-512 machine prints what one on an AVX2 machine does), and leaves
+    a run under another family (OPENBLAS_CORETYPE already set) as it is."""
+    import platform
+
+    from hooks.blas import emulate, pin_kernels
+
+    env: dict[str, str] = {}
+    pin_kernels(env)
+    chosen = {"OPENBLAS_CORETYPE": "SkylakeX"}
+    emulate(chosen, "SkylakeX")
+    pin_kernels(chosen)
+    if platform.machine().lower() in ("x86_64", "amd64"):
+        assert env["OPENBLAS_CORETYPE"] == "Haswell"
+        assert "X86_V4" in env["NPY_DISABLE_CPU_FEATURES"].split()
+        assert chosen == {"OPENBLAS_CORETYPE": "SkylakeX"}, chosen
+    else:
+        assert env == {}
+
+
 def test_a_run_under_another_kernel_family_also_runs_other_numpy_loops():
     """hooks.blas.emulate pins OpenBLAS's kernels and turns off the NumPy SIMD loops a
     CPU of the family lacks; the child process reports both."""
