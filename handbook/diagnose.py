@@ -530,6 +530,60 @@ def largest_logit(model: "Layer", X: np.ndarray) -> float:
 # --8<-- [end:quick-checks]
 
 
+# --8<-- [start:mixing]
+def mixing(model: "Layer", X: np.ndarray, i: int = 0) -> float:
+    r"""How much the output of example i depends on the other examples of its batch.
+
+    Each row of the output should be a function of its own row of X alone, so
+    $\partial \hat y_i / \partial x_j = 0$ for every other row $j$. One backward
+    pass of $\sum_k w_k \hat y_{ik}$ gives that derivative for every row at once
+    (weights $w_k$ from 1 to 2, so that outputs summing to a constant, such as
+    probabilities, still count). A copy of the model runs it, in training mode:
+    the real one keeps its gradients and running statistics. BatchNorm mixes a
+    batch by design (its statistics are the batch's); a bug that sums or averages
+    over axis 0 mixes it by accident.
+
+    Args:
+        model: the model.
+        X: a batch of inputs, (batch, features), at least two rows.
+        i: the row whose output is differentiated.
+
+    Returns:
+        The largest $|\partial \hat y_i / \partial x_j|$ over the other rows,
+        relative to the largest over row i's own inputs: 0 for a model that keeps
+        examples apart (inf if only other rows move row i's output).
+
+    Raises:
+        TypeError: if model lacks a model's methods, X holds no real numbers, or
+            i is not a whole number.
+        ValueError: if X is not a finite (batch, features) array of two rows or
+            more, or i is not one of its rows.
+    """
+    X = examples("mixing", X, model=model)
+    if len(X) < 2:
+        check.fail(
+            "mixing", "X", "a batch of 2 rows or more", "1 row", described=True
+        )
+    i = check.whole("mixing", "i", i, low=0)
+    if i >= len(X):
+        check.fail("mixing", "i", f"a row of X, below {len(X)}", i)
+
+    import copy
+
+    probe = copy.deepcopy(model)
+    output = probe.forward(X, training=True)
+    dy = np.zeros_like(output)
+    dy[i] = np.linspace(1.0, 2.0, output.shape[1])
+    dX = np.abs(probe.backward(dy))
+    own, others = dX[i].max(), np.delete(dX, i, axis=0).max()
+    if own == 0:
+        return 0.0 if others == 0 else float("inf")
+    return float(others / own)
+
+
+# --8<-- [end:mixing]
+
+
 @dataclass
 class Check:
     """One check of `checkup`: its name (a key of ``CHECKS``), whether it passed,
@@ -601,6 +655,15 @@ CHECKS = {
         (
             "smaller learning rate, He initialization, or leaky ReLU",
             "减小学习率，改用 He 初始化或带泄露的 ReLU",
+        ),
+    ),
+    "examples kept apart": (
+        "样本互不影响",
+        (
+            "a layer mixes the rows of a batch: look for a sum, mean or softmax "
+            "over axis 0 (the examples) that belongs over axis 1 (the features)",
+            "某一层把批次中的各行混在了一起：找出对 axis 0（样本）求和、求均值"
+            "或做 softmax 的地方，它本该作用于 axis 1（特征）",
         ),
     ),
     "overfit a tiny batch": (
@@ -759,6 +822,7 @@ def checkup(
             ),
         )
     )
+    checks.append(kept_apart(model, X[:16]))
     final = overfit_tiny_batch(model, loss, X, y, steps=tiny_steps)
     n = len(X[:16])
     checks.append(
@@ -775,6 +839,49 @@ def checkup(
 
 
 # --8<-- [end:checkup]
+
+
+def kept_apart(model: "Layer", X: np.ndarray) -> Check:
+    """The checkup's "examples kept apart": ``mixing`` of the first row of X, which
+    must be 0; not measured for a model with BatchNorm (which mixes a batch in
+    training by design) or for a batch of one row.
+
+    Args:
+        model: the model.
+        X: the checkup's batch, (batch, features), finite.
+
+    Returns:
+        The Check.
+    """
+    from handbook.layers import BatchNorm, layers_of
+
+    if any(isinstance(layer, BatchNorm) for layer in layers_of(model)):
+        return Check(
+            "examples kept apart",
+            True,
+            tr(
+                "not measured: BatchNorm mixes its batch by design",
+                "未测量：BatchNorm 本来就混合整个批次",
+            ),
+        )
+    if len(X) < 2:
+        return Check(
+            "examples kept apart",
+            True,
+            tr("not measured: a batch of one row", "未测量：批次只有一行"),
+        )
+    share = mixing(model, X)
+    if share == 0:
+        finding = tr(
+            "row 0's output depends on no other row",
+            "第 0 行的输出与其他行无关",
+        )
+    else:
+        finding = tr(
+            f"other rows move row 0's output: gradient {share:.2g} of its own",
+            f"其他行会改变第 0 行的输出：梯度是自身的 {share:.2g} 倍",
+        )
+    return Check("examples kept apart", share == 0, finding)
 
 
 # --8<-- [start:label-sanity]
@@ -814,7 +921,9 @@ def shuffled_label_check(
             integer >= 0, epochs is below 1, or make_model's two models share
             parameters.
     """
-    X, y, X_dev, y_dev, rng, models = check_label_sanity(**locals())
+    X, y, X_dev, y_dev, rng, models = check_label_sanity(
+        "shuffled_label_check", **locals()
+    )
 
     from handbook.optim import Adam
     from handbook.training import accuracy, fit
@@ -832,7 +941,80 @@ def shuffled_label_check(
 # --8<-- [end:label-sanity]
 
 
+# --8<-- [start:baselines]
+def baselines(
+    make_model: "Callable[[], Layer]",
+    loss: "Loss",
+    X: np.ndarray,
+    y: np.ndarray,
+    X_dev: np.ndarray,
+    y_dev: np.ndarray,
+    epochs: int = 30,
+    rng: int | np.random.Generator | None = 0,
+) -> dict:
+    """The dev accuracy of the model and of three baselines it must beat.
+
+    The most frequent training class, predicted for every example; the same
+    network trained on zeroed inputs, which can learn only the class prior; a
+    linear softmax classifier (one Dense layer), trained like the model. A model
+    no better than the zeroed inputs does not use its inputs; one no better than
+    the linear classifier does not yet earn its hidden layers.
+
+    Args:
+        make_model: builds a new, untrained model at every call.
+        loss: a loss that classifies, used for all three trained models.
+        X: the training inputs, (batch, features).
+        y: the training class labels, integers >= 0.
+        X_dev: the dev inputs, with X's features.
+        y_dev: the dev class labels.
+        epochs: the training epochs of each model.
+        rng: a seed or Generator for the linear model's weights and the
+            mini-batches.
+
+    Returns:
+        Dev accuracies by name: ``model``, ``linear``, ``zeroed inputs`` and
+        ``majority class``.
+
+    Raises:
+        TypeError: if make_model is not a function or builds no model, the loss
+            does not classify, an array holds no real numbers, or epochs is not
+            a whole number.
+        ValueError: if the arrays are malformed or not finite, a label is no
+            integer >= 0, epochs is below 1, or make_model's two models share
+            parameters.
+    """
+    X, y, X_dev, y_dev, rng, (model, blind) = check_label_sanity(
+        "baselines", **locals()
+    )
+
+    from handbook.layers import Dense, Sequential
+    from handbook.optim import Adam
+    from handbook.training import accuracy, fit
+
+    output = model.forward(X[:1], training=False)
+    linear = Sequential(
+        Dense(X.shape[1], output.shape[1], dtype=output.dtype, rng=rng)
+    )
+    scores = {}
+    runs = (
+        ("model", model, X, X_dev),
+        ("linear", linear, X, X_dev),
+        ("zeroed inputs", blind, np.zeros_like(X), np.zeros_like(X_dev)),
+    )
+    for name, network, inputs, dev_inputs in runs:
+        adam = Adam(network.parameters(), lr=1e-2)
+        fit(network, loss, adam, inputs, y, epochs=epochs, batch_size=32, rng=rng)
+        output = network.forward(dev_inputs, training=False)
+        scores[name] = accuracy(loss, output, y_dev)
+    scores["majority class"] = float(np.mean(y_dev == np.bincount(y).argmax()))
+    return scores
+
+
+# --8<-- [end:baselines]
+
+
 def check_label_sanity(
+    who: str,
     make_model: Callable[[], Layer],
     loss: Loss,
     X: np.typing.ArrayLike,
@@ -841,15 +1023,18 @@ def check_label_sanity(
     y_dev: np.typing.ArrayLike,
     epochs: int,
     rng: int | np.random.Generator | None,
+    count: int = 2,
 ) -> tuple[
     np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.random.Generator, list
 ]:
-    """The arguments of ``shuffled_label_check``, checked before the first model
-    trains: a function that builds a model (not a model), a loss that classifies,
-    finite inputs with class labels (integers >= 0) for both sets, dev inputs with
-    the training inputs' features, epochs >= 1 and a seed or Generator.
+    """The arguments of ``shuffled_label_check`` and ``baselines``, checked before
+    the first model trains: a function that builds a model (not a model), a loss
+    that classifies, finite inputs with class labels (integers >= 0) for both
+    sets, dev inputs with the training inputs' features, epochs >= 1 and a seed
+    or Generator.
 
     Args:
+        who: the caller, for messages.
         make_model: builds a new model at every call.
         loss: the loss.
         X: the training inputs.
@@ -858,9 +1043,10 @@ def check_label_sanity(
         y_dev: the dev labels.
         epochs: the training epochs.
         rng: a seed or Generator.
+        count: the number of models to build.
 
     Returns:
-        X, y, X_dev, y_dev as arrays, the Generator and two models that
+        X, y, X_dev, y_dev as arrays, the Generator and ``count`` models that
         ``make_model`` built (see ``fresh_models``).
 
     Raises:
@@ -872,7 +1058,6 @@ def check_label_sanity(
             label (an integer >= 0) per row, epochs is below 1, or make_model's
             two models share parameters.
     """
-    who = "shuffled_label_check"
     check.function(
         who,
         "make_model",
@@ -894,7 +1079,7 @@ def check_label_sanity(
             described=True,
         )
     rng = check.generator(who, rng)
-    return X, y, X_dev, y_dev, rng, fresh_models(who, make_model, 2)
+    return X, y, X_dev, y_dev, rng, fresh_models(who, make_model, count)
 
 
 def fresh_models(who: str, make_model: Callable[[], Layer], count: int) -> list:

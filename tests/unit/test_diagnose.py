@@ -182,6 +182,7 @@ def _calls(model=None, loss=None, X=_X, y=_y):
         ("dead_relu_fraction", lambda: DG.dead_relu_fraction(model, X)),
         ("first_nonfinite_layer", lambda: DG.first_nonfinite_layer(model, X)),
         ("largest_logit", lambda: DG.largest_logit(model, X)),
+        ("mixing", lambda: DG.mixing(model, X)),
         ("initial_loss", lambda: DG.initial_loss(model, loss, X, y)),
         (
             "overfit_tiny_batch",
@@ -267,7 +268,7 @@ def test_every_function_refuses_an_object_that_is_no_model():
 
 
 def test_every_function_taking_a_loss_refuses_a_loss_class():
-    for who, call in _calls(loss=_SCE)[4:]:
+    for who, call in _calls(loss=_SCE)[5:]:
         with pytest.raises(
             TypeError,
             match=f"^{who}: loss must be an instance, such as "
@@ -366,7 +367,7 @@ def test_lists_are_taken_as_arrays():
     ],
 )
 def test_labels_must_be_one_real_number_per_row(y, error, expected):
-    for who, call in _calls(y=y)[4:]:
+    for who, call in _calls(y=y)[5:]:
         with pytest.raises(error, match=f"^{who}: {expected}"):
             call()
 
@@ -416,7 +417,7 @@ def test_checkup_refuses_a_tiny_steps_that_is_not_a_count(value, error):
 
 
 def test_a_model_without_parameters_is_refused_before_training():
-    for who, call in _calls(model=hb.Sequential(hb.ReLU()))[5:]:
+    for who, call in _calls(model=hb.Sequential(hb.ReLU()))[6:]:
         with pytest.raises(
             ValueError, match=f"^{who}: model must be a model with parameters"
         ):
@@ -786,10 +787,12 @@ def test_gradient_norms_and_the_checkup_take_a_residual_model():
     checked = hb.gradient_check(model, _SCE(), _X[:5], _y[:5]).per_parameter
     assert [n for n, _ in norms] == [n for n, _ in checked if n.endswith(".W")]
     report = DG.checkup(_residual_model(), _SCE(), _X, _y, tiny_steps=200)
-    assert [c.name for c in report.checks][-2:] == [
+    assert [c.name for c in report.checks][-3:] == [
         "dead ReLU units",
+        "examples kept apart",
         "overfit a tiny batch",
     ]
+    assert "examples kept apart" not in report.failed()
 
 
 # ------------------------------------------------------------------ error analysis
@@ -907,3 +910,107 @@ def test_the_error_analysis_refuses_what_is_not_a_confusion_matrix(cm, error, ex
 def test_most_confused_refuses_a_k_that_is_no_count(k, error, expected):
     with pytest.raises(error, match=f"^most_confused: {expected}$"):
         DG.most_confused(_CM, k=k)
+
+
+class _Center(hb.Layer):
+    """Subtract the mean over ``axis``: axis 1 keeps examples apart, axis 0 mixes them."""
+
+    def __init__(self, axis):
+        self.axis = axis
+
+    def forward(self, x, training=True):
+        return x - np.mean(x, axis=self.axis, keepdims=True)
+
+    def backward(self, dy, input_grad=True):
+        return dy - np.mean(dy, axis=self.axis, keepdims=True)
+
+
+def _centered(axis):
+    return hb.Sequential(hb.Dense(3, 4, rng=0), hb.ReLU(), _Center(axis),
+                         hb.Dense(4, 3, rng=1))
+
+
+def test_mixing_is_zero_for_a_model_that_keeps_examples_apart_and_not_otherwise():
+    assert DG.mixing(_mlp(), _X) == 0.0
+    assert DG.mixing(_centered(1), _X, i=7) == 0.0
+    assert DG.mixing(_centered(0), _X) > 0.01
+    batch_norm = hb.Sequential(hb.Dense(3, 4, rng=0), hb.BatchNorm(4), hb.Dense(4, 3, rng=1))
+    assert DG.mixing(batch_norm, _X) > 0.01
+
+
+def test_mixing_counts_outputs_that_sum_to_a_constant():
+    """Probabilities sum to 1 whatever the input: an unweighted sum of row i's outputs
+    would have no gradient at all, and hide the mixing."""
+
+    class Softmax(hb.Layer):
+        def forward(self, z, training=True):
+            e = np.exp(z - z.max(axis=1, keepdims=True))
+            self.p = e / e.sum(axis=1, keepdims=True)
+            return self.p
+
+        def backward(self, dp, input_grad=True):
+            return self.p * (dp - np.sum(dp * self.p, axis=1, keepdims=True))
+
+    model = hb.Sequential(*_centered(0).layers, Softmax())
+    assert DG.mixing(model, _X) > 0.001
+
+
+def test_mixing_leaves_the_model_as_it_was():
+    model = hb.Sequential(hb.Dense(3, 4, rng=0), hb.BatchNorm(4), hb.Dense(4, 3, rng=1))
+    before = {k: v.copy() for k, v in model.layers[1].buffers().items()}
+    DG.mixing(model, _X)
+    assert all(p.grad is None or not p.grad.any() for p in model.parameters())
+    after = model.layers[1].buffers()
+    assert all(np.array_equal(before[k], after[k]) for k in before)
+
+
+@pytest.mark.parametrize(
+    "X, i, error, expected",
+    [
+        (_X[:1], 0, ValueError, r"^mixing: X must be a batch of 2 rows or more, got 1 row$"),
+        (_X[:4], 4, ValueError, r"^mixing: i must be a row of X, below 4, got 4$"),
+        (_X[:4], -1, ValueError, r"^mixing: i must be >= 0, got -1$"),
+        (_X[:4], 1.0, TypeError, r"^mixing: i must be a whole number >= 0, got 1.0$"),
+    ],
+)
+def test_mixing_refuses_a_batch_of_one_and_a_row_outside_it(X, i, error, expected):
+    with pytest.raises(error, match=expected):
+        DG.mixing(_mlp(), X, i=i)
+
+
+def test_the_checkup_finds_a_layer_that_mixes_examples_and_names_the_fix():
+    result = DG.checkup(_centered(0), _SCE(), _X, _y, tiny_steps=2)
+    assert "examples kept apart" in result.failed()
+    assert "axis 0" in str(result)
+    assert "examples kept apart" not in DG.checkup(
+        _centered(1), _SCE(), _X, _y, tiny_steps=2).failed()
+    batch_norm = hb.Sequential(hb.Dense(3, 4, rng=0), hb.BatchNorm(4), hb.Dense(4, 3, rng=1))
+    kept = DG.kept_apart(batch_norm, _X)
+    assert kept.passed and "not measured" in kept.finding
+
+
+def test_baselines_score_the_model_a_linear_model_zeroed_inputs_and_the_majority():
+    X, y = hb.datasets.digits()
+    X, y = hb.data.Standardizer().fit_transform(X[:600]), y[:600]
+    scores = DG.baselines(lambda: hb.Sequential(hb.Dense(64, 32, rng=0), hb.ReLU(),
+                                                hb.Dense(32, 10, rng=1)),
+                          _SCE(), X[:400], y[:400], X[400:], y[400:], epochs=5)
+    assert list(scores) == ["model", "linear", "zeroed inputs", "majority class"]
+    assert scores["model"] > 0.8 and scores["linear"] > 0.8
+    assert scores["zeroed inputs"] < 0.2
+    assert scores["majority class"] == np.mean(y[400:] == np.bincount(y[:400]).argmax())
+    shifted = DG.baselines(lambda: hb.Sequential(hb.Dense(64, 10, rng=0)), _SCE(),
+                           X[:400], np.roll(y[:400], 1), X[400:], y[400:], epochs=5)
+    assert shifted["model"] < 0.25
+
+
+def test_baselines_refuse_before_training():
+    with pytest.raises(ValueError, match="^baselines: make_model must be a function "
+                       "that builds a new model at every call"):
+        model = _mlp()
+        DG.baselines(lambda: model, _SCE(), _X, _y, _X, _y, epochs=1)
+    with pytest.raises(TypeError, match="^baselines: loss must be a loss that classifies"):
+        DG.baselines(_mlp, hb.MeanSquaredError(), _X, _y, _X, _y, epochs=1)
+    with pytest.raises(ValueError, match="^baselines: X_dev must be of 3 features like X"):
+        DG.baselines(_mlp, _SCE(), _X, _y, _X[:, :2], _y, epochs=1)
+
