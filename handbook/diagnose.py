@@ -164,6 +164,217 @@ def gradient_norms(model: "Layer") -> list[tuple[str, float]]:
 # --8<-- [end:gradient-norms]
 
 
+# --8<-- [start:monitor]
+class Monitor:
+    r"""What ``hb.fit(..., monitor=Monitor())`` records at every step.
+
+    For each weight matrix (named ``"<layer index>.<parameter>"`` as
+    ``gradient_norms`` names them), its gradient norm $\lVert dW \rVert$ and
+    its update-to-weight ratio $\lVert \Delta W \rVert / \lVert W \rVert$,
+    the size of the step against the size of the weights; for the whole
+    network, the global gradient norm before any clipping, which the clipping
+    threshold is chosen from. Arrays have one row per recorded step.
+
+    Args:
+        every: record one step in this many, counted from the first.
+
+    Raises:
+        TypeError: if every is not a whole number.
+        ValueError: if every is below 1.
+    """
+
+    def __init__(self, every: int = 1):
+        self.every = check.whole("Monitor", "every", every)
+        self.steps, self.names = [], []
+        self.grad_norms, self.update_ratios, self.global_norms = [], [], []
+        self.step, self.before = 0, None
+
+    def before_step(self, model: "Layer") -> None:
+        """Record the gradients: hb.fit calls it after backward, before clipping.
+
+        Args:
+            model: the model being trained.
+        """
+        self.step += 1
+        if (self.step - 1) % self.every:
+            return
+        weights = self.weights(model)
+        self.steps.append(self.step)
+        self.grad_norms.append([norm(p.grad) for _, p in weights])
+        self.global_norms.append(
+            np.sqrt(sum(norm(p.grad) ** 2 for p in model.parameters()))
+        )
+        self.before = [p.value.copy() for _, p in weights]
+
+    def after_step(self, model: "Layer") -> None:
+        """Record each weight's update: hb.fit calls it after the step.
+
+        Args:
+            model: the model being trained.
+        """
+        if self.before is None:
+            return
+        weights = self.weights(model)
+        self.update_ratios.append(
+            [
+                norm(p.value - old) / norm(old)
+                for (_, p), old in zip(weights, self.before, strict=True)
+            ]
+        )
+        self.before = None
+
+    def weights(self, model: "Layer") -> list:
+        """The weight matrices, input side first; their names go to ``names``.
+
+        Args:
+            model: the model.
+
+        Returns:
+            ``(name, parameter)`` pairs.
+        """
+        from handbook.layers import layers_of
+
+        weights = [
+            (f"{i}.{p.name}", p)
+            for i, layer in enumerate(layers_of(model))
+            for p in layer.parameters()
+            if p.regularize
+        ]
+        self.names = [name for name, _ in weights]
+        return weights
+
+    def clip_threshold(self, percentile: float = 90.0) -> float:
+        """The global gradient norm below which ``percentile`` % of the recorded
+        steps fall: a clipping threshold that leaves most steps alone.
+
+        Args:
+            percentile: in [0, 100]; the playbook starts at 90.
+
+        Returns:
+            The threshold, a float, for ``hb.fit(..., clip_norm=...)``.
+
+        Raises:
+            TypeError: if percentile is not a real number.
+            ValueError: if it is outside [0, 100].
+            RuntimeError: if nothing is recorded yet.
+        """
+        check.number(
+            "Monitor.clip_threshold", "percentile", percentile, low=0, high=100
+        )
+        return float(np.percentile(self.recorded("global_norms"), percentile))
+
+    def clipped_share(self, threshold: float) -> float:
+        """The share of the recorded steps whose global gradient norm is above
+        threshold: the steps clipping at it would change.
+
+        Args:
+            threshold: a clipping threshold, > 0.
+
+        Returns:
+            A fraction in [0, 1]; above 0.5, clipping mostly lowers the rate.
+
+        Raises:
+            TypeError: if threshold is not a real number.
+            ValueError: if it is not positive.
+            RuntimeError: if nothing is recorded yet.
+        """
+        check.positive("Monitor.clipped_share", "threshold", threshold)
+        return float(np.mean(self.recorded("global_norms") > threshold))
+
+    def report(self) -> "Checkup":
+        """The run's checks, as the checkup prints them: every weight still
+        moving over the last tenth of the recorded steps; every weight's median
+        update-to-weight ratio between 1e-4 and 3e-2 (the rule of thumb is about
+        1e-3); no global gradient norm above 10 times the median one.
+
+        Returns:
+            The Checkup, one Check per check; it prints as a table.
+
+        Raises:
+            RuntimeError: if nothing is recorded yet.
+        """
+        recorded = self.recorded("update_ratios")
+        last = recorded[-max(1, len(recorded) // 10) :]
+        stopped = int(np.sum(np.all(last == 0, axis=0)))
+        ratios = np.median(recorded, axis=0)
+        norms = self.recorded("global_norms")
+        spike = float(norms.max() / np.median(norms))
+        low, high = float(ratios.min()), float(ratios.max())
+        return Checkup(
+            [
+                Check(
+                    "updates moving",
+                    stopped == 0,
+                    tr(
+                        f"{stopped} of {len(self.names)} weights unchanged "
+                        "in the last tenth of the steps",
+                        f"最后十分之一的步数里，{len(self.names)} 个权重中有 "
+                        f"{stopped} 个没有变化",
+                    ),
+                ),
+                Check(
+                    "update ratios",
+                    low >= 1e-4 and high <= 3e-2,
+                    tr(
+                        f"median per weight from {low:.1e} to {high:.1e}",
+                        f"各权重的中位数从 {low:.1e} 到 {high:.1e}",
+                    ),
+                ),
+                Check(
+                    "gradient spikes",
+                    spike <= 10,
+                    tr(
+                        f"largest global norm {spike:.3g} times the median",
+                        f"最大的全局范数是中位数的 {spike:.3g} 倍",
+                    ),
+                ),
+            ]
+        )
+
+    def recorded(self, what: str) -> np.ndarray:
+        """One of the records as a float64 array.
+
+        Args:
+            what: "grad_norms" or "update_ratios" (one row per recorded step,
+                one column per weight, in the order of ``names``), or
+                "global_norms" (one per recorded step).
+
+        Returns:
+            The array.
+
+        Raises:
+            ValueError: if what is none of the three.
+            RuntimeError: if nothing is recorded yet (the monitor was not
+                passed to hb.fit, or training stopped before the first step).
+        """
+        check.choice(
+            "Monitor.recorded",
+            "what",
+            what,
+            ["grad_norms", "update_ratios", "global_norms"],
+        )
+        if not self.steps:
+            raise RuntimeError(
+                "Monitor: nothing recorded yet: pass it to hb.fit as monitor=..."
+            )
+        return np.array(getattr(self, what), dtype=np.float64)
+
+
+def norm(a: np.ndarray) -> float:
+    """The Euclidean norm of all of a's entries, in float64.
+
+    Args:
+        a: an array of any shape.
+
+    Returns:
+        The norm, a float.
+    """
+    return float(np.linalg.norm(a.astype(np.float64, copy=False)))
+
+
+# --8<-- [end:monitor]
+
+
 # --- checks for a network that will not train -------------------------------------
 
 
@@ -664,6 +875,31 @@ CHECKS = {
             "over axis 0 (the examples) that belongs over axis 1 (the features)",
             "某一层把批次中的各行混在了一起：找出对 axis 0（样本）求和、求均值"
             "或做 softmax 的地方，它本该作用于 axis 1（特征）",
+        ),
+    ),
+    "updates moving": (
+        "权重仍在更新",
+        (
+            "the weights stopped: after a step too large, units died; lower the "
+            "learning rate, clip the gradients or use leaky ReLU",
+            "权重不再变化：步长过大之后，单元死亡了。"
+            "调小学习率、裁剪梯度或改用带泄露的 ReLU",
+        ),
+    ),
+    "update ratios": (
+        "更新与权重之比",
+        (
+            "below 1e-4: raise the learning rate; above 3e-2: lower it or warm it "
+            "up (see recipe/learning-rate)",
+            "低于 1e-4 调大学习率，高于 3e-2 调小或加预热",
+        ),
+    ),
+    "gradient spikes": (
+        "梯度尖峰",
+        (
+            "clip the gradients at a high percentile of their norms: "
+            "clip_norm=monitor.clip_threshold(90)",
+            "在梯度范数的高百分位处裁剪：clip_norm=monitor.clip_threshold(90)",
         ),
     ),
     "overfit a tiny batch": (

@@ -345,6 +345,7 @@ def fit(
     regularizer=None,
     clip_norm: float | None = None,
     divergence: float | None = 10.0,
+    monitor=None,
 ) -> History:
     """Mini-batch training: forward, loss, backward, (penalty, clipping), step.
 
@@ -372,6 +373,8 @@ def fit(
         regularizer (L1 | L2 | None): a penalty added to the loss and gradients.
         clip_norm: the global norm to clip the gradients to; None: no clipping.
         divergence: the factor of the watch described above, > 1; None: no watch.
+        monitor (Monitor | None): records gradient norms and update-to-weight
+            ratios at every step (``hb.diagnose.Monitor``).
 
     Returns:
         The run's History; with early stopping, its best_epoch is set.
@@ -403,11 +406,15 @@ def fit(
                 J += regularizer.penalty(model, len(X_t))
                 regularizer.add_gradient(model, len(X_t))
             stop_if_not_finite(J, gradient_sum(params), epoch, batch, X_t, y_t)
+            if monitor is not None:
+                monitor.before_step(model)
             if clip_norm:
                 clip_by_norm(params, clip_norm)
             if epoch == batch == 1:
                 watch.start = J
             optimizer.step()
+            if monitor is not None:
+                monitor.after_step(model)
             correct = accuracy(loss, output, y_t)
             total_loss += J * len(X_t)
             total_correct += (correct or 0.0) * len(X_t)
@@ -586,6 +593,7 @@ def check_fit(
     progress: bool = False,
     clip_norm: float | None = None,
     schedule: Callable[[int], float] | None = None,
+    monitor: Any = None,
     **others: Any,
 ) -> tuple[np.ndarray, np.ndarray]:
     """What ``fit`` refuses, with the argument named: classes instead of
@@ -609,6 +617,7 @@ def check_fit(
         progress: as fit's.
         clip_norm: as fit's.
         schedule: as fit's, tried on every epoch (see ``check_rate``).
+        monitor: as fit's, with before_step and after_step.
         others: fit's other arguments, checked where they are used (rng,
             divergence).
 
@@ -635,6 +644,12 @@ def check_fit(
         ("optimizer", optimizer, ("step",), "hb.optim.Adam(model.parameters())"),
         ("regularizer", regularizer, ("penalty", "add_gradient"), "hb.L2(1e-4)"),
         (
+            "monitor",
+            monitor,
+            ("before_step", "after_step"),
+            "hb.diagnose.Monitor()",
+        ),
+        (
             "early_stopping",
             early_stopping,
             ("should_stop", "restore"),
@@ -642,7 +657,11 @@ def check_fit(
         ),
     )
     for argument, value, methods, example in needs:
-        if value is None and argument in ("regularizer", "early_stopping"):
+        if value is None and argument in (
+            "regularizer",
+            "early_stopping",
+            "monitor",
+        ):
             continue
         check.instance("hb.fit", argument, value, methods, example)
     stepped = getattr(optimizer, "params", None)

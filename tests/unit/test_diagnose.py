@@ -1014,3 +1014,103 @@ def test_baselines_refuse_before_training():
     with pytest.raises(ValueError, match="^baselines: X_dev must be of 3 features like X"):
         DG.baselines(_mlp, _SCE(), _X, _y, _X[:, :2], _y, epochs=1)
 
+
+
+# ------------------------------------------------------------------ watching a run
+
+
+def _watched(lr=0.1, every=1, epochs=2, dtype=np.float64):
+    model = hb.Sequential(hb.Dense(3, 8, rng=0, dtype=dtype), hb.ReLU(),
+                          hb.Dense(8, 3, rng=1, dtype=dtype))
+    monitor = DG.Monitor(every=every)
+    optimizer = hb.optim.SGD(model.parameters(), lr=lr)
+    hb.fit(model, _SCE(), optimizer, _X.astype(dtype), _y, epochs=epochs,
+           batch_size=8, rng=0, monitor=monitor)
+    return model, monitor
+
+
+def test_the_monitor_records_every_step_of_every_weight():
+    model, monitor = _watched()
+    assert monitor.names == ["0.W", "2.W"]
+    assert monitor.steps == list(range(1, 11))  # 40 rows in batches of 8, 2 epochs
+    assert monitor.recorded("grad_norms").shape == (10, 2)
+    assert monitor.recorded("update_ratios").shape == (10, 2)
+    assert monitor.recorded("global_norms").shape == (10,)
+    assert np.all(monitor.recorded("global_norms") >= monitor.recorded("grad_norms").max(1))
+
+
+def test_an_sgd_update_ratio_is_the_rate_times_the_gradient_over_the_weight():
+    model = hb.Sequential(hb.Dense(3, 3, rng=0))
+    before = model.layers[0].W.value.copy()
+    monitor = DG.Monitor()
+    hb.fit(model, _SCE(), hb.optim.SGD(model.parameters(), lr=0.5), _X[:8], _y[:8],
+           epochs=1, batch_size=8, shuffle=False, monitor=monitor)
+    grad = monitor.recorded("grad_norms")[0, 0]
+    expected = 0.5 * grad / np.linalg.norm(before)
+    assert monitor.recorded("update_ratios")[0, 0] == pytest.approx(expected, rel=1e-12)
+
+
+def test_every_records_one_step_in_every_and_float32_runs_are_recorded_in_float64():
+    model, monitor = _watched(every=3, dtype=np.float32)
+    assert monitor.steps == [1, 4, 7, 10]
+    assert monitor.recorded("update_ratios").dtype == np.float64
+
+
+def test_the_clip_threshold_is_a_percentile_of_the_unclipped_norms():
+    model, monitor = _watched()
+    norms = monitor.recorded("global_norms")
+    assert monitor.clip_threshold(90) == pytest.approx(np.percentile(norms, 90))
+    assert monitor.clip_threshold(100) == norms.max()
+    assert monitor.clipped_share(monitor.clip_threshold(50)) == pytest.approx(0.5)
+
+
+def test_the_report_flags_stopped_weights_small_updates_and_spikes():
+    model, healthy = _watched(lr=0.1)
+    assert healthy.report().failed() == []
+    model, slow = _watched(lr=1e-6)
+    assert slow.report().failed() == ["update ratios"]
+    stopped = DG.Monitor()
+    stopped.steps, stopped.names = list(range(1, 21)), ["0.W"]
+    stopped.update_ratios = [[1e-3]] * 10 + [[0.0]] * 10
+    stopped.global_norms = [1.0] * 19 + [50.0]
+    assert stopped.report().failed() == ["updates moving", "gradient spikes"]
+    assert "clip_threshold(90)" in str(stopped.report())
+
+
+def test_the_monitor_keeps_what_it_recorded_when_training_stops():
+    model = hb.Sequential(hb.Dense(3, 3, rng=0))
+    monitor = DG.Monitor()
+    X = _X.copy()
+    X[20:] *= 1e300  # the loss overflows in a later batch
+    with pytest.raises(hb.training.TrainingStopped):
+        hb.fit(model, _SCE(), hb.optim.SGD(model.parameters(), lr=0.1), X, _y,
+               epochs=1, batch_size=8, shuffle=False, monitor=monitor)
+    assert monitor.steps == [1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    "make, error, expected",
+    [
+        (lambda: DG.Monitor(every=0), ValueError, r"^Monitor: every must be >= 1, got 0$"),
+        (lambda: DG.Monitor(every=2.0), TypeError, r"^Monitor: every must be a whole"),
+        (lambda: DG.Monitor().recorded("grad_norms"), RuntimeError,
+         r"^Monitor: nothing recorded yet"),
+        (lambda: _watched()[1].recorded("losses"), ValueError,
+         r"^Monitor.recorded: what must be one of"),
+        (lambda: _watched()[1].clip_threshold(101), ValueError,
+         r"^Monitor.clip_threshold: percentile must be"),
+        (lambda: _watched()[1].clipped_share(0), ValueError,
+         r"^Monitor.clipped_share: threshold must be > 0"),
+    ],
+)
+def test_the_monitor_refuses_bad_settings_with_a_clear_message(make, error, expected):
+    with pytest.raises(error, match=expected):
+        make()
+
+
+@pytest.mark.parametrize("monitor", [DG.Monitor, "a monitor", object()])
+def test_fit_refuses_a_monitor_that_is_not_one(monitor):
+    model = _mlp()
+    with pytest.raises(TypeError, match="^hb.fit: monitor must be"):
+        hb.fit(model, _SCE(), hb.optim.SGD(model.parameters(), lr=0.1), _X, _y, epochs=1,
+               batch_size=8, monitor=monitor)
