@@ -1340,3 +1340,62 @@ def augment(
 
 
 # --8<-- [end:augment]
+
+
+# --8<-- [start:duplicates]
+def duplicates(
+    A: np.ndarray, B: np.ndarray | None = None, tolerance: float = 0.0
+) -> np.ndarray:
+    r"""Pairs of rows closer than ``tolerance``: duplicates, or near duplicates,
+    between two sets (train and test) or within one.
+
+    Two rows $a$ and $b$ pair when $\lVert a - b \rVert \le$ tolerance; 0 finds
+    exact copies only. The distances come from
+    $\lVert a \rVert^2 + \lVert b \rVert^2 - 2\, a \cdot b$, a block of rows of A
+    at a time, and every candidate pair is measured again directly, so that
+    rounding in that sum neither adds nor drops a pair.
+
+    Args:
+        A: the rows to look for, (examples, features).
+        B: the rows to look in, with A's features; None: A's own other rows.
+        tolerance: the largest distance of a pair, >= 0.
+
+    Returns:
+        An (n, 2) integer array: row i of A and row j of B (or of A, with i < j)
+        for each pair, ordered by i then j.
+
+    Raises:
+        TypeError: if A or B holds no real numbers, or tolerance is not a number.
+        ValueError: if A or B is not a finite (examples, features) array with a
+            row, B has other features than A, or tolerance is negative.
+    """
+    A = check.batch("duplicates", "A", A)
+    within = B is None
+    B = A if within else check.batch("duplicates", "B", B)
+    if B.shape[1] != A.shape[1]:
+        check.fail(
+            "duplicates",
+            "B",
+            f"of {A.shape[1]} features like A",
+            f"{B.shape[1]} features",
+            described=True,
+        )
+    tolerance = check.non_negative("duplicates", "tolerance", tolerance)
+    A64, B64 = A.astype(np.float64), B.astype(np.float64)
+    b_squared = np.einsum("ij,ij->i", B64, B64)
+    pairs = []
+    for start in range(0, len(A64), 1024):
+        block = A64[start : start + 1024]
+        a_squared = np.einsum("ij,ij->i", block, block)
+        d_squared = a_squared[:, None] + b_squared[None, :] - 2 * block @ B64.T
+        slack = 1e-9 * (a_squared[:, None] + b_squared[None, :])  # rounding
+        rows, cols = np.nonzero(d_squared <= tolerance**2 + slack)
+        rows += start
+        if within:
+            rows, cols = rows[rows < cols], cols[rows < cols]
+        close = np.linalg.norm(A64[rows] - B64[cols], axis=1) <= tolerance
+        pairs.append(np.stack([rows[close], cols[close]], axis=1))
+    return np.concatenate(pairs).astype(np.int64)
+
+
+# --8<-- [end:duplicates]

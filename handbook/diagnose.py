@@ -1365,6 +1365,48 @@ def fresh_models(who: str, make_model: Callable[[], Layer], count: int) -> list:
     return models
 
 
+# --8<-- [start:example-losses]
+def example_losses(
+    model: "Layer", loss: "Loss", X: np.ndarray, y: np.ndarray
+) -> np.ndarray:
+    """The loss of every example on its own, in evaluation mode.
+
+    The examples a trained model finds hardest are the first to read when
+    looking for wrong labels: a mislabeled example keeps a high loss long after
+    the others have fallen. For a softmax cross-entropy (label smoothing
+    included) in one vectorized pass, for any other loss one row at a time.
+
+    Args:
+        model: the model.
+        loss: the loss, such as hb.SoftmaxCrossEntropy().
+        X: the inputs, (batch, features).
+        y: the labels, one row per row of X.
+
+    Returns:
+        A float64 array of len(X) losses.
+
+    Raises:
+        TypeError: if model or loss lacks its methods, or X or y holds no real
+            numbers.
+        ValueError: if X is not a finite (batch, features) array with a row, or
+            y has not one row per row of X or does not fit the outputs.
+    """
+    X, y = examples("example_losses", X, y, model=model, loss=loss)
+    from handbook.losses import SoftmaxCrossEntropy, check_logits, log_softmax
+
+    z = model.forward(X, training=False)
+    if isinstance(loss, SoftmaxCrossEntropy):
+        z = check_logits("example_losses", z, y)
+        t = loss.targets(y, z.shape[1], z.dtype)
+        return -(t * log_softmax(z)).sum(axis=1, dtype=np.float64)
+    return np.array(
+        [loss.forward(z[i : i + 1], y[i : i + 1]) for i in range(len(z))]
+    )
+
+
+# --8<-- [end:example-losses]
+
+
 # --8<-- [start:error-analysis]
 def confusion_matrix(
     y: np.typing.ArrayLike, y_pred: np.typing.ArrayLike, K: int

@@ -427,6 +427,117 @@ class SoftmaxCrossEntropy(Loss):
 # --8<-- [end:cross-entropy]
 
 
+# --8<-- [start:weighted-cross-entropy]
+class WeightedSoftmaxCrossEntropy(SoftmaxCrossEntropy):
+    r"""The softmax cross-entropy with a weight $c_k$ per class, a weighted mean:
+    $J = -\sum_i w_i \sum_k t_{ik} \log \hat y_{ik} / \sum_i w_i$, where
+    $w_i = c_{y_i}$ is the weight of example $i$'s class.
+
+    Weights above 1 on a rare class make its errors count as if the class were
+    more frequent. With every $c_k = 1$ it is ``SoftmaxCrossEntropy``.
+
+    Args:
+        class_weights: one weight per class, > 0 (see ``balanced_weights``).
+        label_smoothing: as ``SoftmaxCrossEntropy``'s.
+
+    Raises:
+        TypeError: if class_weights holds no real numbers.
+        ValueError: if class_weights is not a 1-D array of positive, finite
+            weights, or label_smoothing is not in [0, 1).
+    """
+
+    def __init__(self, class_weights: np.ndarray, label_smoothing: float = 0.0):
+        super().__init__(label_smoothing)
+        who = "WeightedSoftmaxCrossEntropy"
+        c = check.real_array(who, "class_weights", class_weights, ndim=1)
+        if len(c) == 0 or not np.all(np.isfinite(c) & (c > 0)):
+            check.fail(
+                who, "class_weights", "positive, finite weights, one per class", c
+            )
+        self.class_weights = c.astype(np.float64)
+
+    def forward(self, z: np.ndarray, y: np.ndarray) -> float:
+        """J for the logits z; saves softmax(z), the targets and the weights.
+
+        Args:
+            z: logits, of shape (batch, K), K the number of class weights.
+            y: (batch,) class indices, or (batch, K) probability rows (an
+                example's weight is then its rows' mean of the class weights).
+
+        Returns:
+            J, a float.
+
+        Raises:
+            ValueError: if y does not fit z, or z has not one column per weight.
+            TypeError: if z does not hold real numbers.
+        """
+        who = "WeightedSoftmaxCrossEntropy"
+        z = check_logits(who, z, y)
+        if z.shape[1] != len(self.class_weights):
+            check.fail(
+                who,
+                "z",
+                f"{len(self.class_weights)} columns, one per class weight",
+                f"{z.shape[1]}",
+                described=True,
+            )
+        t = self.targets(y, z.shape[1], z.dtype)
+        c = self.class_weights.astype(z.dtype)
+        w = (class_probabilities(who, y, z.shape[1], z.dtype) @ c)[:, None]
+        log_p = log_softmax(z)
+        self.save_for_backward(p=np.exp(log_p), t=t, w=w)
+        return float(
+            -(w * t * log_p).sum(dtype=np.float64) / w.sum(dtype=np.float64)
+        )
+
+    def backward(self) -> np.ndarray:
+        p, t, w = self.saved()["p"], self.saved()["t"], self.saved()["w"]
+        return w * (p - t) / w.sum()  # dJ/dz_i = w_i (y_hat_i - y_i) / sum(w)
+
+
+def balanced_weights(y: np.ndarray, K: int | None = None) -> np.ndarray:
+    r"""Class weights $c_k = m / (K m_k)$ for $m$ labels, $m_k$ of class $k$: each
+    class then weighs as much in the loss as it would in a balanced set
+    (scikit-learn's ``class_weight="balanced"``).
+
+    Args:
+        y: the training labels, integers in [0, K).
+        K: the number of classes; None: one more than the largest label.
+
+    Returns:
+        The K weights, float64.
+
+    Raises:
+        ValueError: if y is not a 1-D array of integer labels, or a class in
+            [0, K) has no example (its weight would be infinite).
+    """
+    who = "balanced_weights"
+    y = check.as_array(who, "y", y)
+    if y.ndim != 1 or y.dtype.kind not in "iub" or len(y) == 0:
+        check.fail(
+            who,
+            "y",
+            "a 1-D array of integer labels",
+            f"dtype {y.dtype}, shape {y.shape}",
+            described=True,
+        )
+    K = int(y.max()) + 1 if K is None else check.whole(who, "K", K)
+    counts = np.bincount(class_labels(who, y.astype(np.int64), K), minlength=K)
+    if (counts == 0).any():
+        empty = int(np.flatnonzero(counts == 0)[0])
+        check.fail(
+            who,
+            "y",
+            f"an example of every class below K = {K}",
+            f"none of class {empty}",
+            described=True,
+        )
+    return len(y) / (K * counts.astype(np.float64))
+
+
+# --8<-- [end:weighted-cross-entropy]
+
+
 # --8<-- [start:binary-cross-entropy]
 class BinaryCrossEntropy(Loss):
     r"""Logistic loss from logits, exact and overflow-free:

@@ -165,9 +165,11 @@ def make_loss_case(cls: type, dtype=np.float64):
         "BinaryCrossEntropy": rng.integers(0, 2, (6, 3)).astype(dtype),
         "MeanSquaredError": rng.normal(size=(6, 3)).astype(dtype),
     }
+    targets["WeightedSoftmaxCrossEntropy"] = targets["SoftmaxCrossEntropy"]
+    arguments = {"WeightedSoftmaxCrossEntropy": (np.array([1.0, 3.0, 0.5]),)}
     if cls.__name__ not in targets:
         pytest.fail(f"{cls.__name__}: the contract tests need the targets it takes")
-    return cls(), z, targets[cls.__name__]
+    return cls(*arguments.get(cls.__name__, ())), z, targets[cls.__name__]
 
 
 @pytest.mark.parametrize("cls", LOSSES, ids=lambda cls: cls.__name__)

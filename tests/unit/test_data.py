@@ -1054,3 +1054,57 @@ def test_augment_of_white_images_passes_its_own_warped_pixels_to_the_noise(dtype
             white, rng=seed, max_degrees=180, scale_range=(0.3, 3)
         )
         assert out.dtype == dtype and out.min() >= 0 and out.max() <= 1
+
+
+# ------------------------------------------------------------------ duplicates
+
+
+def test_duplicates_finds_exact_and_near_copies_across_and_within_sets():
+    import numpy as np
+
+    import handbook as hb
+
+    rng = np.random.default_rng(0)
+    A = rng.normal(size=(50, 6))
+    B = np.vstack([rng.normal(size=(20, 6)), A[[3, 7]], A[11] + 1e-3])
+    pairs = hb.data.duplicates(B, A)
+    assert pairs.tolist() == [[20, 3], [21, 7]]
+    assert hb.data.duplicates(B, A, tolerance=0.01).tolist() == [[20, 3], [21, 7], [22, 11]]
+    within = hb.data.duplicates(np.vstack([A, A[:2]]))
+    assert within.tolist() == [[0, 50], [1, 51]]
+    assert hb.data.duplicates(A).shape == (0, 2)
+
+
+def test_duplicates_agrees_with_the_direct_distances_over_several_blocks():
+    import numpy as np
+
+    import handbook as hb
+
+    rng = np.random.default_rng(1)
+    A = rng.integers(0, 3, size=(1500, 3)).astype(np.float32)  # many exact ties
+    B = rng.integers(0, 3, size=(40, 3)).astype(np.float32)
+    pairs = hb.data.duplicates(A, B, tolerance=1.0)
+    d = np.linalg.norm(A[:, None, :].astype(np.float64) - B[None, :, :], axis=2)
+    assert pairs.tolist() == np.argwhere(d <= 1.0).tolist()
+
+
+@pytest.mark.parametrize(
+    "call, error, expected",
+    [
+        (lambda hb, np: hb.data.duplicates(np.ones((3, 2)), np.ones((3, 4))), ValueError,
+         r"^duplicates: B must be of 2 features like A, got 4 features$"),
+        (lambda hb, np: hb.data.duplicates(np.ones((3, 2)), tolerance=-1), ValueError,
+         r"^duplicates: tolerance must be >= 0"),
+        (lambda hb, np: hb.data.duplicates(np.ones(3)), ValueError,
+         r"^duplicates: A must be a \(batch, features\) array"),
+        (lambda hb, np: hb.data.duplicates(np.array([[np.nan, 1.0]])), ValueError,
+         r"^duplicates: A must be finite"),
+    ],
+)
+def test_duplicates_refuses_what_it_cannot_compare(call, error, expected):
+    import numpy as np
+
+    import handbook as hb
+
+    with pytest.raises(error, match=expected):
+        call(hb, np)

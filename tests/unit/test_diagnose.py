@@ -1114,3 +1114,20 @@ def test_fit_refuses_a_monitor_that_is_not_one(monitor):
     with pytest.raises(TypeError, match="^hb.fit: monitor must be"):
         hb.fit(model, _SCE(), hb.optim.SGD(model.parameters(), lr=0.1), _X, _y, epochs=1,
                batch_size=8, monitor=monitor)
+
+
+def test_example_losses_are_each_rows_own_loss_for_any_loss():
+    model = _mlp()
+    for loss in (_SCE(), _SCE(label_smoothing=0.1)):
+        losses = DG.example_losses(model, loss, _X, _y)
+        assert losses.shape == (40,) and losses.dtype == np.float64
+        z = model.forward(_X, training=False)
+        assert losses[5] == pytest.approx(loss.forward(z[5:6], _y[5:6]))
+        assert losses.mean() == pytest.approx(loss.forward(z, _y))
+    regression = hb.Sequential(hb.Dense(3, 1, rng=0))
+    targets = np.ones((40, 1))
+    mse = DG.example_losses(regression, hb.MeanSquaredError(), _X, targets)
+    out = regression.forward(_X, training=False)
+    assert mse[3] == pytest.approx(hb.MeanSquaredError().forward(out[3:4], targets[3:4]))
+    with pytest.raises(ValueError, match="^example_losses: X and y must be of the same length"):
+        DG.example_losses(model, _SCE(), _X, _y[:5])

@@ -125,3 +125,69 @@ def test_targets_of_one_per_row_fit_a_one_column_output_and_soft_rows_are_taken(
 def test_kl_divergence_keeps_float32():
     p = np.array([0.5, 0.5], np.float32)
     assert hb.kl_divergence(p, p).dtype == np.float32
+
+# ------------------------------------------------------------------ class weights
+
+
+def test_the_weighted_cross_entropy_is_a_weighted_mean_and_its_gradient_checks():
+    import numpy as np
+
+    import handbook as hb
+
+    rng = np.random.default_rng(0)
+    z, y = rng.normal(size=(6, 3)), np.array([0, 1, 2, 2, 1, 0])
+    c = np.array([1.0, 2.0, 0.5])
+    loss = hb.WeightedSoftmaxCrossEntropy(c)
+    J = loss.forward(z, y)
+    per_example = -hb.log_softmax(z)[np.arange(6), y]
+    assert J == pytest.approx(np.sum(c[y] * per_example) / np.sum(c[y]))
+    dz = loss.backward()
+    numeric = np.zeros_like(z)
+    for i, k in np.ndindex(z.shape):
+        step = np.zeros_like(z)
+        step[i, k] = 1e-6
+        numeric[i, k] = (loss.forward(z + step, y) - loss.forward(z - step, y)) / 2e-6
+    assert np.abs(dz - numeric).max() < 1e-8
+    plain = hb.SoftmaxCrossEntropy()
+    same = hb.WeightedSoftmaxCrossEntropy(np.ones(3))
+    assert same.forward(z, y) == pytest.approx(plain.forward(z, y))
+    assert np.allclose(same.backward(), plain.backward())
+    assert hb.diagnose.classifies(loss)
+
+
+def test_balanced_weights_make_every_class_weigh_the_same():
+    import numpy as np
+
+    from handbook.losses import balanced_weights
+
+    y = np.array([0] * 8 + [1] * 2)
+    c = balanced_weights(y)
+    assert c.tolist() == [10 / 16, 10 / 4]
+    assert np.bincount(y) @ c == pytest.approx(len(y))
+    assert balanced_weights(y, K=2).tolist() == c.tolist()
+
+
+@pytest.mark.parametrize(
+    "make, error, expected",
+    [
+        (lambda hb, np: hb.WeightedSoftmaxCrossEntropy(np.array([1.0, 0.0])), ValueError,
+         r"^WeightedSoftmaxCrossEntropy: class_weights must be positive, finite"),
+        (lambda hb, np: hb.WeightedSoftmaxCrossEntropy(np.ones((2, 2))), ValueError,
+         r"^WeightedSoftmaxCrossEntropy: class_weights must be"),
+        (lambda hb, np: hb.WeightedSoftmaxCrossEntropy(np.ones(3)).forward(
+            np.zeros((2, 2)), np.array([0, 1])), ValueError,
+         r"^WeightedSoftmaxCrossEntropy: z must be 3 columns, one per class weight"),
+        (lambda hb, np: hb.losses.balanced_weights(np.array([0, 0, 2])), ValueError,
+         r"^balanced_weights: y must be an example of every class below K = 3, "
+         r"got none of class 1$"),
+        (lambda hb, np: hb.losses.balanced_weights(np.array([0.5, 1.0])), ValueError,
+         r"^balanced_weights: y must be a 1-D array of integer labels"),
+    ],
+)
+def test_the_weighted_loss_and_balanced_weights_refuse_bad_input(make, error, expected):
+    import numpy as np
+
+    import handbook as hb
+
+    with pytest.raises(error, match=expected):
+        make(hb, np)
