@@ -25,10 +25,10 @@ def cell_types(path) -> list[str]:
     return [cell.cell_type for cell in jupytext.read(path).cells]
 
 
-def test_there_are_five_labs_in_two_languages() -> None:
-    assert len(ENGLISH) == 5
+def test_there_are_six_labs_in_two_languages() -> None:
+    assert len(ENGLISH) == 6
     assert {lab_name(path) for path in labs()} == {lab_name(path) for path in ENGLISH}
-    assert len(labs()) == 10
+    assert len(labs()) == 12
 
 
 @pytest.mark.parametrize("english", ENGLISH, ids=lambda path: path.stem)
