@@ -220,7 +220,7 @@ def test_labs_are_pages_like_the_chapters_with_their_code_outputs_and_figures(si
     from hooks.labs import lab_name
 
     sources = lab_sources(language)
-    assert len(sources) == 5
+    assert len(sources) == 6
     for source in sources:
         name = lab_name(source)
         folder = site / language / "labs" / name

@@ -189,6 +189,26 @@ print(hb.tr(f"gain {gain:+.1f} points, decided: {final.decided}",
             f"提升 {gain:+.1f} 个百分点，结论确定：{final.decided}"))
 assert final.decided and final.difference > 0.5
 
+# %%
+stages = {hb.tr("as written", "原样"): start,
+          hb.tr("small output weights", "输出层权重调小"): before,
+          hb.tr("rate from the range test", "范围测试选出的学习率"): after,
+          hb.tr("honest dev set", "去掉副本的验证集"): honest,
+          hb.tr("suspects dropped", "去掉可疑样本"): cleaned}
+fig, ax = hb.plot.figure(width=7.0, height=3.6)
+for seed, accuracies in enumerate(np.array(list(stages.values())).T):
+    ax.plot(range(len(stages)), accuracies, marker="o",
+            label=hb.tr(f"seed {seed}", f"种子 {seed}"))
+ax.set_xticks(range(len(stages)), list(stages), rotation=20, ha="right")
+ax.set(ylabel=hb.tr("dev accuracy", "验证集准确率"))
+ax.legend(fontsize=8)
+hb.plot.show(fig)
+
+# %% [markdown]
+# /// caption
+# 修复过程中每一步之后，五个种子各自的验证集准确率。只把输出层权重调小，变化不大。这次训练缺的是合适的学习率，换成范围测试选出的学习率，每个种子都大幅提高。去掉副本之后的验证集让每个种子都略有下降。去掉可疑的标签，对有的种子有帮助，对有的没有。
+# ///
+
 # %% [markdown]
 # ## 要点
 #
