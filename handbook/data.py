@@ -1381,7 +1381,8 @@ def duplicates(
             described=True,
         )
     tolerance = check.non_negative("duplicates", "tolerance", tolerance)
-    A64, B64 = A.astype(np.float64), B.astype(np.float64)
+    A64 = A.astype(np.float64, copy=False)
+    B64 = B.astype(np.float64, copy=False)
     b_squared = np.einsum("ij,ij->i", B64, B64)
     pairs = []
     for start in range(0, len(A64), 1024):

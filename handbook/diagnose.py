@@ -198,13 +198,13 @@ class Monitor:
         self.step += 1
         if (self.step - 1) % self.every:
             return
+        from handbook.optim import global_norm, norm_of
+
         weights = self.weights(model)
         self.steps.append(self.step)
-        self.grad_norms.append([norm(p.grad) for _, p in weights])
-        self.global_norms.append(
-            np.sqrt(sum(norm(p.grad) ** 2 for p in model.parameters()))
-        )
-        self.before = [p.value.copy() for _, p in weights]
+        self.grad_norms.append([norm_of([p.grad]) for p in weights])
+        self.global_norms.append(global_norm(model.parameters()))
+        self.before = [(p, p.value.copy()) for p in weights]
 
     def after_step(self, model: "Layer") -> None:
         """Record each weight's update: hb.fit calls it after the step.
@@ -212,14 +212,12 @@ class Monitor:
         Args:
             model: the model being trained.
         """
+        from handbook.optim import norm_of
+
         if self.before is None:
             return
-        weights = self.weights(model)
         self.update_ratios.append(
-            [
-                norm(p.value - old) / norm(old)
-                for (_, p), old in zip(weights, self.before, strict=True)
-            ]
+            [norm_of([p.value - old]) / norm_of([old]) for p, old in self.before]
         )
         self.before = None
 
@@ -230,18 +228,18 @@ class Monitor:
             model: the model.
 
         Returns:
-            ``(name, parameter)`` pairs.
+            The weight Parameters.
         """
         from handbook.layers import layers_of
 
-        weights = [
+        named = [
             (f"{i}.{p.name}", p)
             for i, layer in enumerate(layers_of(model))
             for p in layer.parameters()
             if p.regularize
         ]
-        self.names = [name for name, _ in weights]
-        return weights
+        self.names = [name for name, _ in named]
+        return [p for _, p in named]
 
     def clip_threshold(self, percentile: float = 90.0) -> float:
         """The global gradient norm below which ``percentile`` % of the recorded
@@ -358,18 +356,6 @@ class Monitor:
                 "Monitor: nothing recorded yet: pass it to hb.fit as monitor=..."
             )
         return np.array(getattr(self, what), dtype=np.float64)
-
-
-def norm(a: np.ndarray) -> float:
-    """The Euclidean norm of all of a's entries, in float64.
-
-    Args:
-        a: an array of any shape.
-
-    Returns:
-        The norm, a float.
-    """
-    return float(np.linalg.norm(a.astype(np.float64, copy=False)))
 
 
 # --8<-- [end:monitor]
