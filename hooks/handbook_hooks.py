@@ -6,6 +6,8 @@
   as the tests (``hooks/pages.py``), with figure labels in the page's language; what
   those blocks print (figures as inline SVG, tables) is put into the page.
 * A Chinese heading takes the anchor of its English twin's heading (``hooks/anchors.py``).
+* The exercises page gets the list of every chapter page's exercises
+  (``hooks/exercises.py``).
 * In Chinese pages, a line break between two Chinese characters is removed before
   rendering: Markdown turns it into a space, which Chinese text does not have.
 * A doctest block (a ``python`` fence starting with ``>>>``) is highlighted as a Python
@@ -55,6 +57,7 @@ from hooks.anchors import with_english_anchors  # noqa: E402
 from hooks.api_links import link_api_names  # noqa: E402
 from hooks.fences import blank_fences, fences  # noqa: E402
 from hooks.figures import as_figure_files  # noqa: E402
+from hooks import exercises  # noqa: E402
 from hooks.home import with_thumbnails  # noqa: E402
 from hooks import lab_pages  # noqa: E402
 from hooks.labs import LabError, execute as execute_lab, lab_name  # noqa: E402
@@ -153,6 +156,9 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         markdown = with_english_anchors(markdown, source, config)
     if page.file.src_uri in ("index.md", "index.zh.md"):
         markdown = with_thumbnails(markdown, source, config["site_dir"])
+    if exercises.MARKER in markdown:
+        markdown = markdown.replace(exercises.MARKER,
+                                    exercises.index_markdown(page_language(source), config))
     if exec_fences(markdown):
         try:
             outputs = run_page(source)
@@ -196,8 +202,8 @@ CJK = HAN + CJK_PUNCTUATION
 # A line break, with the indentation of the next line (a list item's continuation).
 LINE_BREAK = re.compile(r"(?<=\S)\n[ \t]*(?=\S)")
 # A next line that starts a block of its own: a list item, heading, table row, quote,
-# admonition, HTML, display math or a fence.
-BLOCK_START = re.compile(r"(?:[-*+][ \t]|\d+[.)][ \t]|#|\||>|!!!|\?\?\?|<|\$\$|```|~~~|:::)")
+# admonition, HTML, display math, a fence or a block (/// solution).
+BLOCK_START = re.compile(r"(?:[-*+][ \t]|\d+[.)][ \t]|#|\||>|!!!|\?\?\?|<|\$\$|```|~~~|:::|///)")
 LINK_TARGET_END = re.compile(r"\]\([^()\s]*\)$")
 FOLLOWS_CHINESE = re.compile(f"(?:\\*{{1,2}}|\\[)[{CJK}]")  # **粗体 or [链接 right after Chinese
 # Besides code blocks: display math and the outputs the build inserts.

@@ -27,7 +27,7 @@ HIDDEN = [
     re.compile(r"\A---\n.*?\n---[ \t]*\n", re.DOTALL),             # front matter
     re.compile(r"<(\w+)\b[^>]*\blang=\"en\"[^>]*>.*?</\1>", re.DOTALL),  # English on purpose
     re.compile(r"\{[ \t]*[.#][^}\n]*\}"),                          # attribute lists
-    re.compile(r"^///[ \t]*\w*[ \t]*$", re.MULTILINE),                # caption block fences
+    re.compile(r"^///[ \t]*(?:\w+(?:[ \t]*\|.*)?)?$", re.MULTILINE),  # /// caption, /// solution | …
     re.compile(r"<!--.*?-->", re.DOTALL),                       # comments (skip directives)
     re.compile(r"\$\$.*?\$\$", re.DOTALL),                      # display math
     re.compile(r"(?<![\\$])\$(?!\s)[^$\n]+?(?<![\s\\])\$(?!\d)"),  # inline math

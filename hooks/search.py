@@ -6,8 +6,9 @@ lang>``), and the reader's browser loads only the index fragments a query needs
 (``assets/javascripts/search.js``, which queries it and shows the results).
 
 What is indexed is each page's article (``data-pagefind-body``), without what would
-make a poor preview: code blocks (the labs' code cells and what they printed among
-them), the code behind outputs, figures, math source, heading permalinks.
+make a poor preview or give away an answer: code blocks (the labs' code cells and what
+they printed among them), the code behind outputs, figures, math source, heading
+permalinks, and the exercises' solutions (a search finds the exercise itself).
 
 Pagefind's ranking alone does not always put a technique's page first for its name
 (批量归一化 is segmented into 批量 and 归一化, and the mini-batch page has more 批量),
@@ -31,6 +32,7 @@ EXCLUDED = [
     ".headerlink",  # the ¶ after each heading
     ".highlight",  # code blocks, and what a lab's cells printed
     "details.handbook-source",  # the code behind an output
+    "details.handbook-solution",  # an exercise's solution: found by its exercise
     ".handbook-output svg",  # figures
     ".arithmatex",  # LaTeX source, before KaTeX renders it
     ".md-source-file",

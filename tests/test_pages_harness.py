@@ -1,4 +1,5 @@
-"""The page runner itself is tested: a broken block fails in every fence form the pages use."""
+"""The page runner itself is tested: a broken block fails in every fence form the pages use,
+an exercise's solution included."""
 
 from __future__ import annotations
 
@@ -69,6 +70,19 @@ PAGES = {
     "exec_shares_namespace.md": (
         '```python\nvalue = 21\n```\n\n```python exec="on" source="details"\nprint(f"<p>{2 * value}</p>")\n```\n', False),
     "page_bad.zh.md": ("中文页面。\n\n```python\nraise KeyError('zh')\n```\n", True),
+    # An exercise's solution (hooks/exercises.py): its blocks run like any other.
+    "solution_ok.md": (
+        "### Experiment: x\n\nAsk.\n\n/// solution | Solution\n\n```python\nx = 3\n```\n\n"
+        "```python\n>>> print(x + 1)\n4\n```\n\n///\n", False),
+    "solution_code_bad.md": (
+        "### Experiment: x\n\n/// solution | Solution\n\n```python\nraise ValueError('solution')\n"
+        "```\n\n///\n", True),
+    "solution_outcome_bad.md": (
+        "### Experiment: x\n\n/// solution | Solution\n\n```python\n>>> print(2 + 2)\n5\n```\n\n"
+        "///\n", True),
+    "solution_assert_bad.md": (
+        "### Experiment: x\n\n/// solution | 解答\n\n```python\nratio = 0.5\n"
+        "assert ratio > 0.9, 'the solution asserts its outcome'\n```\n\n///\n", True),
     "skip_reason.md": ('<!-- skip: next "needs a GPU" -->\n```python\nraise SystemExit(1)\n```\n', False),
 }
 

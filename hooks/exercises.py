@@ -1,0 +1,191 @@
+"""The exercises of the lesson pages, and the page that lists them all.
+
+Every page of the chapters (``hooks/chapters.py``) ends with a ``## Exercises``
+section (``## 练习``), just before Further reading. Each exercise is a ``###`` heading
+that starts with its kind, then what it asks, then its worked solution in a collapsed
+block (``pymdownx.blocks.details``, the ``solution`` type of mkdocs.yml):
+
+    ### Experiment: Adam without its bias correction
+
+    What to do, and what to measure.
+
+    /// solution | Solution
+
+    The steps, and code whose outcome a doctest or an ``assert`` checks.
+
+    ///
+
+The kinds, from the easiest: Understanding (a derivation or a prediction written
+down before running anything), Experiment and Debugging (change one thing, or find a
+planted bug, and measure), Going further (a variant the page does not implement,
+built on the package's public classes). The solution's content is not indented, so
+the tests run its blocks as the page's own, in order. The exercises page
+(``docs/exercises.md``) has a marker that the build replaces by the list of every
+exercise, chapter by chapter, each linked to its heading (a Chinese heading carries
+its English twin's anchor, ``hooks/anchors.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from hooks.anchors import headings
+from hooks.chapters import CHAPTERS
+from hooks.fences import blank_fences
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+SECTION = {"en": "Exercises", "zh": "练习"}
+SOLUTION_TITLE = {"en": "Solution", "zh": "解答"}
+# Each kind's name in each language, and its level of difficulty (1 to 3).
+KINDS = {
+    "understanding": ({"en": "Understanding", "zh": "理解"}, 1),
+    "experiment": ({"en": "Experiment", "zh": "实验"}, 2),
+    "debugging": ({"en": "Debugging", "zh": "调试"}, 2),
+    "further": ({"en": "Going further", "zh": "拓展"}, 3),
+}
+SEPARATOR = {"en": ": ", "zh": "："}
+MARKER = "<!-- the list of exercises -->"
+SOLUTION_START = re.compile(r"^/// solution \| (?P<title>.+?)[ \t]*$", re.MULTILINE)
+BLOCK_END = re.compile(r"^///[ \t]*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise of a page, as its heading and solution say."""
+
+    kind: str  # a key of KINDS
+    title: str  # the heading after the kind
+    heading: str  # the whole heading, as the page has it
+    solution_title: str  # the summary of the solution block ("" if there is none)
+    solution: str  # the solution's Markdown ("" if there is none)
+
+    @property
+    def level(self) -> int:
+        return KINDS[self.kind][1]
+
+
+class ExerciseError(ValueError):
+    """A page's exercise section that does not follow the form above."""
+
+
+def language_of(path: Path) -> str:
+    return "zh" if path.name.endswith(".zh.md") else "en"
+
+
+def exercises(path: str | Path) -> list[Exercise]:
+    """The exercises of a page, in order; [] if it has no exercise section.
+
+    Raises:
+        ExerciseError: for a heading whose kind is unknown, or a solution block that is
+            not closed.
+    """
+    path = Path(path)
+    language = language_of(path)
+    text = path.read_text(encoding="utf-8")
+    found = headings(text)
+    section = next((i for i, m in enumerate(found)
+                    if len(m.group(1)) == 2 and m.group(2).strip() == SECTION[language]), None)
+    if section is None:
+        return []
+    end_of_section = next((m.start() for m in found[section + 1:] if len(m.group(1)) <= 2),
+                          len(text))
+    items = [m for m in found[section + 1:] if m.start() < end_of_section]
+    names = {names[language]: kind for kind, (names, _) in KINDS.items()}
+    result = []
+    for i, match in enumerate(items):
+        heading = match.group(2).strip()
+        name, separator, title = heading.partition(SEPARATOR[language])
+        if len(match.group(1)) != 3 or not separator or name not in names:
+            raise ExerciseError(
+                f"{path.name}: exercise heading {match.group(0).strip()!r}: expected '### "
+                f"<kind>{SEPARATOR[language]}<what it asks>' with a kind among {list(names)}")
+        body_end = items[i + 1].start() if i + 1 < len(items) else end_of_section
+        body = text[match.end():body_end]
+        start = SOLUTION_START.search(blank_fences(body))
+        solution_title, solution = "", ""
+        if start:
+            close = BLOCK_END.search(blank_fences(body), start.end())
+            if close is None:
+                raise ExerciseError(f"{path.name}: the solution of {heading!r} is not closed by ///")
+            solution_title, solution = start.group("title"), body[start.end():close.start()]
+        result.append(Exercise(names[name], title.strip(), heading, solution_title, solution))
+    return result
+
+
+def chapters(language: str = "en") -> list[tuple[str, list[Path]]]:
+    """The chapters, in the order of the navigation: each one's title in the language
+    (mkdocs.yml's nav, and the i18n plugin's nav_translations for Chinese) and its
+    pages in that language."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)  # !relative, ...
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader)
+    translations = {}
+    for plugin in config["plugins"]:
+        if isinstance(plugin, dict) and "i18n" in plugin:
+            for entry in plugin["i18n"]["languages"]:
+                if entry["locale"] == language:
+                    translations = entry.get("nav_translations", {})
+    suffix = ".zh.md" if language == "zh" else ".md"
+    result = []
+    for item in config["nav"]:
+        [(title, pages)] = item.items() if isinstance(item, dict) else [(item, item)]
+        if not isinstance(pages, list):
+            continue
+        files = [str(*page.values()) if isinstance(page, dict) else page for page in pages]
+        if files[0].split("/")[0] in CHAPTERS:
+            paths = [DOCS / file.replace(".md", suffix) for file in files]
+            result.append((translations.get(title, title), paths))
+    return result
+
+
+def page_title(path: Path) -> str:
+    return path.read_text(encoding="utf-8").splitlines()[0].lstrip("# ").strip()
+
+
+HEADER = {
+    "en": "| Page | Exercise | Kind | Level |\n| --- | --- | --- | :---: |",
+    "zh": "| 页面 | 练习 | 类型 | 难度 |\n| --- | --- | --- | :---: |",
+}
+
+
+def index_markdown(language: str, config) -> str:
+    """The list of every exercise, a table per chapter, each linked to its heading
+    (``config``: the site's, whose Markdown extensions make the anchors)."""
+    out = []
+    for title, paths in chapters(language):
+        rows = []
+        for path in paths:
+            english = path.with_name(path.name.replace(".zh.", "."))
+            link = f"{path.parent.name}/{english.name}"
+            for exercise, anchor in zip(exercises(path), exercise_ids(english, config)):
+                names, level = KINDS[exercise.kind]
+                rows.append(f"| [{page_title(path)}]({link}) | [{exercise.title}]"
+                            f"({link}#{anchor}) | {names[language]} | {'★' * level} |")
+        if rows:
+            out.append(f"## {title}\n\n{HEADER[language]}\n" + "\n".join(rows))
+    return "\n\n".join(out) + "\n"
+
+
+def exercise_ids(english: Path, config) -> list[str]:
+    """The anchors of the exercise headings of an English page, in order."""
+    from hooks.anchors import english_ids
+
+    found = headings(english.read_text(encoding="utf-8"))
+    ids = english_ids(english, config)
+    section = next((i for i, m in enumerate(found)
+                    if len(m.group(1)) == 2 and m.group(2).strip() == SECTION["en"]), None)
+    if section is None:
+        return []
+    result = []
+    for match, anchor in zip(found[section + 1:], ids[section + 1:]):
+        if len(match.group(1)) <= 2:
+            break
+        result.append(anchor)
+    return result
