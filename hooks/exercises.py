@@ -158,8 +158,14 @@ HEADER = {
 def index_markdown(language: str, config) -> str:
     """The list of every exercise, a table per chapter, each linked to its heading
     (``config``: the site's, whose Markdown extensions make the anchors)."""
+    from markdown.extensions.toc import slugify
+
     out = []
-    for title, paths in chapters(language):
+    english_titles = [title for title, _ in chapters("en")]
+    for (title, paths), english_title in zip(chapters(language), english_titles):
+        # the English anchor in both languages; no space between Chinese words
+        title = re.sub(r"(章) ", r"\1：", title)
+        chapter_id = slugify(english_title, "-")
         rows = []
         for path in paths:
             english = path.with_name(path.name.replace(".zh.", "."))
@@ -169,7 +175,7 @@ def index_markdown(language: str, config) -> str:
                 rows.append(f"| [{page_title(path)}]({link}) | [{exercise.title}]"
                             f"({link}#{anchor}) | {names[language]} | {'★' * level} |")
         if rows:
-            out.append(f"## {title}\n\n{HEADER[language]}\n" + "\n".join(rows))
+            out.append(f"## {title} {{#{chapter_id}}}\n\n{HEADER[language]}\n" + "\n".join(rows))
     return "\n\n".join(out) + "\n"
 
 
