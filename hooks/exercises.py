@@ -34,6 +34,8 @@ from pathlib import Path
 from hooks.anchors import headings
 from hooks.chapters import CHAPTERS
 from hooks.fences import blank_fences
+from hooks.pages import page_language
+from hooks.search import title as title_of
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -71,8 +73,16 @@ class ExerciseError(ValueError):
     """A page's exercise section that does not follow the form above."""
 
 
-def language_of(path: Path) -> str:
-    return "zh" if path.name.endswith(".zh.md") else "en"
+def section_headings(text: str, language: str) -> tuple[list[re.Match], int] | None:
+    """The headings inside a page's exercise section, and where the section ends;
+    None if the page has none."""
+    found = headings(text)
+    start = next((i for i, m in enumerate(found)
+                  if len(m.group(1)) == 2 and m.group(2).strip() == SECTION[language]), None)
+    if start is None:
+        return None
+    end = next((m.start() for m in found[start + 1:] if len(m.group(1)) <= 2), len(text))
+    return [m for m in found[start + 1:] if m.start() < end], end
 
 
 def exercises(path: str | Path) -> list[Exercise]:
@@ -83,16 +93,12 @@ def exercises(path: str | Path) -> list[Exercise]:
             not closed.
     """
     path = Path(path)
-    language = language_of(path)
+    language = page_language(path)
     text = path.read_text(encoding="utf-8")
-    found = headings(text)
-    section = next((i for i, m in enumerate(found)
-                    if len(m.group(1)) == 2 and m.group(2).strip() == SECTION[language]), None)
+    section = section_headings(text, language)
     if section is None:
         return []
-    end_of_section = next((m.start() for m in found[section + 1:] if len(m.group(1)) <= 2),
-                          len(text))
-    items = [m for m in found[section + 1:] if m.start() < end_of_section]
+    items, end_of_section = section
     names = {names[language]: kind for kind, (names, _) in KINDS.items()}
     result = []
     for i, match in enumerate(items):
@@ -104,10 +110,11 @@ def exercises(path: str | Path) -> list[Exercise]:
                 f"<kind>{SEPARATOR[language]}<what it asks>' with a kind among {list(names)}")
         body_end = items[i + 1].start() if i + 1 < len(items) else end_of_section
         body = text[match.end():body_end]
-        start = SOLUTION_START.search(blank_fences(body))
+        code_blanked = blank_fences(body)
+        start = SOLUTION_START.search(code_blanked)
         solution_title, solution = "", ""
         if start:
-            close = BLOCK_END.search(blank_fences(body), start.end())
+            close = BLOCK_END.search(code_blanked, start.end())
             if close is None:
                 raise ExerciseError(f"{path.name}: the solution of {heading!r} is not closed by ///")
             solution_title, solution = start.group("title"), body[start.end():close.start()]
@@ -145,10 +152,6 @@ def chapters(language: str = "en") -> list[tuple[str, list[Path]]]:
     return result
 
 
-def page_title(path: Path) -> str:
-    return path.read_text(encoding="utf-8").splitlines()[0].lstrip("# ").strip()
-
-
 HEADER = {
     "en": "| Page | Exercise | Kind | Level |\n| --- | --- | --- | :---: |",
     "zh": "| 页面 | 练习 | 类型 | 难度 |\n| --- | --- | --- | :---: |",
@@ -171,9 +174,9 @@ def index_markdown(language: str, config) -> str:
             english = path.with_name(path.name.replace(".zh.", "."))
             link = f"{path.parent.name}/{english.name}"
             for exercise, anchor in zip(exercises(path), exercise_ids(english, config)):
-                names, level = KINDS[exercise.kind]
-                rows.append(f"| [{page_title(path)}]({link}) | [{exercise.title}]"
-                            f"({link}#{anchor}) | {names[language]} | {'★' * level} |")
+                kind = KINDS[exercise.kind][0][language]
+                rows.append(f"| [{title_of(link, language)}]({link}) | [{exercise.title}]"
+                            f"({link}#{anchor}) | {kind} | {'★' * exercise.level} |")
         if rows:
             out.append(f"## {title} {{#{chapter_id}}}\n\n{HEADER[language]}\n" + "\n".join(rows))
     return "\n\n".join(out) + "\n"
@@ -183,15 +186,9 @@ def exercise_ids(english: Path, config) -> list[str]:
     """The anchors of the exercise headings of an English page, in order."""
     from hooks.anchors import english_ids
 
-    found = headings(english.read_text(encoding="utf-8"))
-    ids = english_ids(english, config)
-    section = next((i for i, m in enumerate(found)
-                    if len(m.group(1)) == 2 and m.group(2).strip() == SECTION["en"]), None)
+    text = english.read_text(encoding="utf-8")
+    section = section_headings(text, "en")
     if section is None:
         return []
-    result = []
-    for match, anchor in zip(found[section + 1:], ids[section + 1:]):
-        if len(match.group(1)) <= 2:
-            break
-        result.append(anchor)
-    return result
+    ids = dict(zip((m.start() for m in headings(text)), english_ids(english, config)))
+    return [ids[m.start()] for m in section[0]]
