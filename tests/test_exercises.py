@@ -42,7 +42,6 @@ PENDING = {
     "optimization/landscape.md",
     "tuning/hyperparameter-search.md",
     "tuning/batch-normalization.md",
-    "tuning/softmax.md",
     "tuning/activations.md",
     "tuning/frameworks.md",
     "debugging/checkup.md",
