@@ -52,7 +52,6 @@ PENDING = {
     "recipe/residual-normalization.md",
     "recipe/data-problems.md",
     "recipe/baselines.md",
-    "recipe/seeds.md",
     "recipe/watching.md",
     "recipe/weight-averaging.md",
     "recipe/error-analysis.md",
