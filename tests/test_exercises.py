@@ -33,7 +33,6 @@ PENDING = {
     "regularization/dropout.md",
     "regularization/data-augmentation.md",
     "regularization/label-smoothing.md",
-    "optimization/minibatch.md",
     "optimization/ewma.md",
     "optimization/momentum.md",
     "optimization/adagrad-rmsprop.md",
