@@ -28,7 +28,6 @@ PENDING = {
     "setting-up/weight-initialization.md",
     "setting-up/gradient-checking.md",
     "regularization/l2-l1.md",
-    "regularization/weight-decay.md",
     "regularization/early-stopping.md",
     "regularization/dropout.md",
     "regularization/data-augmentation.md",
