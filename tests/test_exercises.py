@@ -37,7 +37,6 @@ PENDING = {
     "optimization/adagrad-rmsprop.md",
     "optimization/lr-decay.md",
     "optimization/landscape.md",
-    "tuning/hyperparameter-search.md",
     "tuning/batch-normalization.md",
     "tuning/activations.md",
     "tuning/frameworks.md",
