@@ -31,7 +31,6 @@ PENDING = {
     "regularization/dropout.md",
     "regularization/data-augmentation.md",
     "regularization/label-smoothing.md",
-    "optimization/ewma.md",
     "optimization/momentum.md",
     "optimization/adagrad-rmsprop.md",
     "optimization/lr-decay.md",
