@@ -38,7 +38,6 @@ PENDING = {
     "tuning/batch-normalization.md",
     "tuning/activations.md",
     "tuning/frameworks.md",
-    "debugging/checkup.md",
     "debugging/loss-and-nan.md",
     "debugging/data-and-labels.md",
     "debugging/training-dynamics.md",
