@@ -27,7 +27,6 @@ PENDING = {
     "setting-up/weight-initialization.md",
     "setting-up/gradient-checking.md",
     "regularization/l2-l1.md",
-    "regularization/early-stopping.md",
     "regularization/dropout.md",
     "regularization/data-augmentation.md",
     "regularization/label-smoothing.md",
