@@ -34,7 +34,6 @@ PENDING = {
     "optimization/adagrad-rmsprop.md",
     "optimization/lr-decay.md",
     "optimization/landscape.md",
-    "tuning/batch-normalization.md",
     "tuning/activations.md",
     "tuning/frameworks.md",
     "debugging/loss-and-nan.md",
