@@ -24,7 +24,6 @@ PENDING = {
     "setting-up/splits.md",
     "setting-up/bias-variance.md",
     "setting-up/normalizing-inputs.md",
-    "setting-up/weight-initialization.md",
     "setting-up/gradient-checking.md",
     "regularization/l2-l1.md",
     "regularization/dropout.md",
