@@ -41,7 +41,6 @@ PENDING = {
     "debugging/normalization-and-evaluation.md",
     "recipe/data-problems.md",
     "recipe/baselines.md",
-    "recipe/watching.md",
     "recipe/weight-averaging.md",
     "recipe/error-analysis.md",
 }
