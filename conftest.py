@@ -13,7 +13,7 @@ from hypothesis import settings  # noqa: E402
 from hooks.pages import covered_by_twin, make_sybil  # noqa: E402
 from sybil.integration.pytest import SybilFile  # noqa: E402
 
-pytest_plugins = ["pytester"]
+pytest_plugins = ["pytester", "hooks.require_torch"]
 
 # Property tests draw the same examples on every run: a failure is reproducible, never a fluke.
 settings.register_profile("handbook", derandomize=True, deadline=None)

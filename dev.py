@@ -141,11 +141,11 @@ def workers() -> list[str]:
 
 def page_environment(env: dict[str, str], language: str | None, family: str | None,
                      scratch: Path | None = None) -> dict[str, str]:
-    """``env`` with one BLAS thread, the pages and labs of one language only (None: both),
+    """``env`` with one BLAS thread (and one OpenMP thread for PyTorch), the pages and labs of one language only (None: both),
     and the kernel family (None: the build's; "default": OpenBLAS's own choice; a family
     also turns off the NumPy loops its CPUs lack, see hooks/blas.emulate). With
     ``scratch``, the run keeps its page and lab caches there, apart from the build's."""
-    env = dict(env, OPENBLAS_NUM_THREADS="1")
+    env = dict(env, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
     if language:
         env["HANDBOOK_PAGES"] = language
     if family:

@@ -42,6 +42,7 @@ from handbook.losses import (
 )
 from handbook.parameter import Parameter
 from handbook.regularization import L1, L2, soft_threshold
+from handbook.pytorch import torch_checkup
 from handbook.training import EarlyStopping, History, TrainingStopped, fit
 
 __version__ = "0.1.0"
@@ -84,6 +85,7 @@ __all__ = [
     "schedules",
     "soft_threshold",
     "softmax",
+    "torch_checkup",
     "tr",
     "tuning",
 ]

@@ -847,11 +847,28 @@ CHECKS = {
             "用按方差缩放的初始化（He、Xavier），并把输入标准化",
         ),
     ),
+    "finite outputs": (
+        "各层输出有限",
+        (
+            "the layer named is the first to produce NaN or inf: look there for "
+            "an exp, a log or a division, or for weights that are not finite",
+            "这一层最先产生 NaN 或 inf：检查其中的 exp、log 或除法，"
+            "以及权重是否有限",
+        ),
+    ),
     "dead ReLU units": (
         "死亡的 ReLU 单元",
         (
             "smaller learning rate, He initialization, or leaky ReLU",
             "减小学习率，改用 He 初始化或带泄露的 ReLU",
+        ),
+    ),
+    "saturated units": (
+        "饱和的单元",
+        (
+            "inputs or weights too large for tanh or sigmoid: standardize the "
+            "inputs and use Xavier initialization",
+            "对 tanh 或 sigmoid 来说输入或权重太大：把输入标准化，改用 Xavier 初始化",
         ),
     ),
     "examples kept apart": (
@@ -888,12 +905,31 @@ CHECKS = {
             "在梯度范数的高百分位处裁剪：clip_norm=monitor.clip_threshold(90)",
         ),
     ),
+    "gradient norms": (
+        "梯度范数",
+        (
+            "no gradient: look for a detached tensor, a frozen layer or weights "
+            "initialized to zero; norms far apart: vanishing or exploding "
+            "gradients (initialization, normalization, residual connections)",
+            "没有梯度：找找被 detach 的张量、冻结的层或初始化为零的权重；"
+            "各层范数相差悬殊：梯度消失或爆炸（初始化、归一化、残差连接）",
+        ),
+    ),
     "overfit a tiny batch": (
         "能否记住一小批数据",
         (
             "a bug in the model, the loss or the labels: "
             "the network cannot even memorize",
             "模型、损失或标签有错误：网络连记住这几个样本都做不到",
+        ),
+    ),
+    "labels carry signal": (
+        "标签是否带有信息",
+        (
+            "the model learns as much from shuffled labels: the labels do not "
+            "match the inputs (a misaligned join, a shuffle of one array only)",
+            "打乱标签后模型学到的一样多：标签与输入对不上"
+            "（合并时错位，或只打乱了其中一个数组）",
         ),
     ),
 }

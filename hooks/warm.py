@@ -32,6 +32,7 @@ def pending() -> list[Path]:
 
 def _start_worker() -> None:
     os.environ["OPENBLAS_NUM_THREADS"] = "1"  # one BLAS thread per process, one process per core
+    os.environ["OMP_NUM_THREADS"] = "1"  # and one thread for PyTorch's pages
     os.environ.setdefault("MPLBACKEND", "Agg")
     from hooks.blas import pin_kernels
 

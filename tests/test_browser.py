@@ -836,7 +836,8 @@ def run_copied(script: str, language: str, folder: Path) -> subprocess.Completed
     """Run pasted code as a reader would: a fresh Python, in an empty folder, one BLAS thread."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "copied.py").write_text(script, encoding="utf-8")
-    env = dict(os.environ, MPLBACKEND="Agg", HANDBOOK_LANG=language, OPENBLAS_NUM_THREADS="1")
+    env = dict(os.environ, MPLBACKEND="Agg", HANDBOOK_LANG=language, OPENBLAS_NUM_THREADS="1",
+               OMP_NUM_THREADS="1")
     env.pop("PYTHONPATH", None)
     return subprocess.run([sys.executable, "copied.py"], cwd=folder, env=env, capture_output=True,
                           text=True, timeout=600)
@@ -902,6 +903,9 @@ def test_the_copied_code_of_every_technique_page_runs_and_prints_what_the_page_s
 
     if importlib.util.find_spec("torch") is None:  # the PyTorch sections need it (an optional extra)
         needs_torch = [key for key in copies if re.search(r"^\s*import torch\b", key[0], re.M)]
+        if needs_torch and os.environ.get("HANDBOOK_REQUIRE_TORCH") == "1":
+            pytest.fail(f"HANDBOOK_REQUIRE_TORCH=1, but PyTorch is not installed: "
+                        f"{len(needs_torch)} pages' copied code cannot run", pytrace=False)
         for key in needs_torch:
             warnings.warn(f"{copies.pop(key)[0]}: not run, PyTorch is not installed")
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:

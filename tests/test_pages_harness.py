@@ -236,3 +236,27 @@ def test_pages_show_package_code_without_the_docstrings_interface_sections() -> 
     run = run_code(code)
     assert len(run) == len(code)  # line numbers stay the file's
     assert [line for line in run if line.strip()] == [line for line in shown.split("\n") if line.strip()]
+
+
+def test_what_needs_pytorch_fails_instead_of_skipping_when_it_is_required(
+        pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytester.makeconftest(textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(ROOT)!r})
+        pytest_plugins = ["hooks.require_torch"]
+    """))
+    pytester.makepyfile(test_needs=textwrap.dedent("""
+        import pytest
+
+        def test_a_pytorch_check():
+            pytest.importorskip("torch_that_is_not_installed")
+
+        def test_a_browser_check():
+            pytest.skip("Chromium is not installed")
+    """))
+    monkeypatch.delenv("HANDBOOK_REQUIRE_TORCH", raising=False)
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(skipped=2)
+    monkeypatch.setenv("HANDBOOK_REQUIRE_TORCH", "1")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1, skipped=1)
+    assert "HANDBOOK_REQUIRE_TORCH=1" in result.stdout.str()
