@@ -33,7 +33,6 @@ PENDING = {
     "optimization/landscape.md",
     "tuning/activations.md",
     "tuning/frameworks.md",
-    "debugging/loss-and-nan.md",
     "debugging/data-and-labels.md",
     "debugging/training-dynamics.md",
     "debugging/normalization-and-evaluation.md",
