@@ -28,7 +28,6 @@ PENDING = {
     "regularization/dropout.md",
     "regularization/data-augmentation.md",
     "regularization/label-smoothing.md",
-    "optimization/adagrad-rmsprop.md",
     "optimization/lr-decay.md",
     "optimization/landscape.md",
     "tuning/activations.md",
