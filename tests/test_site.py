@@ -579,3 +579,32 @@ def test_every_technique_page_and_lab_has_captioned_figures_of_at_most_150_kb(si
                 if size > 150_000:
                     problems.append(f"{language}{where}: a figure of {size / 1e3:.0f} KB")
     assert problems == []
+
+
+@pytest.mark.parametrize("language", ["", "zh/"])
+def test_the_exercises_page_links_every_exercise_whose_solution_starts_collapsed(
+        site: Path, language: str) -> None:
+    from hooks.exercises import chapters, exercises
+
+    index = (site / language / "exercises" / "index.html").read_text(encoding="utf-8")
+    listed = set(re.findall(r'href="\.\./([\w-]+/[\w-]+)/#([\w-]+)"', index))
+    pages_with_exercises, missing = 0, []
+    for _, paths in chapters("zh" if language else "en"):
+        for path in paths:
+            found = exercises(path)
+            if not found:
+                continue
+            pages_with_exercises += 1
+            slug = f"{path.parent.name}/{path.name.split('.')[0]}"
+            html = (site / language / slug / "index.html").read_text(encoding="utf-8")
+            solutions = re.findall(r"<details\b[^>]*>", html)
+            solutions = [tag for tag in solutions if "handbook-solution" in tag]
+            assert len(solutions) == len(found), f"{slug}: {len(solutions)} solutions"
+            assert not [tag for tag in solutions if re.search(r"\sopen\b", tag)], slug
+            anchors = {anchor for page, anchor in listed if page == slug}
+            for anchor in anchors:
+                assert f'id="{anchor}"' in html, f"{slug}#{anchor}: no such heading"
+            if len(anchors) != len(found):
+                missing.append(f"{slug}: {len(anchors)} listed of {len(found)}")
+    assert pages_with_exercises >= 1
+    assert missing == []
