@@ -35,7 +35,6 @@ PENDING = {
     "debugging/data-and-labels.md",
     "debugging/training-dynamics.md",
     "debugging/normalization-and-evaluation.md",
-    "recipe/data-problems.md",
     "recipe/baselines.md",
     "recipe/weight-averaging.md",
     "recipe/error-analysis.md",
