@@ -24,7 +24,6 @@ PENDING = {
     "setting-up/normalizing-inputs.md",
     "setting-up/gradient-checking.md",
     "regularization/l2-l1.md",
-    "regularization/dropout.md",
     "regularization/data-augmentation.md",
     "regularization/label-smoothing.md",
     "optimization/lr-decay.md",
