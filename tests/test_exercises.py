@@ -22,7 +22,6 @@ PAGES = [path for _, paths in chapters("en") for path in paths]
 # Pages whose exercises are still to be written (issue 20), one a line; the list only shrinks.
 PENDING = {
     "setting-up/normalizing-inputs.md",
-    "setting-up/gradient-checking.md",
     "regularization/l2-l1.md",
     "regularization/data-augmentation.md",
     "regularization/label-smoothing.md",
