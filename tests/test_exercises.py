@@ -33,7 +33,6 @@ PENDING = {
     "debugging/training-dynamics.md",
     "debugging/normalization-and-evaluation.md",
     "recipe/baselines.md",
-    "recipe/weight-averaging.md",
     "recipe/error-analysis.md",
 }
 
