@@ -29,7 +29,6 @@ PENDING = {
     "optimization/landscape.md",
     "tuning/activations.md",
     "tuning/frameworks.md",
-    "debugging/data-and-labels.md",
     "debugging/training-dynamics.md",
     "debugging/normalization-and-evaluation.md",
     "recipe/baselines.md",
