@@ -24,7 +24,6 @@ PENDING = {
     "regularization/l2-l1.md",
     "regularization/data-augmentation.md",
     "regularization/label-smoothing.md",
-    "optimization/lr-decay.md",
     "optimization/landscape.md",
     "tuning/activations.md",
     "tuning/frameworks.md",
