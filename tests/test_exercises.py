@@ -25,7 +25,6 @@ PENDING = {
     "regularization/data-augmentation.md",
     "regularization/label-smoothing.md",
     "optimization/landscape.md",
-    "tuning/activations.md",
     "tuning/frameworks.md",
     "debugging/training-dynamics.md",
     "debugging/normalization-and-evaluation.md",
