@@ -28,7 +28,6 @@ PENDING = {
     "debugging/training-dynamics.md",
     "debugging/normalization-and-evaluation.md",
     "recipe/baselines.md",
-    "recipe/error-analysis.md",
 }
 
 
