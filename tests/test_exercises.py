@@ -24,7 +24,6 @@ PENDING = {
     "regularization/data-augmentation.md",
     "regularization/label-smoothing.md",
     "optimization/landscape.md",
-    "tuning/frameworks.md",
     "debugging/training-dynamics.md",
     "debugging/normalization-and-evaluation.md",
     "recipe/baselines.md",
