@@ -23,7 +23,6 @@ PAGES = [path for _, paths in chapters("en") for path in paths]
 PENDING = {
     "regularization/label-smoothing.md",
     "optimization/landscape.md",
-    "debugging/training-dynamics.md",
     "debugging/normalization-and-evaluation.md",
     "recipe/baselines.md",
 }
