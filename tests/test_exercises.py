@@ -24,7 +24,6 @@ PENDING = {
     "regularization/label-smoothing.md",
     "optimization/landscape.md",
     "debugging/normalization-and-evaluation.md",
-    "recipe/baselines.md",
 }
 
 
