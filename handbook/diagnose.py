@@ -1395,8 +1395,9 @@ def example_losses(
 
     The examples a trained model finds hardest are the first to read when
     looking for wrong labels: a mislabeled example keeps a high loss long after
-    the others have fallen. For a softmax cross-entropy (label smoothing
-    included) in one vectorized pass, for any other loss one row at a time.
+    the others have fallen. For ``hb.SoftmaxCrossEntropy`` itself (label
+    smoothing included) in one vectorized pass; for any other loss, a subclass
+    too (it may compute another loss), one row at a time.
 
     Args:
         model: the model.
@@ -1417,7 +1418,7 @@ def example_losses(
     from handbook.losses import SoftmaxCrossEntropy, check_logits, log_softmax
 
     z = model.forward(X, training=False)
-    if isinstance(loss, SoftmaxCrossEntropy):
+    if type(loss) is SoftmaxCrossEntropy:
         z = check_logits("example_losses", z, y)
         t = loss.targets(y, z.shape[1], z.dtype)
         return -(t * log_softmax(z)).sum(axis=1, dtype=np.float64)

@@ -1131,3 +1131,15 @@ def test_example_losses_are_each_rows_own_loss_for_any_loss():
     assert mse[3] == pytest.approx(hb.MeanSquaredError().forward(out[3:4], targets[3:4]))
     with pytest.raises(ValueError, match="^example_losses: X and y must be of the same length"):
         DG.example_losses(model, _SCE(), _X, _y[:5])
+
+
+def test_example_losses_of_a_cross_entropy_subclass_are_its_own():
+    class Doubled(_SCE):
+        """A subclass that computes another loss: twice the cross-entropy."""
+
+        def forward(self, z, y):
+            return 2 * super().forward(z, y)
+
+    model = _mlp()
+    plain = DG.example_losses(model, _SCE(), _X, _y)
+    np.testing.assert_allclose(DG.example_losses(model, Doubled(), _X, _y), 2 * plain)
