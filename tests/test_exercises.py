@@ -22,7 +22,6 @@ PAGES = [path for _, paths in chapters("en") for path in paths]
 # Pages whose exercises are still to be written (issue 20), one a line; the list only shrinks.
 PENDING = {
     "regularization/label-smoothing.md",
-    "optimization/landscape.md",
     "debugging/normalization-and-evaluation.md",
 }
 
