@@ -21,7 +21,6 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 PAGES = [path for _, paths in chapters("en") for path in paths]
 # Pages whose exercises are still to be written (issue 20), one a line; the list only shrinks.
 PENDING = {
-    "debugging/normalization-and-evaluation.md",
 }
 
 
