@@ -45,7 +45,6 @@ PENDING = {
     "regularization/label-smoothing.md",
     "optimization/minibatch.md",
     "optimization/ewma.md",
-    "optimization/adagrad-rmsprop.md",
     "optimization/lr-decay.md",
     "optimization/landscape.md",
     "tuning/hyperparameter-search.md",
