@@ -5,6 +5,7 @@
     python3 dev.py test    # create .venv on first use, run every test (the strict site build and
                            # the pages under other OpenBLAS kernels included)
     python3 dev.py kernels # only the pages and labs under other OpenBLAS kernels, one BLAS thread
+    python3 dev.py torch   # add PyTorch to .venv, at the version requirements.lock pins
     python3 dev.py new-page CHAPTER SLUG "English title" "中文标题"  # start a page pair
 
 The virtual environment is (re)installed whenever pyproject.toml or requirements.lock
@@ -100,6 +101,9 @@ def test(arguments: list[str]) -> int:
     if arguments:
         return collected(run(BIN / "pytest", *arguments, env=env))
     family = (other_kernels() or ["default"])[0]
+    if torch_missing():
+        print("PyTorch is not installed: its examples and checks are skipped "
+              "(python3 dev.py torch installs it).", flush=True)
     ignore = [f"--ignore={path}" for path in SITE_TESTS]
     chinese = start_run("Chinese pages and unit tests", [*workers(), "docs", "tests/unit"],
                         page_environment(env, "zh", family))
@@ -189,6 +193,25 @@ def kernels(arguments: list[str]) -> int:
     return finish_runs(runs)
 
 
+def torch(arguments: list[str]) -> int:
+    """Install PyTorch into .venv, at the version requirements.lock pins.
+
+    The PyTorch sections of the pages, the PyTorch checkup's tests and the framework
+    comparisons run when it is installed and are skipped without it (CI sets
+    HANDBOOK_REQUIRE_TORCH=1, which makes such a skip a failure). Extra arguments go
+    to pip: on Linux, PyPI's wheel is the CUDA build (several GB); the CPU build is
+    enough, ``python3 dev.py torch --index-url https://download.pytorch.org/whl/cpu``.
+    """
+    return run(BIN / "python", "-m", "pip", "install", "--quiet", "-c", LOCK, *arguments,
+               "torch")
+
+
+def torch_missing() -> bool:
+    """Whether .venv lacks PyTorch (checked in .venv's Python, not this one)."""
+    probe = "import importlib.util, sys; sys.exit(importlib.util.find_spec('torch') is None)"
+    return subprocess.call([str(BIN / "python"), "-c", probe]) != 0
+
+
 def start_run(name: str, arguments: list[str], env: dict[str, str]):
     """Start one pytest run in the background; its report goes to a log, printed by ``finish_runs``."""
     import tempfile
@@ -219,7 +242,7 @@ def finish_runs(started: list) -> int:
 
 
 def main() -> int:
-    commands = {"serve": serve, "test": test, "kernels": kernels}
+    commands = {"serve": serve, "test": test, "kernels": kernels, "torch": torch}
     if len(sys.argv) >= 2 and sys.argv[1] == "new-page":  # needs nothing but Python
         from tools.new_page import main as new_page
 
