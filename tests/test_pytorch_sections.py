@@ -56,7 +56,6 @@ PENDING = {
     "debugging/data-and-labels.md",
     "debugging/training-dynamics.md",
     "debugging/normalization-and-evaluation.md",
-    "recipe/learning-rate.md",
     "recipe/residual-normalization.md",
     "recipe/data-problems.md",
     "recipe/baselines.md",
