@@ -178,7 +178,9 @@ class L1(L2):
     r"""$J \leftarrow J + \frac{\lambda}{m} \sum_l \sum_{i,j} |W^{[l]}_{ij}|$, so
     $dW \leftarrow dW + \frac{\lambda}{m} \operatorname{sign}(W)$.
 
-    It pushes weights to exactly 0.
+    The penalty's minimum has weights at exactly 0, but gradient steps along
+    $\operatorname{sign}(W)$ only make them jitter around 0; ``soft_threshold``
+    after each step is what sets them to 0.
     """
 
     def penalty(self, model: "Layer | list[Parameter]", m: int) -> float:
