@@ -19,9 +19,6 @@ from hooks.fences import fences
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 PAGES = [path for _, paths in chapters("en") for path in paths]
-# Pages whose exercises are still to be written (issue 20), one a line; the list only shrinks.
-PENDING = {
-}
 
 
 def name(path: Path) -> str:
@@ -36,18 +33,9 @@ BOTH = [pytest.param(p, id=name(p)) for p in PAGES] + [
     pytest.param(chinese(p), id=name(chinese(p))) for p in PAGES]
 
 
-def test_the_pending_list_names_real_pages_without_exercises():
-    names = {name(p) for p in PAGES}
-    assert PENDING <= names, sorted(PENDING - names)
-    done = sorted(n for n in PENDING if exercises(DOCS / n))
-    assert not done, f"these pages have exercises now; remove them from PENDING: {done}"
-
-
 @pytest.mark.parametrize("path", BOTH)
 def test_every_lesson_page_has_three_kinds_of_exercises_with_solutions(path: Path):
     english = path.with_name(path.name.replace(".zh.md", ".md"))
-    if name(english) in PENDING:
-        pytest.skip("exercises not written yet (issue 20)")
     language = "zh" if path.name.endswith(".zh.md") else "en"
     found = exercises(path)
     assert len(found) >= 3, f"{name(path)}: {len(found)} exercises, at least three expected"
@@ -68,8 +56,6 @@ def test_every_lesson_page_has_three_kinds_of_exercises_with_solutions(path: Pat
 
 @pytest.mark.parametrize("path", BOTH)
 def test_the_exercises_come_just_before_further_reading(path: Path):
-    if not exercises(path):
-        pytest.skip("no exercises yet")
     language = "zh" if path.name.endswith(".zh.md") else "en"
     sections = [m.group(2).strip() for m in headings(path.read_text(encoding="utf-8"))
                 if len(m.group(1)) == 2]
