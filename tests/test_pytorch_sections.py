@@ -54,7 +54,6 @@ PENDING = {
     "debugging/data-and-labels.md",
     "debugging/training-dynamics.md",
     "debugging/normalization-and-evaluation.md",
-    "recipe/residual-normalization.md",
     "recipe/data-problems.md",
     "recipe/baselines.md",
     "recipe/seeds.md",
