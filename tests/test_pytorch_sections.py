@@ -42,8 +42,6 @@ PENDING = {
     "regularization/l2-l1.md",
     "regularization/early-stopping.md",
     "regularization/data-augmentation.md",
-    "regularization/label-smoothing.md",
-    "optimization/minibatch.md",
     "optimization/landscape.md",
     "tuning/hyperparameter-search.md",
     "tuning/batch-normalization.md",
