@@ -40,7 +40,6 @@ PENDING = {
     "setting-up/weight-initialization.md",
     "setting-up/gradient-checking.md",
     "regularization/l2-l1.md",
-    "regularization/early-stopping.md",
     "regularization/data-augmentation.md",
     "optimization/landscape.md",
     "tuning/hyperparameter-search.md",
