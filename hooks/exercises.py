@@ -175,7 +175,8 @@ def index_markdown(language: str, config) -> str:
             link = f"{path.parent.name}/{english.name}"
             for exercise, anchor in zip(exercises(path), exercise_ids(english, config)):
                 kind = KINDS[exercise.kind][0][language]
-                rows.append(f"| [{title_of(link, language)}]({link}) | [{exercise.title}]"
+                what = exercise.title[:1].upper() + exercise.title[1:]
+                rows.append(f"| [{title_of(link, language)}]({link}) | [{what}]"
                             f"({link}#{anchor}) | {kind} | {'★' * exercise.level} |")
         if rows:
             out.append(f"## {title} {{#{chapter_id}}}\n\n{HEADER[language]}\n" + "\n".join(rows))
