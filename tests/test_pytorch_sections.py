@@ -51,7 +51,6 @@ PENDING = {
     "debugging/data-and-labels.md",
     "debugging/training-dynamics.md",
     "debugging/normalization-and-evaluation.md",
-    "recipe/data-problems.md",
     "recipe/baselines.md",
     "recipe/seeds.md",
     "recipe/watching.md",
