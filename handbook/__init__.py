@@ -41,8 +41,8 @@ from handbook.losses import (
     softmax,
 )
 from handbook.parameter import Parameter
-from handbook.regularization import L1, L2, soft_threshold
 from handbook.pytorch import torch_checkup
+from handbook.regularization import L1, L2, soft_threshold
 from handbook.training import EarlyStopping, History, TrainingStopped, fit
 
 __version__ = "0.1.0"

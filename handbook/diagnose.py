@@ -868,7 +868,8 @@ CHECKS = {
         (
             "inputs or weights too large for tanh or sigmoid: standardize the "
             "inputs and use Xavier initialization",
-            "对 tanh 或 sigmoid 来说输入或权重太大：把输入标准化，改用 Xavier 初始化",
+            "对 tanh 或 sigmoid 来说输入或权重太大："
+            "把输入标准化，改用 Xavier 初始化",
         ),
     ),
     "examples kept apart": (

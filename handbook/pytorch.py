@@ -1,4 +1,4 @@
-"""PyTorch beside the handbook: the checkup of ``hb.diagnose.checkup`` for a torch model.
+"""PyTorch beside the handbook: ``hb.diagnose.checkup`` for a torch model.
 
 ``torch_checkup(model, loss_fn, X, y)`` runs the first checks a careful
 practitioner makes on an untrained ``torch.nn.Module``, with the reader's own loss
@@ -38,10 +38,10 @@ def torch_checkup(
     tiny_steps: int = 300,
     seed: int = 0,
 ) -> Checkup:
-    """The checkup of an untrained PyTorch model, its loss and a batch of its data.
+    r"""The checkup of an untrained PyTorch model, its loss and a batch of its data.
 
     In order: finite inputs, input scales, label balance, the initial loss
-    against $\\log K$ ($\\log 2$ for one logit), the largest initial output, the
+    against $\log K$ ($\log 2$ for one logit), the largest initial output, the
     first layer whose output is not finite, dead ReLU units and saturated tanh or
     sigmoid units per layer, whether examples are kept apart, the gradient norms
     of the weights, the update-to-weight ratios of the reader's optimizer,
@@ -78,21 +78,38 @@ def torch_checkup(
     seed = check.whole(WHO, "seed", seed, low=0)
     x = X.detach().cpu().double().reshape(len(X), -1).numpy()
     finite = bool(np.all(np.isfinite(x)))
-    checks = [Check("finite inputs", finite,
-                    tr("all finite", "全部有限") if finite
-                    else tr("NaN or inf in X", "X 中有 NaN 或 inf"))]
+    checks = [
+        Check(
+            "finite inputs",
+            finite,
+            tr("all finite", "全部有限")
+            if finite
+            else tr("NaN or inf in X", "X 中有 NaN 或 inf"),
+        )
+    ]
     if not finite:
         return Checkup(checks)
     spread = np.ptp(x, axis=0)
-    ratio = (float(spread.max() / spread[spread > 0].min())
-             if np.any(spread > 0) else 1.0)
-    checks.append(Check("input scales", ratio < 100, tr(
-        f"feature ranges differ by a factor of {ratio:.3g}",
-        f"各特征的取值范围相差 {ratio:.3g} 倍")))
+    ratio = (
+        float(spread.max() / spread[spread > 0].min())
+        if np.any(spread > 0)
+        else 1.0
+    )
+    checks.append(
+        Check(
+            "input scales",
+            ratio < 100,
+            tr(
+                f"feature ranges differ by a factor of {ratio:.3g}",
+                f"各特征的取值范围相差 {ratio:.3g} 倍",
+            ),
+        )
+    )
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        checks += _checks_of_the_model(torch, model, loss_fn, X, y, optimizer,
-                                      tiny_steps)
+        checks += _checks_of_the_model(
+            torch, model, loss_fn, X, y, optimizer, tiny_steps
+        )
     return Checkup(checks)
 
 
@@ -106,26 +123,53 @@ def _checks_of_the_model(torch, model, loss_fn, X, y, optimizer, tiny_steps):
     if kind is not None and kind > 1:
         counts = np.bincount(y.cpu().numpy(), minlength=kind)
         fewest, most = counts.min(), counts.max()
-        checks.append(Check("label balance", fewest > 0 and most / fewest < 10, tr(
-            f"{len(counts)} classes, {fewest} to {most} examples each",
-            f"{len(counts)} 个类别，每类 {fewest} 到 {most} 个样本")))
+        checks.append(
+            Check(
+                "label balance",
+                fewest > 0 and most / fewest < 10,
+                tr(
+                    f"{len(counts)} classes, {fewest} to {most} examples each",
+                    f"{len(counts)} 个类别，每类 {fewest} 到 {most} 个样本",
+                ),
+            )
+        )
     bad = recorder.first_nonfinite()
-    checks.append(Check("finite outputs", bad is None, tr(
-        "every layer's output is finite", "每一层的输出都是有限值")
-        if bad is None else tr(f"first NaN or inf in the output of {bad}",
-                               f"第一个 NaN 或 inf 出现在 {bad} 的输出中")))
+    checks.append(
+        Check(
+            "finite outputs",
+            bad is None,
+            tr("every layer's output is finite", "每一层的输出都是有限值")
+            if bad is None
+            else tr(
+                f"first NaN or inf in the output of {bad}",
+                f"第一个 NaN 或 inf 出现在 {bad} 的输出中",
+            ),
+        )
+    )
     if bad is not None:
         return checks
     if kind is not None:
         value = float(loss_fn(output, y))
         expected = math.log(2 if kind == 1 else kind)
         log = "log 2" if kind == 1 else "log K"
-        checks.append(Check("initial loss", abs(value - expected) < 0.5 * expected,
-                            tr(f"{value:.3f} against {log} = {expected:.3f}",
-                               f"{value:.3f}，应接近 {log} = {expected:.3f}")))
+        checks.append(
+            Check(
+                "initial loss",
+                abs(value - expected) < 0.5 * expected,
+                tr(
+                    f"{value:.3f} against {log} = {expected:.3f}",
+                    f"{value:.3f}，应接近 {log} = {expected:.3f}",
+                ),
+            )
+        )
     logit = float(output.abs().max())
-    checks.append(Check("initial outputs", logit < 50, tr(
-        f"largest |output| {logit:.3g}", f"最大的 |输出| 为 {logit:.3g}")))
+    checks.append(
+        Check(
+            "initial outputs",
+            logit < 50,
+            tr(f"largest |output| {logit:.3g}", f"最大的 |输出| 为 {logit:.3g}"),
+        )
+    )
     checks += recorder.activation_checks()
     checks.append(_kept_apart(torch, probe, X))
     checks += _gradient_checks(torch, model, loss_fn, X, y, optimizer)
@@ -149,7 +193,8 @@ class _Recorder:
         self.handles = [
             module.register_forward_hook(self.hook(name))
             for name, module in self.model.named_modules()
-            if not list(module.children())]
+            if not list(module.children())
+        ]
         return self
 
     def __exit__(self, *exc) -> None:
@@ -171,7 +216,8 @@ class _Recorder:
                 self.dead[where] = float((a <= 0).all(dim=0).double().mean())
             elif isinstance(module, nn.Sigmoid):
                 self.saturated[where] = float(
-                    (self.torch.minimum(a, 1 - a) < 0.01).double().mean())
+                    (self.torch.minimum(a, 1 - a) < 0.01).double().mean()
+                )
             elif isinstance(module, nn.Tanh):
                 self.saturated[where] = float((a.abs() > 0.99).double().mean())
 
@@ -184,18 +230,33 @@ class _Recorder:
     def activation_checks(self) -> list[Check]:
         """Dead ReLU units, and saturated units where there are tanh or sigmoids."""
         checks = []
-        worst, where = max(((v, k) for k, v in self.dead.items()),
-                           default=(0.0, None))
-        checks.append(Check("dead ReLU units", worst < 0.5, tr(
-            f"up to {worst:.0%} of a layer's units never active"
-            + (f", {where}" if worst > 0 else ""),
-            f"某一层最多有 {worst:.0%} 的单元从不激活"
-            + (f"，{where}" if worst > 0 else ""))))
+        worst, where = max(
+            ((v, k) for k, v in self.dead.items()), default=(0.0, None)
+        )
+        checks.append(
+            Check(
+                "dead ReLU units",
+                worst < 0.5,
+                tr(
+                    f"up to {worst:.0%} of a layer's units never active"
+                    + (f", {where}" if worst > 0 else ""),
+                    f"某一层最多有 {worst:.0%} 的单元从不激活"
+                    + (f"，{where}" if worst > 0 else ""),
+                ),
+            )
+        )
         if self.saturated:
             worst, where = max((v, k) for k, v in self.saturated.items())
-            checks.append(Check("saturated units", worst < 0.5, tr(
-                f"up to {worst:.0%} of a layer's outputs saturated, {where}",
-                f"某一层最多有 {worst:.0%} 的输出饱和，{where}")))
+            checks.append(
+                Check(
+                    "saturated units",
+                    worst < 0.5,
+                    tr(
+                        f"up to {worst:.0%} of a layer's outputs saturate, {where}",
+                        f"某一层最多有 {worst:.0%} 的输出饱和，{where}",
+                    ),
+                )
+            )
         return checks
 
 
@@ -204,9 +265,14 @@ def _kept_apart(torch, probe, X) -> Check:
     sum of that output with respect to every row of X (in evaluation mode, where
     batch norm uses its running statistics and mixes nothing)."""
     if len(X) < 2 or not X.is_floating_point():
-        return Check("examples kept apart", True, tr(
-            "not measured: needs 2 rows of real inputs",
-            "未测量：需要两行以上的实数输入"))
+        return Check(
+            "examples kept apart",
+            True,
+            tr(
+                "not measured: needs 2 rows of real inputs",
+                "未测量：需要两行以上的实数输入",
+            ),
+        )
     inputs = X.detach().clone().requires_grad_(True)
     output = probe(inputs)
     weights = torch.linspace(1.0, 2.0, output[0].numel(), dtype=output.dtype)
@@ -214,21 +280,35 @@ def _kept_apart(torch, probe, X) -> Check:
     dX = inputs.grad.abs().reshape(len(X), -1)
     own, others = float(dX[0].max()), float(dX[1:].max())
     if others == 0:
-        return Check("examples kept apart", True, tr(
-            "row 0's output depends on no other row", "第 0 行的输出与其他行无关"))
+        return Check(
+            "examples kept apart",
+            True,
+            tr(
+                "row 0's output depends on no other row",
+                "第 0 行的输出与其他行无关",
+            ),
+        )
     share = others / own if own > 0 else math.inf
-    return Check("examples kept apart", False, tr(
-        f"other rows move row 0's output: gradient {share:.2g} of its own",
-        f"其他行会改变第 0 行的输出：梯度是自身的 {share:.2g} 倍"))
+    return Check(
+        "examples kept apart",
+        False,
+        tr(
+            f"other rows move row 0's output: gradient {share:.2g} of its own",
+            f"其他行会改变第 0 行的输出：梯度是自身的 {share:.2g} 倍",
+        ),
+    )
 
 
 def _gradient_checks(torch, model, loss_fn, X, y, optimizer) -> list[Check]:
-    """The gradient norm of every weight matrix at the first step, and the
-    update-to-weight ratios $\\lVert \\Delta W \\rVert / \\lVert W \\rVert$ over
+    r"""The gradient norm of every weight matrix at the first step, and the
+    update-to-weight ratios $\lVert \Delta W \rVert / \lVert W \rVert$ over
     the first 10 steps of the reader's optimizer (their median per matrix)."""
     trained = copy.deepcopy(model).train()
-    weights = {name: p for name, p in trained.named_parameters()
-               if p.requires_grad and p.dim() >= 2}
+    weights = {
+        name: p
+        for name, p in trained.named_parameters()
+        if p.requires_grad and p.dim() >= 2
+    }
     steps = optimizer(list(trained.parameters()))
     ratios: dict[str, list[float]] = {name: [] for name in weights}
     norms: dict[str, float] = {}
@@ -236,8 +316,10 @@ def _gradient_checks(torch, model, loss_fn, X, y, optimizer) -> list[Check]:
         steps.zero_grad()
         loss_fn(trained(X), y).backward()
         if step == 0:
-            norms = {name: float(p.grad.norm()) if p.grad is not None else 0.0
-                     for name, p in weights.items()}
+            norms = {
+                name: float(p.grad.norm()) if p.grad is not None else 0.0
+                for name, p in weights.items()
+            }
         before = {name: p.detach().clone() for name, p in weights.items()}
         steps.step()
         for name, p in weights.items():
@@ -250,20 +332,31 @@ def _gradient_checks(torch, model, loss_fn, X, y, optimizer) -> list[Check]:
     high = max(norms, key=norms.get)
     spread = norms[high] / norms[low] if norms[low] > 0 else math.inf
     if zero:
-        finding = tr(f"no gradient reaches {', '.join(zero)}",
-                     f"没有梯度到达 {', '.join(zero)}")
+        finding = tr(
+            f"no gradient reaches {', '.join(zero)}",
+            f"没有梯度到达 {', '.join(zero)}",
+        )
     else:
         finding = tr(
             f"from {norms[low]:.2g} ({low}) to {norms[high]:.2g} ({high})",
-            f"从 {norms[low]:.2g}（{low}）到 {norms[high]:.2g}（{high}）")
-    checks = [Check("gradient norms", finite and not zero and spread < 100, finding)]
+            f"从 {norms[low]:.2g}（{low}）到 {norms[high]:.2g}（{high}）",
+        )
+    checks = [
+        Check("gradient norms", finite and not zero and spread < 100, finding)
+    ]
     median = {name: float(np.median(r)) for name, r in ratios.items()}
     low = min(median, key=median.get)
     high = max(median, key=median.get)
-    checks.append(Check(
-        "update ratios", median[low] >= 1e-4 and median[high] <= 3e-2, tr(
-            f"from {median[low]:.2g} ({low}) to {median[high]:.2g} ({high})",
-            f"从 {median[low]:.2g}（{low}）到 {median[high]:.2g}（{high}）")))
+    checks.append(
+        Check(
+            "update ratios",
+            median[low] >= 1e-4 and median[high] <= 3e-2,
+            tr(
+                f"from {median[low]:.2g} ({low}) to {median[high]:.2g} ({high})",
+                f"从 {median[low]:.2g}（{low}）到 {median[high]:.2g}（{high}）",
+            ),
+        )
+    )
     return checks
 
 
@@ -279,21 +372,30 @@ def _tiny_batch(torch, model, loss_fn, X, y, steps: int, size: int = 16) -> Chec
         adam.step()
     with torch.no_grad():
         final = float(loss_fn(tiny.eval()(X_t), y_t))
-    return Check("overfit a tiny batch", final < 0.05, tr(
-        f"loss on {len(X_t)} examples after {steps} steps: {final:.4f}",
-        f"{len(X_t)} 个样本训练 {steps} 步后，损失为 {final:.4f}"))
+    return Check(
+        "overfit a tiny batch",
+        final < 0.05,
+        tr(
+            f"loss on {len(X_t)} examples after {steps} steps: {final:.4f}",
+            f"{len(X_t)} 个样本训练 {steps} 步后，损失为 {final:.4f}",
+        ),
+    )
 
 
-def _labels_carry_signal(torch, model, loss_fn, X, y, kind: int,
-                        steps: int = 100) -> Check:
+def _labels_carry_signal(
+    torch, model, loss_fn, X, y, kind: int, steps: int = 100
+) -> Check:
     """Train one copy on the labels and one on shuffled labels (100 full-batch
     Adam steps, lr 1e-2, on three quarters of the rows) and compare their accuracy
     on the last quarter: a model that does no better with the real labels than
     with shuffled ones learns nothing from them."""
     held_out = len(X) // 4
     if held_out < 25:
-        return Check("labels carry signal", True, tr(
-            "not measured: needs 100 rows or more", "未测量：需要至少 100 行"))
+        return Check(
+            "labels carry signal",
+            True,
+            tr("not measured: needs 100 rows or more", "未测量：需要至少 100 行"),
+        )
     order = torch.randperm(len(X))
     train, dev = order[held_out:], order[:held_out]
     shuffled = y[train][torch.randperm(len(train))]
@@ -311,15 +413,20 @@ def _labels_carry_signal(torch, model, loss_fn, X, y, kind: int,
     counts = np.bincount(y[dev].cpu().numpy().astype(int).ravel())
     chance = float(counts.max() / counts.sum())
     passed = real > shuffle + 0.1 and real > chance + 0.1
-    return Check("labels carry signal", passed, tr(
-        f"held-out accuracy {real:.2f} with the labels, {shuffle:.2f} shuffled, "
-        f"{chance:.2f} by chance",
-        f"留出数据上的准确率：真实标签 {real:.2f}，打乱后 {shuffle:.2f}，"
-        f"随机猜测 {chance:.2f}"))
+    return Check(
+        "labels carry signal",
+        passed,
+        tr(
+            f"held-out accuracy {real:.2f} with labels, {shuffle:.2f} shuffled, "
+            f"{chance:.2f} by chance",
+            f"留出数据上的准确率：真实标签 {real:.2f}，打乱后 {shuffle:.2f}，"
+            f"随机猜测 {chance:.2f}",
+        ),
+    )
 
 
 def _accuracy(output, y, kind: int) -> float:
-    """The share of rows classified right: argmax of K logits, or the sign of one."""
+    """The share of rows classified right: argmax of K logits, or one's sign."""
     if kind == 1:
         predicted = (output.reshape(-1) > 0).to(y.dtype)
         return float((predicted == y.reshape(-1)).double().mean())
@@ -329,8 +436,12 @@ def _accuracy(output, y, kind: int) -> float:
 def _classes(torch, loss_fn, output, y) -> int | None:
     """K for class indices with K logits, 1 for a 0/1 target with one logit
     (``BCEWithLogitsLoss``), None for anything else (a regression)."""
-    if output.dim() == 2 and output.shape[1] > 1 and y.dim() == 1 and not (
-            y.is_floating_point() or y.is_complex()):
+    if (
+        output.dim() == 2
+        and output.shape[1] > 1
+        and y.dim() == 1
+        and not (y.is_floating_point() or y.is_complex())
+    ):
         return int(output.shape[1])
     binary = isinstance(loss_fn, torch.nn.BCEWithLogitsLoss)
     if binary and output.numel() == len(output) and y.numel() == len(y):
@@ -356,26 +467,52 @@ def _arguments(torch, model, loss_fn, X, y, optimizer):
         check.fail(WHO, "model", "a torch.nn.Module", model, TypeError)
     parameters = list(model.parameters())
     if not parameters:
-        check.fail(WHO, "model", "a model with parameters to train",
-                   f"{type(model).__name__}, which has none", described=True)
+        check.fail(
+            WHO,
+            "model",
+            "a model with parameters to train",
+            f"{type(model).__name__}, which has none",
+            described=True,
+        )
     if not callable(loss_fn):
-        check.fail(WHO, "loss_fn", "a loss, such as nn.CrossEntropyLoss()",
-                   loss_fn, TypeError)
+        check.fail(
+            WHO,
+            "loss_fn",
+            "a loss, such as nn.CrossEntropyLoss()",
+            loss_fn,
+            TypeError,
+        )
     if optimizer is None:
+
         def optimizer(params):
             return torch.optim.Adam(params, lr=1e-3)
     elif not callable(optimizer):
-        check.fail(WHO, "optimizer",
-                   "a function of the parameters, such as "
-                   "lambda p: torch.optim.SGD(p, lr=0.1)", optimizer, TypeError)
+        check.fail(
+            WHO,
+            "optimizer",
+            "a function of the parameters, such as "
+            "lambda p: torch.optim.SGD(p, lr=0.1)",
+            optimizer,
+            TypeError,
+        )
     X = _tensor(torch, "X", X)
     y = _tensor(torch, "y", y)
     if X.dim() < 2 or len(X) < 2:
-        check.fail(WHO, "X", "a batch of 2 rows or more, (batch, features)",
-                   f"shape {tuple(X.shape)}", described=True)
+        check.fail(
+            WHO,
+            "X",
+            "a batch of 2 rows or more, (batch, features)",
+            f"shape {tuple(X.shape)}",
+            described=True,
+        )
     if len(y) != len(X):
-        check.fail(WHO, "y", f"one row per row of X ({len(X)})",
-                   f"{len(y)} rows", described=True)
+        check.fail(
+            WHO,
+            "y",
+            f"one row per row of X ({len(X)})",
+            f"{len(y)} rows",
+            described=True,
+        )
     if X.is_floating_point():
         X = X.to(parameters[0].dtype)
     if not y.is_floating_point() and y.dtype != torch.bool:
@@ -389,9 +526,16 @@ def _tensor(torch, name: str, value):
         return value.detach().cpu()
     array = np.asarray(value)
     if array.dtype.kind not in "biuf":
-        check.fail(WHO, name, "real numbers", f"dtype {array.dtype}",
-                   TypeError, described=True)
+        check.fail(
+            WHO,
+            name,
+            "real numbers",
+            f"dtype {array.dtype}",
+            TypeError,
+            described=True,
+        )
     if array.ndim == 0:
-        check.fail(WHO, name, "one row per example", "a single number",
-                   described=True)
+        check.fail(
+            WHO, name, "one row per example", "a single number", described=True
+        )
     return torch.from_numpy(np.ascontiguousarray(array))

@@ -11,14 +11,20 @@ from __future__ import annotations
 
 import os
 
+import re
+
 import pytest
+
+# What importorskip("torch") and the pages' skip reason say (not any skip naming it).
+MISSING = re.compile(
+    r"could not import 'torch|No module named 'torch|PyTorch is not installed")
 
 
 def torch_was_missing(report: pytest.TestReport) -> bool:
     """Whether a skipped test or block was skipped for want of PyTorch."""
     longrepr = report.longrepr
     reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
-    return "torch" in reason.lower()
+    return bool(MISSING.search(reason))
 
 
 @pytest.hookimpl(hookwrapper=True)
