@@ -970,6 +970,47 @@ class Checkup:
 
 
 # --8<-- [start:checkup]
+def input_checks(X: np.ndarray) -> list[Check]:
+    """The checks of the inputs alone: are they finite, and are the features on
+    scales within a factor of 100 of each other? Both checkups start with them.
+
+    Args:
+        X: the inputs, (batch, features), as a float array.
+
+    Returns:
+        "finite inputs", then "input scales" when every value is finite.
+    """
+    finite = bool(np.all(np.isfinite(X)))
+    checks = [
+        Check(
+            "finite inputs",
+            finite,
+            tr("all finite", "全部有限")
+            if finite
+            else tr("NaN or inf in X", "X 中有 NaN 或 inf"),
+        )
+    ]
+    if not finite:
+        return checks
+    spread = np.ptp(X, axis=0)
+    ratio = (
+        float(spread.max() / spread[spread > 0].min())
+        if np.any(spread > 0)
+        else 1.0
+    )
+    checks.append(
+        Check(
+            "input scales",
+            ratio < 100,
+            tr(
+                f"feature ranges differ by a factor of {ratio:.3g}",
+                f"各特征的取值范围相差 {ratio:.3g} 倍",
+            ),
+        )
+    )
+    return checks
+
+
 def checkup(
     model: "Layer",
     loss: "Loss",
@@ -996,34 +1037,9 @@ def checkup(
             parameters, or a classifier's labels go below 0.
     """
     X, y = examples("checkup", **locals(), finite=False)
-    finite = bool(np.all(np.isfinite(X)))
-    checks = [
-        Check(
-            "finite inputs",
-            finite,
-            tr("all finite", "全部有限")
-            if finite
-            else tr("NaN or inf in X", "X 中有 NaN 或 inf"),
-        )
-    ]
-    if not finite:
+    checks = input_checks(X)
+    if not checks[0].passed:
         return Checkup(checks)
-    spread = np.ptp(X, axis=0)
-    ratio = (
-        float(spread.max() / spread[spread > 0].min())
-        if np.any(spread > 0)
-        else 1.0
-    )
-    checks.append(
-        Check(
-            "input scales",
-            ratio < 100,
-            tr(
-                f"feature ranges differ by a factor of {ratio:.3g}",
-                f"各特征的取值范围相差 {ratio:.3g} 倍",
-            ),
-        )
-    )
     from handbook.training import accuracy
 
     one = model.forward(X[:1], training=False)

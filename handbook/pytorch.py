@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from handbook import validation as check
-from handbook.diagnose import Check, Checkup
+from handbook.diagnose import Check, Checkup, input_checks
 from handbook.language import tr
 
 WHO = "torch_checkup"
@@ -36,6 +36,7 @@ def torch_checkup(
     y: Any,
     optimizer: Callable | None = None,
     tiny_steps: int = 300,
+    signal_steps: int = 100,
     seed: int = 0,
 ) -> Checkup:
     r"""The checkup of an untrained PyTorch model, its loss and a batch of its data.
@@ -59,6 +60,8 @@ def torch_checkup(
             ``lambda p: torch.optim.SGD(p, lr=0.1)``; default Adam, lr 1e-3.
             Its first 10 steps give the update ratios.
         tiny_steps: Adam steps (lr 1e-2) on the 16 examples to memorize.
+        signal_steps: full-batch Adam steps (lr 1e-2) of each of the two copies
+            that the labels check trains, one on the labels, one on them shuffled.
         seed: seeds PyTorch for the checkup's training and the label shuffle.
 
     Returns:
@@ -67,53 +70,32 @@ def torch_checkup(
     Raises:
         ImportError: if PyTorch is not installed.
         TypeError: if model is not a torch.nn.Module, loss_fn or optimizer is not
-            callable, X or y holds no numbers, or tiny_steps or seed is not a
-            whole number.
+            callable, X or y holds no numbers, or tiny_steps, signal_steps or
+            seed is not a whole number.
         ValueError: if X has fewer than 2 rows, y has not one row per row of X,
-            tiny_steps is below 1, or the model has no parameters.
+            tiny_steps or signal_steps is below 1, or the model has no
+            parameters.
     """
     torch = _import_torch()
     model, X, y, optimizer = _arguments(torch, model, loss_fn, X, y, optimizer)
     tiny_steps = check.whole(WHO, "tiny_steps", tiny_steps)
+    signal_steps = check.whole(WHO, "signal_steps", signal_steps)
     seed = check.whole(WHO, "seed", seed, low=0)
     x = X.detach().cpu().double().reshape(len(X), -1).numpy()
-    finite = bool(np.all(np.isfinite(x)))
-    checks = [
-        Check(
-            "finite inputs",
-            finite,
-            tr("all finite", "全部有限")
-            if finite
-            else tr("NaN or inf in X", "X 中有 NaN 或 inf"),
-        )
-    ]
-    if not finite:
+    checks = input_checks(x)
+    if not checks[0].passed:
         return Checkup(checks)
-    spread = np.ptp(x, axis=0)
-    ratio = (
-        float(spread.max() / spread[spread > 0].min())
-        if np.any(spread > 0)
-        else 1.0
-    )
-    checks.append(
-        Check(
-            "input scales",
-            ratio < 100,
-            tr(
-                f"feature ranges differ by a factor of {ratio:.3g}",
-                f"各特征的取值范围相差 {ratio:.3g} 倍",
-            ),
-        )
-    )
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         checks += _checks_of_the_model(
-            torch, model, loss_fn, X, y, optimizer, tiny_steps
+            torch, model, loss_fn, X, y, optimizer, tiny_steps, signal_steps
         )
     return Checkup(checks)
 
 
-def _checks_of_the_model(torch, model, loss_fn, X, y, optimizer, tiny_steps):
+def _checks_of_the_model(
+    torch, model, loss_fn, X, y, optimizer, tiny_steps, signal_steps
+):
     """Every check after the inputs', in the checkup's order."""
     probe = copy.deepcopy(model).eval()
     with torch.no_grad(), _Recorder(torch, probe) as recorder:
@@ -175,7 +157,9 @@ def _checks_of_the_model(torch, model, loss_fn, X, y, optimizer, tiny_steps):
     checks += _gradient_checks(torch, model, loss_fn, X, y, optimizer)
     checks.append(_tiny_batch(torch, model, loss_fn, X, y, tiny_steps))
     if kind is not None:
-        checks.append(_labels_carry_signal(torch, model, loss_fn, X, y, kind))
+        checks.append(
+            _labels_carry_signal(torch, model, loss_fn, X, y, kind, signal_steps)
+        )
     return checks
 
 
@@ -383,12 +367,12 @@ def _tiny_batch(torch, model, loss_fn, X, y, steps: int, size: int = 16) -> Chec
 
 
 def _labels_carry_signal(
-    torch, model, loss_fn, X, y, kind: int, steps: int = 100
+    torch, model, loss_fn, X, y, kind: int, steps: int
 ) -> Check:
-    """Train one copy on the labels and one on shuffled labels (100 full-batch
-    Adam steps, lr 1e-2, on three quarters of the rows) and compare their accuracy
-    on the last quarter: a model that does no better with the real labels than
-    with shuffled ones learns nothing from them."""
+    """Train one copy on the labels and one on shuffled labels (``steps``
+    full-batch Adam steps, lr 1e-2, on three quarters of the rows) and compare
+    their accuracy on the last quarter: a model that does no better with the
+    real labels than with shuffled ones learns nothing from them."""
     held_out = len(X) // 4
     if held_out < 25:
         return Check(

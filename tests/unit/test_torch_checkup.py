@@ -150,6 +150,15 @@ def test_shuffled_labels_fail_the_signal_check_and_too_fast_a_rate_the_ratios():
     assert {"labels carry signal", "update ratios"} <= set(failed), failed
 
 
+def test_the_labels_check_trains_for_signal_steps():
+    finding = next(c.finding for c in run(classifier(), tiny_steps=50,
+                                          signal_steps=1).checks
+                   if c.name == "labels carry signal")
+    default = next(c.finding for c in run(classifier(), tiny_steps=50).checks
+                   if c.name == "labels carry signal")
+    assert finding != default, finding
+
+
 def test_a_regression_loss_skips_the_checks_of_class_labels():
     torch.manual_seed(0)
     model = nn.Sequential(nn.Linear(64, 16), nn.ReLU(), nn.Linear(16, 1))
@@ -175,6 +184,8 @@ def test_one_logit_with_bce_expects_log_2():
     ({"X": X[:1], "y": y[:1]}, ValueError, "X must be a batch of 2 rows or more"),
     ({"X": np.array(["a", "b"])}, TypeError, "X must be real numbers"),
     ({"tiny_steps": 0}, ValueError, "tiny_steps"),
+    ({"signal_steps": 0}, ValueError, "signal_steps"),
+    ({"signal_steps": 2.5}, TypeError, "signal_steps"),
     ({"optimizer": "adam"}, TypeError, "optimizer must be a function"),
 ])
 def test_bad_arguments_are_refused_with_a_clear_message(arguments, error, message):
