@@ -51,7 +51,6 @@ PENDING = {
     "debugging/training-dynamics.md",
     "debugging/normalization-and-evaluation.md",
     "recipe/baselines.md",
-    "recipe/seeds.md",
     "recipe/watching.md",
     "recipe/weight-averaging.md",
     "recipe/error-analysis.md",
