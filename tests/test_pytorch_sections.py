@@ -43,7 +43,6 @@ PENDING = {
     "regularization/data-augmentation.md",
     "optimization/landscape.md",
     "tuning/hyperparameter-search.md",
-    "tuning/softmax.md",
     "tuning/activations.md",
     "debugging/checkup.md",
     "debugging/loss-and-nan.md",
