@@ -42,7 +42,6 @@ PENDING = {
     "regularization/data-augmentation.md",
     "optimization/landscape.md",
     "tuning/hyperparameter-search.md",
-    "tuning/activations.md",
     "debugging/checkup.md",
     "debugging/loss-and-nan.md",
     "debugging/data-and-labels.md",
