@@ -32,15 +32,11 @@ PAGES = [path for _, paths in chapters("en") for path in paths]
 EXEMPT = {"tuning/frameworks.md"}
 # Pages whose PyTorch section is still to be written, one a line; the list only shrinks.
 PENDING = {
-    "setting-up/bias-variance.md",
     "setting-up/normalizing-inputs.md",
     "setting-up/vanishing-exploding.md",
-    "setting-up/weight-initialization.md",
     "setting-up/gradient-checking.md",
-    "regularization/l2-l1.md",
     "regularization/data-augmentation.md",
     "optimization/landscape.md",
-    "tuning/hyperparameter-search.md",
     "debugging/checkup.md",
     "debugging/loss-and-nan.md",
     "debugging/data-and-labels.md",
@@ -48,7 +44,6 @@ PENDING = {
     "debugging/normalization-and-evaluation.md",
     "recipe/baselines.md",
     "recipe/watching.md",
-    "recipe/weight-averaging.md",
     "recipe/error-analysis.md",
 }
 
