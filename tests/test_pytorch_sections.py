@@ -34,14 +34,12 @@ EXEMPT = {"tuning/frameworks.md"}
 PENDING = {
     "setting-up/vanishing-exploding.md",
     "setting-up/gradient-checking.md",
-    "regularization/data-augmentation.md",
     "optimization/landscape.md",
     "debugging/checkup.md",
     "debugging/loss-and-nan.md",
     "debugging/data-and-labels.md",
     "debugging/training-dynamics.md",
     "debugging/normalization-and-evaluation.md",
-    "recipe/baselines.md",
     "recipe/watching.md",
     "recipe/error-analysis.md",
 }
