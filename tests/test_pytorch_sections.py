@@ -37,7 +37,6 @@ PENDING = {
     "debugging/loss-and-nan.md",
     "debugging/data-and-labels.md",
     "debugging/normalization-and-evaluation.md",
-    "recipe/watching.md",
     "recipe/error-analysis.md",
 }
 
