@@ -36,7 +36,6 @@ PENDING = {
     "debugging/loss-and-nan.md",
     "debugging/data-and-labels.md",
     "debugging/normalization-and-evaluation.md",
-    "recipe/error-analysis.md",
 }
 
 
