@@ -33,7 +33,6 @@ EXEMPT = {"tuning/frameworks.md"}
 # Pages whose PyTorch section is still to be written, one a line; the list only shrinks.
 PENDING = {
     "setting-up/gradient-checking.md",
-    "debugging/loss-and-nan.md",
     "debugging/data-and-labels.md",
     "debugging/normalization-and-evaluation.md",
 }
