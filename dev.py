@@ -83,6 +83,11 @@ SITE_TESTS = ("tests/test_site.py", "tests/test_links.py", "tests/test_browser.p
               "tests/test_reference_math.py")
 
 
+# Tests that depend on neither the pages' language nor the kernels, run beside the
+# Chinese pages and the unit tests: the two first runs then take about as long.
+BESIDE_CHINESE = ("tests/test_pages_harness.py", "tests/test_docstrings.py")
+
+
 def test(arguments: list[str]) -> int:
     """Every test: the package, every block of every page, every lab, and the site.
 
@@ -104,8 +109,9 @@ def test(arguments: list[str]) -> int:
     if torch_missing():
         print("PyTorch is not installed: its examples and checks are skipped "
               "(python3 dev.py torch installs it).", flush=True)
-    ignore = [f"--ignore={path}" for path in SITE_TESTS]
-    chinese = start_run("Chinese pages and unit tests", [*workers(), "docs", "tests/unit"],
+    ignore = [f"--ignore={path}" for path in (*SITE_TESTS, *BESIDE_CHINESE)]
+    chinese = start_run("Chinese pages and unit tests",
+                        [*workers(), "docs", "tests/unit", *BESIDE_CHINESE],
                         page_environment(env, "zh", family))
     first = collected(run(BIN / "pytest", *workers(), *ignore, "--ignore=tests/unit", "tests", "docs",
                           env=page_environment(env, "en", None)))
