@@ -34,7 +34,6 @@ EXEMPT = {"tuning/frameworks.md"}
 PENDING = {
     "setting-up/gradient-checking.md",
     "debugging/data-and-labels.md",
-    "debugging/normalization-and-evaluation.md",
 }
 
 
