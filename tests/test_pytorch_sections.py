@@ -32,7 +32,6 @@ PAGES = [path for _, paths in chapters("en") for path in paths]
 EXEMPT = {"tuning/frameworks.md"}
 # Pages whose PyTorch section is still to be written, one a line; the list only shrinks.
 PENDING = {
-    "debugging/data-and-labels.md",
 }
 
 
