@@ -309,7 +309,8 @@ def _gradient_checks(torch, model, loss_fn, X, y, optimizer) -> list[Check]:
         for name, p in weights.items():
             size = float(before[name].norm())
             moved = float((p.detach() - before[name]).norm())
-            ratios[name].append(moved / size if size > 0 else math.inf)
+            if size > 0 or moved > 0:
+                ratios[name].append(moved / size if size > 0 else math.inf)
     zero = [name for name, g in norms.items() if g == 0]
     finite = all(math.isfinite(g) for g in norms.values())
     low = min(norms, key=norms.get)
@@ -328,6 +329,21 @@ def _gradient_checks(torch, model, loss_fn, X, y, optimizer) -> list[Check]:
     checks = [
         Check("gradient norms", finite and not zero and spread < 100, finding)
     ]
+    still = [name for name, r in ratios.items() if not r]
+    if (
+        still
+    ):  # all zeros that never move: a ratio 0/0, which says nothing of the rate
+        checks.append(
+            Check(
+                "update ratios",
+                False,
+                tr(
+                    f"{', '.join(still)}: all zeros, never moved",
+                    f"{', '.join(still)} 全为零，一直没动",
+                ),
+            )
+        )
+        return checks
     median = {name: float(np.median(r)) for name, r in ratios.items()}
     low = min(median, key=median.get)
     high = max(median, key=median.get)

@@ -116,6 +116,17 @@ def test_weights_initialized_to_zero_fail_the_gradient_norms():
     assert not check.passed and "0.weight" in check.finding, check.finding
 
 
+def test_weights_that_stay_zero_are_named_by_the_update_ratios_not_called_fast():
+    model = nn.Sequential(nn.Linear(64, 16), nn.Tanh(), nn.Linear(16, 10))
+    for layer in (model[0], model[2]):
+        nn.init.zeros_(layer.weight)
+        nn.init.zeros_(layer.bias)
+    check = next(c for c in run(model, tiny_steps=50).checks
+                 if c.name == "update ratios")
+    assert not check.passed, check.finding
+    assert check.finding == "0.weight, 2.weight: all zeros, never moved", check.finding
+
+
 def test_a_layer_that_mixes_the_batch_fails_the_examples_kept_apart():
     torch.manual_seed(0)
     model = nn.Sequential(nn.Linear(64, 32), RowMeanRemoved(), nn.ReLU(),
