@@ -11,6 +11,7 @@ import yaml
 
 from hooks.pages import ROOT, _MkDocsLoader
 from tests.test_parity import parity_problems
+from tests.test_pytorch_sections import IMPORT, SKIP_START, section
 
 
 def test_a_new_page_pair_is_written_with_its_nav_entries(tmp_path: Path) -> None:
@@ -21,6 +22,11 @@ def test_a_new_page_pair_is_written_with_its_nav_entries(tmp_path: Path) -> None
     pages = new_page("tuning", "layer-norm", "Layer normalization: one", "层归一化", root=tmp_path)
     assert [p.name for p in pages] == ["layer-norm.md", "layer-norm.zh.md"]
     assert parity_problems(tmp_path / "docs") == []
+    for page, language in zip(pages, ("en", "zh")):
+        text = page.read_text(encoding="utf-8")
+        body = section(text, language)
+        assert body is not None and IMPORT in body and SKIP_START.search(body), page.name
+        assert text.count("/// solution") == 3, page.name
     config = yaml.load((tmp_path / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_MkDocsLoader)
     tuning = next(entry for entry in config["nav"] if "4. Tuning and the inside of the network" in entry)
     assert tuning["4. Tuning and the inside of the network"][-1] == {"Layer normalization: one": "tuning/layer-norm.md"}

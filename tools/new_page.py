@@ -23,6 +23,27 @@ import handbook as hb
 ```
 '''
 
+# The PyTorch section's guarded import and skip markers, as tests/test_pytorch_sections.py
+# requires them; the same in both languages.
+TORCH = '''```python
+try:
+    import torch
+except ImportError:
+    torch = None
+```
+
+<!-- skip: start if(torch is None, reason="PyTorch is not installed: pip install torch to run the PyTorch examples") -->
+
+{torch_text}
+
+```python
+>>> print(torch.tensor([1.0, 2.0]).sum().item() == 3.0)
+True
+```
+
+<!-- skip: end -->
+'''
+
 ENGLISH = """# {title}
 
 The problem this technique solves, in a paragraph a practitioner recognizes.
@@ -45,6 +66,44 @@ entries this technique cures.
 ## Conventions
 
 Where sources and frameworks differ, and how to convert.
+
+## In PyTorch
+
+The PyTorch calls for this technique, run on the page's own example beside the
+handbook's code (see CONTRIBUTING.md, "What a technique page contains").
+
+{torch}
+## Exercises
+
+### Understanding: what it asks
+
+The question.
+
+/// solution | Solution
+
+The worked answer, with the code that checks it.
+
+///
+
+### Experiment: what it asks
+
+The question.
+
+/// solution | Solution
+
+The worked answer, with the code that checks it.
+
+///
+
+### Going further: what it asks
+
+The question.
+
+/// solution | Solution
+
+The worked answer, with the code that checks it.
+
+///
 
 ## Further reading
 
@@ -71,6 +130,43 @@ CHINESE = """# {title}
 ## 约定
 
 各来源和框架的不同写法，以及如何换算。
+
+## 在 PyTorch 中
+
+这项技术在 PyTorch 中的写法，用本页自己的例子，与本手册的代码对照（见 CONTRIBUTING.md）。
+
+{torch}
+## 练习
+
+### 理解：问的是什么
+
+题目。
+
+/// solution | 解答
+
+解答，以及验证它的代码。
+
+///
+
+### 实验：问的是什么
+
+题目。
+
+/// solution | 解答
+
+解答，以及验证它的代码。
+
+///
+
+### 拓展：问的是什么
+
+题目。
+
+/// solution | 解答
+
+解答，以及验证它的代码。
+
+///
 
 ## 延伸阅读
 
@@ -121,8 +217,14 @@ def new_page(chapter: str, slug: str, title: str, title_zh: str, root: Path = RO
             raise NewPageError(f"new-page: {page.relative_to(root)} exists already")
     mkdocs = root / "mkdocs.yml"
     config = add_to_nav(mkdocs.read_text(encoding="utf-8"), chapter, slug, title, title_zh)
-    pages[0].write_text(ENGLISH.format(title=title, code=CODE), encoding="utf-8")
-    pages[1].write_text(CHINESE.format(title=title_zh, code=CODE), encoding="utf-8")
+    english = TORCH.format(torch_text="PyTorch beside the handbook, and a doctest that they "
+                           "agree (float64 to 1e-12, float32 to 1e-6).")
+    chinese = TORCH.format(torch_text="PyTorch 与本手册对照，并用 doctest 验证两者一致"
+                           "（float64 到 1e-12，float32 到 1e-6）。")
+    pages[0].write_text(ENGLISH.format(title=title, code=CODE, torch=english),
+                        encoding="utf-8")
+    pages[1].write_text(CHINESE.format(title=title_zh, code=CODE, torch=chinese),
+                        encoding="utf-8")
     mkdocs.write_text(config, encoding="utf-8")
     return pages
 
