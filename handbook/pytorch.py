@@ -124,7 +124,7 @@ def _checks_of_the_model(
             if bad is None
             else tr(
                 f"first NaN or inf in the output of {bad}",
-                f"第一个 NaN 或 inf 出现在 {bad} 的输出中",
+                f"第一个 NaN 或 inf 出现在{bad}的输出中",
             ),
         )
     )
