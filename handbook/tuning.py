@@ -678,7 +678,7 @@ def lr_range_test(
     smoothing: float = 0.98,
     stop_factor: float = 4.0,
 ) -> RangeTest:
-    r"""Smith (2015)'s learning-rate range test, as fast.ai's learning-rate
+    r"""Smith (2017)'s learning-rate range test, as fast.ai's learning-rate
     finder runs it: one short training whose rate grows at every step.
 
     Step $i = 1, \dots, \text{steps}$ trains on a mini-batch at the rate
