@@ -877,8 +877,8 @@ CHECKS = {
         (
             "a layer mixes the rows of a batch: look for a sum, mean or softmax "
             "over axis 0 (the examples) that belongs over axis 1 (the features)",
-            "某一层把批次中的各行混在了一起：找出对 axis 0（样本）求和、求均值"
-            "或做 softmax 的地方，它本该作用于 axis 1（特征）",
+            "某一层把批次中的各行混在了一起：找出沿第 0 轴（样本）求和、求均值"
+            "或做 softmax 的地方，它本该沿第 1 轴（特征）",
         ),
     ),
     "updates moving": (
