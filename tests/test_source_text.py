@@ -1,6 +1,6 @@
-"""The pages and the package hold no control characters: a ``"\\beta"`` or ``"\\rVert"``
-written through a Python string that was not raw becomes a backspace or a carriage
-return, which KaTeX shows as an error or, worse, as the plain word "Vert"."""
+"""The pages and the package hold no control characters: a ``"\\beta"`` or
+``"\\rVert"`` written through a Python string that was not raw becomes a backspace
+or a carriage return, which KaTeX shows as an error or, worse, as the word "Vert"."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ def sources() -> list[Path]:
 def test_no_page_or_module_holds_a_control_character():
     found = []
     for path in sources():
-        for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
+        lines = path.read_text(encoding="utf-8").split("\n")
+        for number, line in enumerate(lines, 1):
             match = CONTROL.search(line)
             if match:
                 found.append(f"{path.relative_to(ROOT)}:{number}: {match.group()!r}")
