@@ -1,6 +1,6 @@
 """The pages and the package hold no control characters: a ``"\\beta"`` or
 ``"\\rVert"`` written through a Python string that was not raw becomes a backspace
-or a carriage return, which KaTeX shows as an error or, worse, as the word "Vert"."""
+or a carriage return: KaTeX shows an error or, worse, the word "Vert"."""
 
 from __future__ import annotations
 
