@@ -24,7 +24,8 @@ def test_no_page_or_module_holds_a_control_character():
         for number, line in enumerate(lines, 1):
             match = CONTROL.search(line)
             if match:
-                found.append(f"{path.relative_to(ROOT)}:{number}: {match.group()!r}")
+                where = path.relative_to(ROOT)
+                found.append(f"{where}:{number}: {match.group()!r}")
     assert len(sources()) > 100
     assert not found, "\n".join(found)
 
