@@ -800,6 +800,9 @@ def copied_blocks(page: Page, url: str) -> tuple[str, list[str]]:
     outputs = page.evaluate(PAGE_BLOCKS)
     page.bring_to_front()  # the clipboard serves the focused page
     copied = page.evaluate(COPY_ALL, CLIPBOARD_SENTINEL)
+    if CLIPBOARD_SENTINEL in copied:  # the page lost the focus for a while: once more
+        page.bring_to_front()
+        copied = page.evaluate(COPY_ALL, CLIPBOARD_SENTINEL)
     assert len(copied) == len(outputs), f"{url}: {len(outputs)} blocks, {len(copied)} copied"
     missing = [i for i, text in enumerate(copied) if text == CLIPBOARD_SENTINEL]
     assert not missing, f"{url}: the copy buttons of blocks {missing} put nothing on the clipboard"
