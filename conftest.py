@@ -64,7 +64,7 @@ class ProseItem(pytest.Item):
 
         outputs: list[str] | None = []
         if exec_fences(self.path.read_text(encoding="utf-8")):
-            outputs = cached_outputs(self.path)  # what this run of the page printed
+            outputs = cached_outputs(self.path, partial=False)  # what this run printed
             if outputs is None:
                 pytest.skip("the page's blocks did not all run and pass")
         missing = unbacked(self.path, outputs)

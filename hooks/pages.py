@@ -411,17 +411,23 @@ def cache_folder() -> Path:
     return folder / "without-figures" if skipping_figures() else folder
 
 
-def cached_outputs(page: str | Path) -> list[str] | None:
-    """What the page's exec="on" blocks printed the last time all of its blocks passed."""
-    entry = cache_folder() / f"{cache_key(page)}.json"
-    return json.loads(entry.read_text(encoding="utf-8")) if entry.exists() else None
+def cached_outputs(page: str | Path, partial: bool = True) -> list[str] | None:
+    """What the page's exec="on" blocks printed the last time all of its blocks passed;
+    with ``partial``, failing that, the last time every block up to its last exec="on"
+    one passed (``run_page(..., through_exec=True)``, what ``serve`` runs first)."""
+    key = cache_key(page)
+    for name in (f"{key}.json", f"{key}.exec.json") if partial else (f"{key}.json",):
+        entry = cache_folder() / name
+        if entry.exists():
+            return json.loads(entry.read_text(encoding="utf-8"))
+    return None
 
 
-def _remember_outputs(page: str | Path, namespace: dict[str, Any]) -> None:
+def _remember_outputs(page: str | Path, namespace: dict[str, Any], suffix: str = "") -> None:
     outputs = namespace.get(OUTPUTS, {})
     folder = cache_folder()
     folder.mkdir(parents=True, exist_ok=True)
-    entry = folder / f"{cache_key(page)}.json"
+    entry = folder / f"{cache_key(page)}{suffix}.json"
     entry.write_text(json.dumps([outputs[start] for start in sorted(outputs)]), encoding="utf-8")
 
 
@@ -546,11 +552,14 @@ def exec_fences(text: str) -> list[tuple[int, int, dict[str, str], str]]:
     return found
 
 
-def run_page(path: str | Path) -> list[str]:
+def run_page(path: str | Path, through_exec: bool = False) -> list[str]:
     """Run every block of one page as the tests do; return what its exec="on" blocks printed.
 
     A page whose blocks all passed with the same code before (under pytest, or in an
-    earlier build) is not run again: its outputs come from the cache.
+    earlier build) is not run again: its outputs come from the cache. With
+    ``through_exec``, the run stops after the last exec="on" block, which is all the
+    build needs (the exercises and the PyTorch section come later on a page), and
+    caches its outputs apart from a whole run's; ``serve`` starts that way.
     """
     from unittest import SkipTest
 
@@ -558,17 +567,23 @@ def run_page(path: str | Path) -> list[str]:
     cached = cached_outputs(path)
     if cached is not None:
         return cached
+    found = exec_fences(path.read_text(encoding="utf-8"))
+    last = found[-1][0] if through_exec and found else None
     sybil = make_sybil(path=path.parent, patterns=(path.name,))
     document = sybil.parse(path)
     sybil.setup(document.namespace)
     try:
         for example in document:
+            if last is not None and example.start > last:
+                break
             try:
                 example.evaluate()
             except SkipTest:
                 continue
             except Exception as error:
                 raise PageError(f"{path}, line {example.line}: {type(error).__name__}: {error}") from error
+        if last is not None:
+            _remember_outputs(path, document.namespace, suffix=".exec")
         outputs = document.namespace.get(OUTPUTS, {})
         return [outputs[start] for start in sorted(outputs)]
     finally:

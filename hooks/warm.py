@@ -4,7 +4,9 @@ A page with ``exec="on"`` blocks (figures, tables) and every lab must have run b
 the site can be built. ``python3 dev.py serve`` calls ``warm()`` first: whatever is not
 in the caches yet (``.cache/page-outputs/``, ``.cache/labs/``, shared with the tests)
 runs in worker processes, one per core, each with one BLAS thread, with a progress
-bar. The build then takes everything from the caches and the site answers at once.
+bar; a page runs up to its last exec="on" block, all the build needs (its exercises
+and PyTorch section are left to the tests). The build then takes everything from the
+caches and the site answers at once.
 
     python -m hooks.warm        # the same on its own
 """
@@ -47,7 +49,7 @@ def _run(path: str) -> tuple[str, str | None]:
         if path.endswith(".py"):
             execute(path)
         else:
-            run_page(path)
+            run_page(path, through_exec=True)  # all the build needs; the tests run the rest
     except (LabError, PageError) as error:
         return path, str(error)
     return path, None

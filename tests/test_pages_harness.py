@@ -185,6 +185,23 @@ def test_a_page_that_passed_is_not_run_again_by_the_build(tmp_path: Path, monkey
     assert runs.read_text() == "xxx"
 
 
+def test_serve_runs_a_page_up_to_its_last_exec_block_and_the_tests_still_run_all(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from hooks.pages import PageError, cached_outputs, run_page
+
+    monkeypatch.setenv("HANDBOOK_PAGE_CACHE", str(tmp_path / "cache"))
+    page = tmp_path / "page.md"
+    page.write_text('```python exec="on"\nprint("<p>out</p>")\n```\n\n'
+                    '```python\nraise RuntimeError("an exercise fails")\n```\n')
+    assert run_page(page, through_exec=True) == ["<p>out</p>\n"]
+    assert cached_outputs(page) == ["<p>out</p>\n"]  # what the build takes
+    assert cached_outputs(page, partial=False) is None  # not a whole page that passed
+    assert run_page(page) == ["<p>out</p>\n"]  # from the cache: the build does not rerun
+    (tmp_path / "cache").rename(tmp_path / "old")
+    with pytest.raises(PageError, match="an exercise fails"):
+        run_page(page)
+
+
 def test_a_caption_after_a_figure_makes_a_numbered_figure() -> None:
     from hooks.pages import PageError, render_exec_blocks
 
