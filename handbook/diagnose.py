@@ -1011,6 +1011,27 @@ def input_checks(X: np.ndarray) -> list[Check]:
     return checks
 
 
+def label_balance(counts: np.ndarray) -> Check:
+    """The "label balance" check: every class present, and the largest no more than
+    10 times the smallest, since a rare class is learned slowly or not at all.
+
+    Args:
+        counts: the number of examples of each class, one entry per class.
+
+    Returns:
+        The Check, its finding the number of classes and the range of counts.
+    """
+    fewest, most = counts.min(), counts.max()
+    return Check(
+        "label balance",
+        fewest > 0 and most / fewest < 10,
+        tr(
+            f"{len(counts)} classes, {fewest} to {most} examples each",
+            f"{len(counts)} 个类别，每类 {fewest} 到 {most} 个样本",
+        ),
+    )
+
+
 def checkup(
     model: "Layer",
     loss: "Loss",
@@ -1053,18 +1074,7 @@ def checkup(
                 f"labels from {y.min()}",
                 described=True,
             )
-        counts = np.bincount(y)
-        fewest, most = counts.min(), counts.max()
-        checks.append(
-            Check(
-                "label balance",
-                fewest > 0 and most / fewest < 10,
-                tr(
-                    f"{len(counts)} classes, {fewest} to {most} examples each",
-                    f"{len(counts)} 个类别，每类 {fewest} 到 {most} 个样本",
-                ),
-            )
-        )
+        checks.append(label_balance(np.bincount(y)))
         value, expected = initial_loss(model, loss, X, y)
         log = "log 2" if expected == np.log(2) else "log K"
         checks.append(

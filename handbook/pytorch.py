@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from handbook import validation as check
-from handbook.diagnose import Check, Checkup, input_checks
+from handbook.diagnose import Check, Checkup, input_checks, label_balance
 from handbook.language import tr
 
 WHO = "torch_checkup"
@@ -104,17 +104,7 @@ def _checks_of_the_model(
     checks = []
     if kind is not None and kind > 1:
         counts = np.bincount(y.cpu().numpy(), minlength=kind)
-        fewest, most = counts.min(), counts.max()
-        checks.append(
-            Check(
-                "label balance",
-                fewest > 0 and most / fewest < 10,
-                tr(
-                    f"{len(counts)} classes, {fewest} to {most} examples each",
-                    f"{len(counts)} 个类别，每类 {fewest} 到 {most} 个样本",
-                ),
-            )
-        )
+        checks.append(label_balance(counts))
     bad = recorder.first_nonfinite()
     checks.append(
         Check(
