@@ -567,8 +567,8 @@ def run_page(path: str | Path, through_exec: bool = False) -> list[str]:
     cached = cached_outputs(path)
     if cached is not None:
         return cached
-    found = exec_fences(path.read_text(encoding="utf-8"))
-    last = found[-1][0] if through_exec and found else None
+    found = exec_fences(path.read_text(encoding="utf-8")) if through_exec else []
+    last = found[-1][0] if found else None
     sybil = make_sybil(path=path.parent, patterns=(path.name,))
     document = sybil.parse(path)
     sybil.setup(document.namespace)
