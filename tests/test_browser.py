@@ -305,16 +305,14 @@ SELF_CHECK = OVERFLOWING + """addEventListener("load", () => setTimeout(function
   void document.body.offsetHeight;
   // A lazy image loads once it is near the viewport; how near depends on the browser
   // (Chrome loads one 1250 px below the screen on a fast connection, its headless
-  // shell one 2500 px below too): one further than 1250 px below the first screen is
-  // left out of the weight, as a reader's Chrome would leave it for later.
-  const near = innerHeight + 1250;
-  const later = new Set([...document.querySelectorAll('img[loading="lazy"]')]
-    .filter(img => img.getBoundingClientRect().top + scrollY > near).map(img => img.src));
-  for (const img of document.images) {
-    if (img.loading !== "lazy" || img.getBoundingClientRect().top + scrollY <= near) {
-      later.delete(img.src);
-    }
-  }
+  // shell one about 2500 px below too): a file only lazy images further than 1250 px
+  // below the first screen show is left out of the weight, as a reader's Chrome would
+  // leave it for later.
+  const far = img => img.loading === "lazy"
+    && img.getBoundingClientRect().top + scrollY > innerHeight + 1250;
+  const images = [...document.images];
+  const later = new Set(images.filter(far).map(img => img.src));
+  images.filter(img => !far(img)).forEach(img => later.delete(img.src));
   document.fonts.ready.then(() => {
     const page = performance.getEntriesByType("navigation")[0];
     const files = performance.getEntriesByType("resource").filter(f => !later.has(f.name));
