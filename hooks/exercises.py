@@ -126,13 +126,9 @@ def chapters(language: str = "en") -> list[tuple[str, list[Path]]]:
     """The chapters, in the order of the navigation: each one's title in the language
     (mkdocs.yml's nav, and the i18n plugin's nav_translations for Chinese) and its
     pages in that language."""
-    import yaml
+    from hooks.pages import mkdocs_config
 
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("", lambda loader, suffix, node: None)  # !relative, ...
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader)
+    config = mkdocs_config()
     translations = {}
     for plugin in config["plugins"]:
         if isinstance(plugin, dict) and "i18n" in plugin:

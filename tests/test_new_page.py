@@ -7,9 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import yaml
 
-from hooks.pages import ROOT, _MkDocsLoader
+from hooks.pages import ROOT, mkdocs_config
 from tests.test_parity import parity_problems
 from tests.test_pytorch_sections import IMPORT, SKIP_START, section
 
@@ -27,7 +26,7 @@ def test_a_new_page_pair_is_written_with_its_nav_entries(tmp_path: Path) -> None
         body = section(text, language)
         assert body is not None and IMPORT in body and SKIP_START.search(body), page.name
         assert text.count("/// solution") == 3, page.name
-    config = yaml.load((tmp_path / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_MkDocsLoader)
+    config = mkdocs_config(tmp_path / "mkdocs.yml")
     tuning = next(entry for entry in config["nav"] if "4. Tuning and the inside of the network" in entry)
     assert tuning["4. Tuning and the inside of the network"][-1] == {"Layer normalization: one": "tuning/layer-norm.md"}
     zh = next(lang for lang in next(p for p in config["plugins"] if "i18n" in p)["i18n"]["languages"]

@@ -141,11 +141,9 @@ def test_pages_show_figures_drawn_at_build_time(site: Path) -> None:
 
 
 def test_every_stylesheet_and_script_of_the_config_is_in_the_site(site: Path) -> None:
-    import yaml
+    from hooks.pages import mkdocs_config
 
-    from hooks.pages import _MkDocsLoader
-
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_MkDocsLoader)
+    config = mkdocs_config()
     assets = config.get("extra_css", []) + config.get("extra_javascript", [])
     assert assets
     missing = [a for a in assets if not (site / a).is_file()]
