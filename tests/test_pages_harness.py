@@ -3,6 +3,9 @@ an exercise's solution included."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -87,17 +90,19 @@ PAGES = {
 }
 
 
-@pytest.fixture
-def site(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
-    (pytester.path / "pkg").mkdir()
-    (pytester.path / "pkg" / "mod.py").write_text(SOURCE)
-    (pytester.path / "mkdocs.yml").write_text(MKDOCS.format(base=pytester.path))
-    monkeypatch.setenv("HANDBOOK_PAGE_CACHE", str(pytester.path / "cache"))
-    docs = pytester.path / "docs"
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """What one pytest run of the stand-in pages (PAGES) prints, every result listed
+    (``-rA``): a site of its own, with a conftest that collects it as the handbook's does."""
+    site = tmp_path_factory.mktemp("site")
+    (site / "pkg").mkdir()
+    (site / "pkg" / "mod.py").write_text(SOURCE)
+    (site / "mkdocs.yml").write_text(MKDOCS.format(base=site))
+    docs = site / "docs"
     docs.mkdir()
     for name, (text, _) in PAGES.items():
         (docs / name).write_text(text, encoding="utf-8")
-    pytester.makeconftest(textwrap.dedent(f"""
+    (site / "conftest.py").write_text(textwrap.dedent(f"""
         import sys
         sys.path.insert(0, {str(ROOT)!r})
         from pathlib import Path
@@ -106,12 +111,13 @@ def site(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.P
             path=Path(__file__).parent / "docs", mkdocs_yml=Path(__file__).parent / "mkdocs.yml"
         ).pytest()
     """))
-    return pytester
+    env = dict(os.environ, HANDBOOK_PAGE_CACHE=str(site / "cache"))
+    run = subprocess.run([sys.executable, "-m", "pytest", "-rA", "-p", "no:cacheprovider", "docs"],
+                         cwd=site, env=env, capture_output=True, text=True, timeout=300)
+    return run.stdout + run.stderr
 
 
-def test_every_fence_form_runs_and_fails_when_broken(site: pytest.Pytester) -> None:
-    result = site.runpytest_subprocess("-rA", "-p", "no:cacheprovider", "docs")
-    report = result.stdout.str()
+def test_every_fence_form_runs_and_fails_when_broken(report: str) -> None:
     for name, (_, should_fail) in PAGES.items():
         lines = [l for l in report.splitlines() if name in l and l.split(" ")[0] in ("PASSED", "FAILED", "ERROR", "SKIPPED")]
         assert lines, f"{name}: no test was collected\n{report}"
@@ -120,18 +126,16 @@ def test_every_fence_form_runs_and_fails_when_broken(site: pytest.Pytester) -> N
     assert any(l.startswith("SKIPPED") and "needs a GPU" in l for l in report.splitlines()), report
 
 
-def test_failures_name_the_page_and_line(site: pytest.Pytester) -> None:
-    result = site.runpytest_subprocess("-p", "no:cacheprovider", "docs/plain_bad.md", "docs/page_bad.zh.md")
-    report = result.stdout.str()
-    assert "docs/plain_bad.md" in report and "line:3" in report, report
-    assert "docs/page_bad.zh.md" in report, report
+def test_failures_name_the_page_and_line(report: str) -> None:
+    failures = [l for l in report.splitlines() if l.startswith("FAILED")]
+    assert any(l.startswith("FAILED docs/plain_bad.md::") and "line:3" in l for l in failures), report
+    assert any(l.startswith("FAILED docs/page_bad.zh.md::") for l in failures), report
 
 
-def test_snippet_tracebacks_point_into_the_source_file(site: pytest.Pytester) -> None:
-    result = site.runpytest_subprocess("-p", "no:cacheprovider", "docs/snippet_bad.md")
-    report = result.stdout.str()
-    assert "ZeroDivisionError" in report, report
-    assert f"pkg{'/'}mod.py:12" in report.replace("\\", "/"), report
+def test_snippet_tracebacks_point_into_the_source_file(report: str) -> None:
+    section = report[report.index("snippet_bad.md"):]
+    assert "ZeroDivisionError" in section, report
+    assert f"pkg{'/'}mod.py:12" in section.replace("\\", "/"), report
 
 
 def test_the_real_pages_are_collected_in_both_languages() -> None:
