@@ -278,7 +278,7 @@ def class_labels(who: str, y: np.ndarray, K: int) -> np.ndarray:
         ValueError: if y is not 1-D, not integers, or not in [0, K).
     """
     y = np.asarray(y)
-    if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer):
+    if y.ndim != 1 or y.dtype.kind not in "iu":  # signed or unsigned integers
         shown = f"dtype {y.dtype}, shape {y.shape}"
         check.fail(who, "labels", f"integers in [0, {K})", shown, described=True)
     if ((y < 0) | (y >= K)).any():
@@ -421,7 +421,7 @@ class SoftmaxCrossEntropy(Loss):
             labels = class_probabilities(who, y, z.shape[1], z.dtype).argmax(axis=1)
         if not np.isfinite(z).all():
             return float("nan")  # a NaN logit predicts no class
-        return float(np.mean(z.argmax(axis=1) == labels))
+        return np.count_nonzero(z.argmax(axis=1) == labels) / len(z)
 
 
 # --8<-- [end:cross-entropy]

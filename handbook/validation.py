@@ -136,9 +136,12 @@ def number(
         ValueError: if value is NaN or infinite (an integer beyond every float
             too), or outside the range.
     """
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+    if type(value) is float:  # the common case, without the checks below
+        if not math.isfinite(value):
+            fail(who, argument, "finite", value)
+    elif isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         fail(who, argument, "a real number", value, TypeError)
-    if isinstance(value, numbers.Integral):
+    elif isinstance(value, numbers.Integral):
         if abs(value) > sys.float_info.max:  # beyond every float
             fail(who, argument, "finite (at most 1.8e308 in size)", value)
     else:
@@ -434,6 +437,8 @@ def as_array(who: Any, argument: str, value: Any) -> np.ndarray:
         TypeError: if value is a masked array.
         ValueError: if value is a nested list with rows of unequal lengths.
     """
+    if type(value) is np.ndarray and value.dtype.isnative:
+        return value  # the common case: nothing to convert or refuse
     if isinstance(value, np.ma.MaskedArray):
         fail(
             who,
