@@ -332,6 +332,7 @@ class Sweep:
     problems: list[str] = field(default_factory=list)  # errors, bad requests, checks
     weights: dict[str, dict[str, Any]] = field(default_factory=dict)
     phone: list[str] = field(default_factory=list)  # what does not fit at 390 px
+    phone_checked: list[str] = field(default_factory=list)  # the pages seen at 390 px
     figures_measured: int = 0
     # a technique page's Python blocks as the copy buttons give them, and the output shown
     copies: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
@@ -347,8 +348,9 @@ def sweep(context: BrowserContext, served: Path, language: str) -> Sweep:
 
     - at desktop width, once loaded: no console error, exception, failed request or
       other host; images, figures and math shown; what the load weighed (SELF_CHECK);
-    - at 390 px, the viewport resized in place: display math that does not fit the
-      column, and the width each figure is shown at (its text must stay legible);
+    - at 390 px, the viewport resized in place (on a page with display math or a
+      figure): display math that does not fit the column, and the width each figure
+      is shown at (its text must stay legible);
     - on a technique page, what every copy button puts on the clipboard.
 
     The tests that use it assert on what it found; the first to ask runs it.
@@ -356,8 +358,6 @@ def sweep(context: BrowserContext, served: Path, language: str) -> Sweep:
     if language in _SWEEPS:
         return _SWEEPS[language]
     found = _SWEEPS[language] = Sweep()
-    from hooks.figures import MIN_TEXT_PX, size_of, text_sizes
-
     urls = page_urls(served, language)
     assert len(urls) > 10, f"only {len(urls)} {language} pages in the site"
     tab = watch(context.new_page())
@@ -386,19 +386,9 @@ def sweep(context: BrowserContext, served: Path, language: str) -> Sweep:
             # page) is cut off by the next page (ERR_ABORTED, not counted).
             if number == 0:
                 tab.settle(quiet=0.3)
-            tab.page.set_viewport_size(PHONE)
-            tab.page.evaluate("new Promise(done => requestAnimationFrame(() => done()))")
-            found.phone += [f"{url}: {problem}" for problem in
-                            tab.page.evaluate(f"({OVERFLOWING.strip()})(false)")]
-            for src, width in tab.page.evaluate(FIGURES_SHOWN):
-                svg = (served / src.removeprefix(ROOT_URL)).read_text(encoding="utf-8")
-                if text_sizes(svg):
-                    smallest = width / size_of(svg)[0] * min(text_sizes(svg))
-                    found.figures_measured += 1
-                    if smallest < MIN_TEXT_PX - 0.05:
-                        found.phone.append(f"{url}: {src}: text {smallest:.1f} px high, "
-                                           f"under {MIN_TEXT_PX:g} px")
-            tab.page.set_viewport_size(desktop)
+            if has_phone_checks(built_html(served, url)):
+                check_at_phone_width(tab.page, url, served, found)
+                tab.page.set_viewport_size(desktop)
             if url.removeprefix(ROOT_URL).removeprefix(LANGUAGES[language]).split("/")[0] in CHAPTERS:
                 found.copies[url] = copied_blocks(tab.page, url)
         tab.settle(quiet=0.3)
@@ -411,6 +401,33 @@ def sweep(context: BrowserContext, served: Path, language: str) -> Sweep:
         found.problems += [f"{url}: {problem}" for problem in reports.get(url, [])]
     found.problems = list(dict.fromkeys(found.problems))  # a resource asked for twice fails twice
     return found
+
+
+def has_phone_checks(html: str) -> bool:
+    """Whether a page has what the sweep checks at 390 px: display math or a figure
+    (another page is not resized: a long page's layout again costs the browser)."""
+    return 'div class="arithmatex"' in html or "handbook-figure-image" in html
+
+
+def check_at_phone_width(page: Page, url: str, served: Path, found: Sweep) -> None:
+    """Resize the loaded page to 390 px in place; note in ``found`` the display math
+    wider than the column and each figure whose smallest text is shown under
+    MIN_TEXT_PX (the caller restores the width)."""
+    from hooks.figures import MIN_TEXT_PX, size_of, text_sizes
+
+    page.set_viewport_size(PHONE)
+    found.phone_checked.append(url)
+    page.evaluate("new Promise(done => requestAnimationFrame(() => done()))")
+    found.phone += [f"{url}: {problem}" for problem in
+                    page.evaluate(f"({OVERFLOWING.strip()})(false)")]
+    for src, width in page.evaluate(FIGURES_SHOWN):
+        svg = (served / src.removeprefix(ROOT_URL)).read_text(encoding="utf-8")
+        if text_sizes(svg):
+            smallest = width / size_of(svg)[0] * min(text_sizes(svg))
+            found.figures_measured += 1
+            if smallest < MIN_TEXT_PX - 0.05:
+                found.phone.append(f"{url}: {src}: text {smallest:.1f} px high, "
+                                   f"under {MIN_TEXT_PX:g} px")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -467,6 +484,7 @@ def test_display_math_and_the_text_of_figures_fit_a_phone_screen(
     with_math = [url for url in html if 'div class="arithmatex"' in html[url]]
     assert len(with_math) >= 15, f"only {len(with_math)} pages with displayed equations in {language}"
     found = sweep(context, served, language)
+    assert set(with_math) <= set(found.phone_checked), "pages with display math not seen at 390 px"
     assert found.figures_measured >= 30, f"the text of only {found.figures_measured} figures measured"
     assert found.phone == [], f"{len(found.phone)} problems at 390 px:\n" + "\n".join(found.phone)
 
