@@ -421,7 +421,7 @@ class SoftmaxCrossEntropy(Loss):
             labels = class_probabilities(who, y, z.shape[1], z.dtype).argmax(axis=1)
         if not np.isfinite(z).all():
             return float("nan")  # a NaN logit predicts no class
-        return np.count_nonzero(z.argmax(axis=1) == labels) / len(z)
+        return float(np.count_nonzero(z.argmax(axis=1) == labels) / len(z))
 
 
 # --8<-- [end:cross-entropy]

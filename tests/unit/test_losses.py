@@ -191,3 +191,14 @@ def test_the_weighted_loss_and_balanced_weights_refuse_bad_input(make, error, ex
 
     with pytest.raises(error, match=expected):
         make(hb, np)
+
+
+@pytest.mark.parametrize("loss, z, y", [
+    (hb.SoftmaxCrossEntropy(), np.eye(3, dtype=np.float32), np.array([0, 1, 1])),
+    (hb.BinaryCrossEntropy(), np.array([[1.0], [-1.0]]), np.array([1, 1])),
+])
+def test_accuracy_is_a_python_float(loss, z, y):
+    """A share a reader prints: 0.667, not np.float64(0.667) (and a comparison of it
+    a plain True, not np.True_)."""
+    accuracy = loss.accuracy(z, y)
+    assert type(accuracy) is float and accuracy in (2 / 3, 0.5)
