@@ -403,10 +403,13 @@ def sweep(context: BrowserContext, served: Path, language: str) -> Sweep:
     return found
 
 
+DISPLAY_MATH = 'div class="arithmatex"'  # in a built page's HTML: a displayed equation
+
+
 def has_phone_checks(html: str) -> bool:
     """Whether a page has what the sweep checks at 390 px: display math or a figure
     (another page is not resized: a long page's layout again costs the browser)."""
-    return 'div class="arithmatex"' in html or "handbook-figure-image" in html
+    return DISPLAY_MATH in html or "handbook-figure-image" in html
 
 
 def check_at_phone_width(page: Page, url: str, served: Path, found: Sweep) -> None:
@@ -481,7 +484,7 @@ def test_display_math_and_the_text_of_figures_fit_a_phone_screen(
     the smallest text of every figure is at least MIN_TEXT_PX high as shown (a figure
     whose text would be smaller scrolls sideways instead, hooks/figures.py)."""
     html = {url: built_html(served, url) for url in page_urls(served, language)}
-    with_math = [url for url in html if 'div class="arithmatex"' in html[url]]
+    with_math = [url for url in html if DISPLAY_MATH in html[url]]
     assert len(with_math) >= 15, f"only {len(with_math)} pages with displayed equations in {language}"
     found = sweep(context, served, language)
     assert set(with_math) <= set(found.phone_checked), "pages with display math not seen at 390 px"
