@@ -87,6 +87,8 @@ SITE_TESTS = ("tests/test_site.py", "tests/test_links.py", "tests/test_browser.p
 # Chinese pages and the unit tests, so that the two first runs take about as long (the
 # other such tests, the docstring checks among them, run with the English pages).
 BESIDE_CHINESE = ("tests/test_pages_harness.py",)
+# Unit tests run beside the English pages instead, for the same balance.
+UNIT_BESIDE_ENGLISH = ("tests/unit/test_plot.py",)
 
 
 def test(arguments: list[str]) -> int:
@@ -96,7 +98,7 @@ def test(arguments: list[str]) -> int:
     BLAS thread. First two runs side by side: the English pages and labs under the
     build's kernels, with the tests of the hooks and tools; the Chinese pages and labs,
     whose code and numbers are the English ones, under another kernel family (so that
-    they check what a reader's machine prints as well), with the package's unit tests.
+    they check what a reader's machine prints as well), with most of the unit tests.
     Then the strict build of the site (from the pages' cached outputs), and its tests in
     two runs side by side (they mostly wait on the browser). A third kernel family is
     left to ``python3 dev.py kernels``, which a change to a page's numbers runs before it
@@ -112,9 +114,12 @@ def test(arguments: list[str]) -> int:
               "(python3 dev.py torch installs it).", flush=True)
     ignore = [f"--ignore={path}" for path in (*SITE_TESTS, *BESIDE_CHINESE)]
     chinese = start_run("Chinese pages and unit tests",
-                        [*workers(), "docs", "tests/unit", *BESIDE_CHINESE],
+                        [*workers(), "docs", "tests/unit", *BESIDE_CHINESE,
+                         *(f"--ignore={path}" for path in UNIT_BESIDE_ENGLISH)],
                         page_environment(env, "zh", family))
-    first = collected(run(BIN / "pytest", *workers(), *ignore, "--ignore=tests/unit", "tests", "docs",
+    unit = {path.relative_to(ROOT).as_posix() for path in (ROOT / "tests" / "unit").glob("test_*.py")}
+    ignore += [f"--ignore={path}" for path in sorted(unit - set(UNIT_BESIDE_ENGLISH))]
+    first = collected(run(BIN / "pytest", *workers(), *ignore, "tests", "docs",
                           env=page_environment(env, "en", None)))
     first = finish_runs([chinese]) or first
     built = run(BIN / "mkdocs", "build", "--strict", "--clean", "--site-dir", ROOT / "site",
