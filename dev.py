@@ -138,8 +138,8 @@ def test(arguments: list[str]) -> int:
 # Browser tests that need no instant navigation (it engages only at the address the site
 # is built for, port 8000), run by dev.py test on another port beside the others, about
 # half of the browser's work: the Chinese pages' sweep (tests/test_browser.sweep, one
-# visit of every page for all three), the screenshots, the lab's copy buttons and a few
-# Chinese pages' checks.
+# visit of every page for the tests that use it), the screenshots and a few Chinese
+# pages' checks.
 BROWSER_ASIDE = tuple(
     f"tests/test_browser.py::{test}[zh]" for test in (
         "test_every_page_loads_without_errors_or_requests_to_other_hosts",
@@ -148,9 +148,8 @@ BROWSER_ASIDE = tuple(
         "test_search_puts_the_technique_page_first_in_the_language_being_read",
         "test_figures_drawn_at_build_time_are_shown",
         "test_formulas_are_typeset_and_no_raw_tex_is_left",
-    )) + (
-    "tests/test_browser.py::test_the_copy_buttons_of_a_lab_copy_its_cells_and_its_outputs_keep_their_lines",
-) + tuple(
+        "test_the_copy_buttons_of_a_lab_copy_its_cells_and_its_outputs_keep_their_lines",
+    )) + tuple(
     f"tests/test_browser.py::test_screenshots_of_the_home_pages_two_chapters_and_a_lab_are_written[{mode}]"
     for mode in ("desktop-light", "desktop-dark", "phone-light", "phone-dark"))
 

@@ -336,6 +336,9 @@ class Sweep:
     figures_measured: int = 0
     # a technique page's Python blocks as the copy buttons give them, and the output shown
     copies: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+    # a lab page's code blocks as the copy buttons give them, and how each printed
+    # output is shown (LAB_OUTPUTS)
+    labs: dict[str, tuple[str, list[dict[str, Any]]]] = field(default_factory=dict)
 
 
 _SWEEPS: dict[str, Sweep] = {}
@@ -351,7 +354,8 @@ def sweep(context: BrowserContext, served: Path, language: str) -> Sweep:
     - at 390 px, the viewport resized in place (on a page with display math or a
       figure): display math that does not fit the column, and the width each figure
       is shown at (its text must stay legible);
-    - on a technique page, what every copy button puts on the clipboard.
+    - on a technique page, what every copy button puts on the clipboard; on a lab page,
+      that too, and how the cells' printed outputs are shown.
 
     The tests that use it assert on what it found; the first to ask runs it.
     """
@@ -360,6 +364,7 @@ def sweep(context: BrowserContext, served: Path, language: str) -> Sweep:
     found = _SWEEPS[language] = Sweep()
     urls = page_urls(served, language)
     assert len(urls) > 10, f"only {len(urls)} {language} pages in the site"
+    lab_urls = set(lab_pages(language).values())
     tab = watch(context.new_page())
     # Every load a cold one: without the browser's caches each page fetches, and the
     # performance entries list, everything it needs (a file from the memory cache has
@@ -391,6 +396,8 @@ def sweep(context: BrowserContext, served: Path, language: str) -> Sweep:
                 tab.page.set_viewport_size(desktop)
             if url.removeprefix(ROOT_URL).removeprefix(LANGUAGES[language]).split("/")[0] in CHAPTERS:
                 found.copies[url] = copied_blocks(tab.page, url)
+            elif url in lab_urls:
+                found.labs[url] = (copied_blocks(tab.page, url)[0], tab.page.evaluate(LAB_OUTPUTS))
         tab.settle(quiet=0.3)
     finally:
         found.problems += tab.problems
@@ -1011,27 +1018,37 @@ LAB_OUTPUTS = """() => [...document.querySelectorAll(".md-content .handbook-outp
 }))"""
 
 
-def test_the_copy_buttons_of_a_lab_copy_its_cells_and_its_outputs_keep_their_lines(tab: Tab, served: Path) -> None:
-    """On every lab page, in both languages, each code block's copy button copies exactly
-    that cell's code, in the notebook's order; what the cells printed keeps each line
-    whole (it scrolls sideways) and has no copy button."""
-    import jupytext
-
+def lab_pages(language: str) -> dict[Path, str]:
+    """Each lab of ``language`` (its source, docs/labs/*.py) and the address of its page."""
     from hooks.labs import lab_name, labs
 
+    return {source: f"{ROOT_URL}{LANGUAGES[language]}labs/{lab_name(source)}/"
+            for source in labs() if source.name.endswith(".zh.py") == (language == "zh")}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_copy_buttons_of_a_lab_copy_its_cells_and_its_outputs_keep_their_lines(
+        context: BrowserContext, served: Path, language: str) -> None:
+    """On every lab page of the language, each code block's copy button copies exactly
+    that cell's code, in the notebook's order; what the cells printed keeps each line
+    whole (it scrolls sideways) and has no copy button. The buttons are clicked on the
+    visit of ``sweep``."""
+    import jupytext
+
+    found = sweep(context, served, language)
     problems = []
-    for source in labs():
-        folder = LANGUAGES["zh" if source.name.endswith(".zh.py") else "en"]
-        url = f"{ROOT_URL}{folder}labs/{lab_name(source)}/"
-        tab.page.goto(url)
-        copied, _ = copied_blocks(tab.page, url)
+    pages = lab_pages(language)
+    assert len(pages) >= 6, f"only {len(pages)} {language} labs"
+    for source, url in pages.items():
+        if url not in found.labs:
+            problems.append(f"{url}: the lab page was not visited")
+            continue
+        copied, outputs = found.labs[url]
         code = [cell.source for cell in jupytext.read(source).cells if cell.cell_type == "code"]
         if lines_of(copied) != lines_of("\n\n".join(code)):
             problems.append(f"{url}: the copy buttons do not copy the cells' code")
-        outputs = tab.page.evaluate(LAB_OUTPUTS)
         if not outputs:
             problems.append(f"{url}: no printed output")
         problems += [f"{url}: printed output {i + 1}: {shown}" for i, shown in enumerate(outputs)
                      if shown != {"whiteSpace": "pre", "overflowX": "auto", "copyButton": False}]
     assert problems == [], "\n".join(problems)
-    assert tab.problems == []
