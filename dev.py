@@ -135,12 +135,12 @@ def test(arguments: list[str]) -> int:
     return first or second
 
 
-# Browser tests that need no instant navigation (it engages only at the address the site
-# is built for, port 8000), run by dev.py test on another port beside the others, about
-# half of the browser's work: the Chinese pages' sweep (tests/test_browser.sweep, one
-# visit of every page for the tests that use it), the screenshots and a few Chinese
-# pages' checks.
-BROWSER_ASIDE = tuple(
+# Tests of the site that need no instant navigation (it engages only at the address the
+# site is built for, port 8000), run by dev.py test on another port beside the others,
+# about half of the work: the Chinese pages' sweep (tests/test_browser.sweep, one visit
+# of every page for the tests that use it), the screenshots, a few Chinese pages'
+# checks, and the link check (no browser).
+BROWSER_ASIDE = ("tests/test_links.py",) + tuple(
     f"tests/test_browser.py::{test}[zh]" for test in (
         "test_every_page_loads_without_errors_or_requests_to_other_hosts",
         "test_display_math_and_the_text_of_figures_fit_a_phone_screen",
