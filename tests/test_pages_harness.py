@@ -4,6 +4,7 @@ an exercise's solution included."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -132,8 +133,15 @@ def test_failures_name_the_page_and_line(report: str) -> None:
     assert any(l.startswith("FAILED docs/page_bad.zh.md::") for l in failures), report
 
 
+def failure_of(report: str, page: str) -> str:
+    """The report's section on the failure of ``page``: from its "____ page line=..."
+    header to the next section's."""
+    sections = re.split(r"^_{3,} |^={3,} ", report, flags=re.M)
+    return "".join(section for section in sections if section.startswith(f"{page} line="))
+
+
 def test_snippet_tracebacks_point_into_the_source_file(report: str) -> None:
-    section = report[report.index("snippet_bad.md"):]
+    section = failure_of(report, "snippet_bad.md")
     assert "ZeroDivisionError" in section, report
     assert f"pkg{'/'}mod.py:12" in section.replace("\\", "/"), report
 
