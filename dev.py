@@ -112,13 +112,13 @@ def test(arguments: list[str]) -> int:
     if torch_missing():
         print("PyTorch is not installed: its examples and checks are skipped "
               "(python3 dev.py torch installs it).", flush=True)
-    ignore = [f"--ignore={path}" for path in (*SITE_TESTS, *BESIDE_CHINESE)]
-    chinese = start_run("Chinese pages and unit tests",
-                        [*workers(), "docs", "tests/unit", *BESIDE_CHINESE,
-                         *(f"--ignore={path}" for path in UNIT_BESIDE_ENGLISH)],
-                        page_environment(env, "zh", family))
     unit = {path.relative_to(ROOT).as_posix() for path in (ROOT / "tests" / "unit").glob("test_*.py")}
-    ignore += [f"--ignore={path}" for path in sorted(unit - set(UNIT_BESIDE_ENGLISH))]
+    beside_english = set(UNIT_BESIDE_ENGLISH)
+    chinese = start_run("Chinese pages and unit tests",
+                        [*workers(), "docs", *sorted(unit - beside_english), *BESIDE_CHINESE],
+                        page_environment(env, "zh", family))
+    ignore = [f"--ignore={path}" for path in (*SITE_TESTS, *BESIDE_CHINESE,
+                                              *sorted(unit - beside_english))]
     first = collected(run(BIN / "pytest", *workers(), *ignore, "tests", "docs",
                           env=page_environment(env, "en", None)))
     first = finish_runs([chinese]) or first
